@@ -1,0 +1,985 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * graph.c — nodes and edges: the public create/read/update/delete calls and
+ * the two write primitives under them, dn_node_store and dn_edge_store,
+ * through which every change (and every journal replay) passes. A store
+ * keeps the superseded version in `history`, maintains the label index,
+ * property indexes, adjacency and counters, and appends to the log. Reads
+ * go through dn_node_read / dn_edge_read, which apply the transaction's
+ * as-of position and clearances, so hidden elements stay hidden in every
+ * caller above.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "keys.h"
+
+/* --- reading ---------------------------------------------------------- */
+
+static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bool copy)
+{
+	uint8_t key[8];
+	MDB_val v;
+	dn_key_put_u64(key, id);
+	*found = false;
+	int rc = dn_get(t, dbi, key, 8, &v);
+	if (rc == DN_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	const uint8_t *p = v.mv_data;
+	if (copy) {
+		/* the write path keeps the old bytes (for history) stable */
+		t->oldraw.len = 0;
+		if ((rc = dn_buf_put(&t->oldraw, v.mv_data, v.mv_size)))
+			return rc;
+		p = t->oldraw.p;
+	}
+	if ((rc = dn_rec_decode(p, v.mv_size, &t->arena, r)))
+		return dn_error(t->db, rc, "%s %llu: record is corrupted", dbi == DBI_NODES ? "node" : "edge",
+		                (unsigned long long)id);
+	*found = true;
+	return 0;
+}
+
+/* The version of (kind, id) that was current at the transaction's as-of
+ * position: the oldest history entry superseded after it, else the current
+ * record. */
+int dn_history_read(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found)
+{
+	uint8_t key[17];
+	MDB_cursor *c = dn_txn_cursor(t, DBI_HISTORY);
+	*found = false;
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cannot open cursor");
+	if (id >= (kind == DN_REC_NODE ? t->asof_next_node : t->asof_next_edge))
+		return 0;
+	key[0] = kind;
+	dn_key_put_u64(key + 1, id);
+	dn_key_put_u64(key + 9, t->base_pos + 1);
+	MDB_val k = {17, key}, v;
+	int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	if (rc == 0 && k.mv_size == 17 && !memcmp(k.mv_data, key, 9)) {
+		if ((rc = dn_rec_decode(v.mv_data, v.mv_size, &t->arena, r)))
+			return dn_error(t->db, rc, "history of %llu is corrupted", (unsigned long long)id);
+		*found = r->version_pos <= t->base_pos;
+		return 0;
+	}
+	if (rc && rc != MDB_NOTFOUND)
+		return dn_error_lmdb(t->db, rc, "history");
+	rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, false);
+	if (!rc && *found && r->version_pos > t->base_pos)
+		*found = false; /* purged history; nothing to show */
+	return rc;
+}
+
+bool dn_visible(dn_txn *t, const dn_rec *r)
+{
+	return dn_clear_ok(t, r);
+}
+
+static int read_visible(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found)
+{
+	int rc;
+	if (t->as_of)
+		rc = dn_history_read(t, kind, id, r, found);
+	else
+		rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, false);
+	if (!rc && *found && !dn_clear_ok(t, r))
+		*found = false;
+	if (!rc && *found && kind == DN_REC_EDGE && t->restricted) {
+		/* an edge to a node the reader cannot see is hidden too */
+		dn_rec end;
+		bool ok;
+		if ((rc = read_visible(t, DN_REC_NODE, r->src, &end, &ok)) == 0 && ok && r->dst != r->src)
+			rc = read_visible(t, DN_REC_NODE, r->dst, &end, &ok);
+		if (!rc && !ok)
+			*found = false;
+	}
+	return rc;
+}
+
+int dn_node_read(dn_txn *t, dn_id id, dn_rec *r, bool *found)
+{
+	return read_visible(t, DN_REC_NODE, id, r, found);
+}
+
+int dn_edge_read(dn_txn *t, dn_id id, dn_rec *r, bool *found)
+{
+	return read_visible(t, DN_REC_EDGE, id, r, found);
+}
+
+/* --- the write primitives --------------------------------------------- */
+
+static int history_put(dn_txn *t, uint8_t kind, dn_id id)
+{
+	uint8_t key[17];
+	key[0] = kind;
+	dn_key_put_u64(key + 1, id);
+	dn_key_put_u64(key + 9, t->pos);
+	return dn_put(t, DBI_HISTORY, key, 17, t->oldraw.p, t->oldraw.len, 0);
+}
+
+static int label_put(dn_txn *t, uint32_t label, dn_id id, bool add)
+{
+	uint8_t key[4], val[8];
+	dn_key_put_u32(key, label);
+	dn_key_put_u64(val, id);
+	return add ? dn_put(t, DBI_LABELS, key, 4, val, 8, 0) : dn_del(t, DBI_LABELS, key, 4, val, 8);
+}
+
+/* Writes `neu` (NULL to delete) as the new version of node id. */
+int dn_node_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
+{
+	dn_rec old, rec;
+	bool had;
+	int rc;
+	uint8_t key[8];
+
+	if ((rc = read_current(t, DBI_NODES, id, &old, &had, true)))
+		return rc;
+	if (neu) {
+		rec = *neu;
+		rec.kind = DN_REC_NODE;
+		rec.version_pos = t->pos;
+		rec.created_pos = had ? old.created_pos : t->pos;
+		if ((rc = dn_index_check_unique(t, id, had ? &old : NULL, &rec)))
+			return rc;
+		if ((rc = dn_rec_encode(&rec, &t->scratch)))
+			return rc;
+		if ((rc = dn_journal_add(t, DN_J_NODE_PUT, log_op, id, t->scratch.p, t->scratch.len)))
+			return rc;
+	} else {
+		if (!had)
+			return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
+		if ((rc = dn_journal_add(t, DN_J_NODE_DEL, log_op, id, NULL, 0)))
+			return rc;
+	}
+	if (had && old.version_pos != t->pos && (rc = history_put(t, DN_REC_NODE, id)))
+		return rc;
+	/* label index: old labels not in new go, new ones not in old come */
+	for (uint32_t i = 0; had && i < old.nlabels; i++)
+		if ((!neu || !dn_rec_has_label(&rec, old.labels[i])) &&
+		    (rc = label_put(t, old.labels[i], id, false)))
+			return rc;
+	for (uint32_t i = 0; neu && i < rec.nlabels; i++)
+		if ((!had || !dn_rec_has_label(&old, rec.labels[i])) && (rc = label_put(t, rec.labels[i], id, true)))
+			return rc;
+	if ((rc = dn_index_update(t, id, had ? &old : NULL, neu ? &rec : NULL)))
+		return rc;
+	dn_key_put_u64(key, id);
+	if (neu)
+		rc = dn_put(t, DBI_NODES, key, 8, t->scratch.p, t->scratch.len, had ? 0 : MDB_APPEND);
+	else
+		rc = dn_del(t, DBI_NODES, key, 8, NULL, 0);
+	if (rc == DN_EMAPFULL_INTERNAL || (rc && rc != DN_EEXISTS))
+		return rc;
+	if (rc == DN_EEXISTS) /* not at the end: a plain put */
+		rc = dn_put(t, DBI_NODES, key, 8, t->scratch.p, t->scratch.len, 0);
+	if (rc)
+		return rc;
+	if (!had && neu) {
+		t->n_nodes++;
+		if (id >= t->next_node)
+			t->next_node = id + 1;
+	} else if (had && !neu) {
+		t->n_nodes--;
+	}
+	return dn_log_append(t, log_op, id, NULL);
+}
+
+static void adj_key(uint8_t *k, dn_id node, uint8_t dir, uint32_t type)
+{
+	dn_key_put_u64(k, node);
+	k[8] = dir;
+	dn_key_put_u32(k + 9, type);
+}
+
+static int adj_write(dn_txn *t, const dn_rec *e, dn_id id, bool add)
+{
+	uint8_t k[DN_ADJ_KEY_LEN], v[DN_ADJH_VAL_LEN];
+	int rc;
+	for (int d = 0; d < 2; d++) {
+		dn_id me = d == 0 ? e->src : e->dst, other = d == 0 ? e->dst : e->src;
+		adj_key(k, me, d == 0 ? DN_OUT : DN_IN, e->type);
+		dn_key_put_u64(v, other);
+		dn_key_put_u64(v + 8, id);
+		if (add) {
+			rc = dn_put(t, DBI_ADJ, k, sizeof k, v, DN_ADJ_VAL_LEN, 0);
+		} else {
+			if ((rc = dn_del(t, DBI_ADJ, k, sizeof k, v, DN_ADJ_VAL_LEN)))
+				return rc;
+			/* keep the deleted adjacency for as-of reads, unless the
+			 * edge never existed at a committed position */
+			if (e->created_pos != t->pos) {
+				dn_key_put_u64(v + 16, t->pos);
+				rc = dn_put(t, DBI_ADJ_HIST, k, sizeof k, v, DN_ADJH_VAL_LEN, 0);
+			}
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
+{
+	dn_rec old, rec;
+	bool had;
+	int rc;
+	uint8_t key[8];
+
+	if ((rc = read_current(t, DBI_EDGES, id, &old, &had, true)))
+		return rc;
+	if (neu) {
+		rec = *neu;
+		rec.kind = DN_REC_EDGE;
+		rec.version_pos = t->pos;
+		rec.created_pos = had ? old.created_pos : t->pos;
+		if (had) { /* endpoints and type never change */
+			rec.src = old.src;
+			rec.dst = old.dst;
+			rec.type = old.type;
+		}
+		if ((rc = dn_rec_encode(&rec, &t->scratch)))
+			return rc;
+		if ((rc = dn_journal_add(t, DN_J_EDGE_PUT, log_op, id, t->scratch.p, t->scratch.len)))
+			return rc;
+	} else {
+		if (!had)
+			return dn_error(t->db, DN_ENOTFOUND, "edge %llu not found", (unsigned long long)id);
+		if ((rc = dn_journal_add(t, DN_J_EDGE_DEL, log_op, id, NULL, 0)))
+			return rc;
+	}
+	if (had && old.version_pos != t->pos && (rc = history_put(t, DN_REC_EDGE, id)))
+		return rc;
+	if (!had && (rc = adj_write(t, &rec, id, true)))
+		return rc;
+	if (had && !neu && (rc = adj_write(t, &old, id, false)))
+		return rc;
+	dn_key_put_u64(key, id);
+	if (neu) {
+		rc = dn_put(t, DBI_EDGES, key, 8, t->scratch.p, t->scratch.len, had ? 0 : MDB_APPEND);
+		if (rc == DN_EEXISTS)
+			rc = dn_put(t, DBI_EDGES, key, 8, t->scratch.p, t->scratch.len, 0);
+	} else {
+		rc = dn_del(t, DBI_EDGES, key, 8, NULL, 0);
+	}
+	if (rc)
+		return rc;
+	if (!had && neu) {
+		t->n_edges++;
+		if (id >= t->next_edge)
+			t->next_edge = id + 1;
+		if ((rc = dn_type_delta(t, rec.type, 1)))
+			return rc;
+	} else if (had && !neu) {
+		t->n_edges--;
+		if ((rc = dn_type_delta(t, old.type, -1)))
+			return rc;
+	}
+	return dn_log_append(t, log_op, id, NULL);
+}
+
+/* --- building records from API arguments ------------------------------ */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t sort_unique_u32(uint32_t *v, uint32_t n)
+{
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof *v, cmp_u32);
+	uint32_t w = 1;
+	for (uint32_t i = 1; i < n; i++)
+		if (v[i] != v[w - 1])
+			v[w++] = v[i];
+	return w;
+}
+
+static int check_value(dn_txn *t, const char *key, const dn_value *v)
+{
+	if (v->type >= DN_TYPE_COUNT_)
+		return dn_error(t->db, DN_EINVAL, "property '%s': unknown value type %u", key, v->type);
+	if (v->type == DN_STRING && !v->u.s && v->len)
+		return dn_error(t->db, DN_EINVAL, "property '%s': string without data", key);
+	if (v->type == DN_LIST)
+		for (uint32_t i = 0; i < v->len; i++)
+			if (check_value(t, key, &v->u.list[i]))
+				return DN_EINVAL;
+	return 0;
+}
+
+/* Fills the metadata part of r from m (strings borrowed from m). */
+static int rec_set_meta(dn_txn *t, dn_rec *r, const dn_meta *m)
+{
+	r->source = NULL;
+	r->record = NULL;
+	r->source_len = r->record_len = 0;
+	r->reliability = 0;
+	r->credibility = 0;
+	r->valid_from = r->valid_to = DN_TIME_UNSET;
+	r->nmarks = 0;
+	if (!m)
+		return 0;
+	if (m->reliability && (m->reliability < 'A' || m->reliability > 'F'))
+		return dn_error(t->db, DN_EINVAL, "source reliability must be A to F, not '%c'", m->reliability);
+	if (m->credibility > 6)
+		return dn_error(t->db, DN_EINVAL, "information credibility must be 1 to 6, not %u",
+		                m->credibility);
+	if (m->valid_from != DN_TIME_UNSET && m->valid_to != DN_TIME_UNSET && m->valid_to < m->valid_from)
+		return dn_error(t->db, DN_EINVAL, "valid time ends before it starts");
+	if (m->source && *m->source) {
+		r->source = m->source;
+		r->source_len = strlen(m->source);
+	}
+	if (m->record && *m->record) {
+		r->record = m->record;
+		r->record_len = strlen(m->record);
+	}
+	r->reliability = m->reliability;
+	r->credibility = m->credibility;
+	r->valid_from = m->valid_from;
+	r->valid_to = m->valid_to;
+	for (const char *s = m->marking; s && *s;) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		const char *a = s, *b = s + n;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a) {
+			uint32_t id;
+			int rc;
+			if (r->nmarks == DN_MAX_MARKS)
+				return dn_error(t->db, DN_ELIMIT, "more than %d handling caveats", DN_MAX_MARKS);
+			if ((rc = dn_tok_intern(t, DN_TOKEN_MARKING, a, (size_t)(b - a), &id)))
+				return rc;
+			r->marks[r->nmarks++] = id;
+		}
+		s = e ? e + 1 : NULL;
+	}
+	r->nmarks = sort_unique_u32(r->marks, r->nmarks);
+	return 0;
+}
+
+/* Sorts properties by key id, keeping the last of repeated keys and
+ * dropping NULLs. */
+static uint32_t normalize_props(dn_rprop *p, uint32_t n)
+{
+	/* p is sorted stably by key: the last of a run of equal keys wins */
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (w && p[w - 1].key == p[i].key)
+			p[w - 1] = p[i];
+		else
+			p[w++] = p[i];
+	}
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < w; i++)
+		if (p[i].v.type != DN_NULL)
+			p[k++] = p[i];
+	return k;
+}
+
+static int build_props(dn_txn *t, dn_rec *r, const dn_prop *props, size_t nprops)
+{
+	int rc;
+	r->nprops = 0;
+	r->props = dn_arena_alloc(&t->arena, (nprops ? nprops : 1) * sizeof *r->props);
+	if (!r->props)
+		return DN_ENOMEM;
+	for (size_t i = 0; i < nprops; i++) {
+		if (!props[i].key || !*props[i].key)
+			return dn_error(t->db, DN_EINVAL, "property key must not be empty");
+		if ((rc = check_value(t, props[i].key, &props[i].value)))
+			return rc;
+		uint32_t k;
+		if ((rc = dn_tok_intern(t, DN_TOKEN_KEY, props[i].key, strlen(props[i].key), &k)))
+			return rc;
+		r->props[r->nprops].key = k;
+		r->props[r->nprops].v = props[i].value;
+		r->nprops++;
+	}
+	/* small arrays: insertion order matters for "last wins" */
+	for (uint32_t i = 1; i < r->nprops; i++) {
+		dn_rprop x = r->props[i];
+		uint32_t j = i;
+		while (j > 0 && r->props[j - 1].key > x.key) {
+			r->props[j] = r->props[j - 1];
+			j--;
+		}
+		r->props[j] = x;
+	}
+	r->nprops = normalize_props(r->props, r->nprops);
+	return 0;
+}
+
+static int do_node_create(dn_txn *t, const char *const *labels, size_t nlabels, const dn_prop *props,
+                          size_t nprops, const dn_meta *meta, dn_id *id)
+{
+	dn_rec r;
+	int rc;
+	memset(&r, 0, sizeof r);
+	r.kind = DN_REC_NODE;
+	r.labels = dn_arena_alloc(&t->arena, (nlabels ? nlabels : 1) * sizeof *r.labels);
+	if (!r.labels)
+		return DN_ENOMEM;
+	for (size_t i = 0; i < nlabels; i++) {
+		if (!labels[i] || !*labels[i])
+			return dn_error(t->db, DN_EINVAL, "label must not be empty");
+		if ((rc = dn_tok_intern(t, DN_TOKEN_LABEL, labels[i], strlen(labels[i]), &r.labels[r.nlabels])))
+			return rc;
+		r.nlabels++;
+	}
+	r.nlabels = sort_unique_u32(r.labels, r.nlabels);
+	if ((rc = build_props(t, &r, props, nprops)) || (rc = rec_set_meta(t, &r, meta)))
+		return rc;
+	*id = t->next_node;
+	return dn_node_store(t, *id, &r, DN_LOG_NODE_CREATE);
+}
+
+int dn_node_create(dn_txn *t, const char *const *labels, size_t nlabels, const dn_prop *props,
+                   size_t nprops, const dn_meta *meta, dn_id *id)
+{
+	DN_WRITE_CALL(t, do_node_create(t, labels, nlabels, props, nprops, meta, id));
+}
+
+/* Reads a visible current record for modification. */
+static int load_for_update(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r)
+{
+	bool found;
+	int rc = read_visible(t, kind, id, r, &found);
+	if (rc)
+		return rc;
+	if (!found)
+		return dn_error(t->db, DN_ENOTFOUND, "%s %llu not found", kind == DN_REC_NODE ? "node" : "edge",
+		                (unsigned long long)id);
+	return 0;
+}
+
+/* Sets (or with a NULL value removes) a property in r, reallocating in the
+ * arena. */
+static int rec_set_prop(dn_txn *t, dn_rec *r, uint32_t key, const dn_value *v)
+{
+	dn_rprop *p = dn_arena_alloc(&t->arena, (r->nprops + 1) * sizeof *p);
+	if (!p)
+		return DN_ENOMEM;
+	uint32_t n = 0;
+	bool placed = false;
+	for (uint32_t i = 0; i < r->nprops; i++) {
+		if (!placed && r->props[i].key >= key) {
+			if (v && v->type != DN_NULL)
+				p[n++] = (dn_rprop){key, *v};
+			placed = true;
+			if (r->props[i].key == key)
+				continue;
+		}
+		p[n++] = r->props[i];
+	}
+	if (!placed && v && v->type != DN_NULL)
+		p[n++] = (dn_rprop){key, *v};
+	r->props = p;
+	r->nprops = n;
+	return 0;
+}
+
+static int do_set_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, const dn_value *v)
+{
+	dn_rec r;
+	uint32_t k;
+	int rc;
+	if (!key || !*key)
+		return dn_error(t->db, DN_EINVAL, "property key must not be empty");
+	if (v && (rc = check_value(t, key, v)))
+		return rc;
+	if ((rc = load_for_update(t, kind, id, &r)))
+		return rc;
+	if (!v || v->type == DN_NULL) {
+		rc = dn_tok_lookup(t, DN_TOKEN_KEY, key, strlen(key), &k);
+		if (rc == DN_ENOTFOUND || (rc == 0 && !dn_rec_prop(&r, k)))
+			return 0; /* nothing to remove */
+		if (rc)
+			return rc;
+	} else if ((rc = dn_tok_intern(t, DN_TOKEN_KEY, key, strlen(key), &k))) {
+		return rc;
+	}
+	if ((rc = rec_set_prop(t, &r, k, v)))
+		return rc;
+	return kind == DN_REC_NODE ? dn_node_store(t, id, &r, DN_LOG_NODE_UPDATE)
+	                           : dn_edge_store(t, id, &r, DN_LOG_EDGE_UPDATE);
+}
+
+int dn_node_set_prop(dn_txn *t, dn_id id, const char *key, const dn_value *value)
+{
+	DN_WRITE_CALL(t, do_set_prop(t, DN_REC_NODE, id, key, value));
+}
+
+int dn_node_remove_prop(dn_txn *t, dn_id id, const char *key)
+{
+	DN_WRITE_CALL(t, do_set_prop(t, DN_REC_NODE, id, key, NULL));
+}
+
+int dn_edge_set_prop(dn_txn *t, dn_id id, const char *key, const dn_value *value)
+{
+	DN_WRITE_CALL(t, do_set_prop(t, DN_REC_EDGE, id, key, value));
+}
+
+int dn_edge_remove_prop(dn_txn *t, dn_id id, const char *key)
+{
+	DN_WRITE_CALL(t, do_set_prop(t, DN_REC_EDGE, id, key, NULL));
+}
+
+static int do_label(dn_txn *t, dn_id id, const char *label, bool add)
+{
+	dn_rec r;
+	uint32_t l;
+	int rc;
+	if (!label || !*label)
+		return dn_error(t->db, DN_EINVAL, "label must not be empty");
+	if ((rc = load_for_update(t, DN_REC_NODE, id, &r)))
+		return rc;
+	if (add) {
+		if ((rc = dn_tok_intern(t, DN_TOKEN_LABEL, label, strlen(label), &l)))
+			return rc;
+		if (dn_rec_has_label(&r, l))
+			return 0;
+		uint32_t *ls = dn_arena_alloc(&t->arena, (r.nlabels + 1) * sizeof *ls);
+		if (!ls)
+			return DN_ENOMEM;
+		memcpy(ls, r.labels, r.nlabels * sizeof *ls);
+		ls[r.nlabels] = l;
+		r.labels = ls;
+		r.nlabels = sort_unique_u32(ls, r.nlabels + 1);
+	} else {
+		rc = dn_tok_lookup(t, DN_TOKEN_LABEL, label, strlen(label), &l);
+		if (rc == DN_ENOTFOUND || (rc == 0 && !dn_rec_has_label(&r, l)))
+			return 0;
+		if (rc)
+			return rc;
+		uint32_t w = 0;
+		for (uint32_t i = 0; i < r.nlabels; i++)
+			if (r.labels[i] != l)
+				r.labels[w++] = r.labels[i];
+		r.nlabels = w;
+	}
+	return dn_node_store(t, id, &r, DN_LOG_NODE_UPDATE);
+}
+
+int dn_node_add_label(dn_txn *t, dn_id id, const char *label)
+{
+	DN_WRITE_CALL(t, do_label(t, id, label, true));
+}
+
+int dn_node_remove_label(dn_txn *t, dn_id id, const char *label)
+{
+	DN_WRITE_CALL(t, do_label(t, id, label, false));
+}
+
+static int do_set_meta(dn_txn *t, uint8_t kind, dn_id id, const dn_meta *m)
+{
+	dn_rec r;
+	int rc;
+	if ((rc = load_for_update(t, kind, id, &r)) || (rc = rec_set_meta(t, &r, m)))
+		return rc;
+	return kind == DN_REC_NODE ? dn_node_store(t, id, &r, DN_LOG_NODE_UPDATE)
+	                           : dn_edge_store(t, id, &r, DN_LOG_EDGE_UPDATE);
+}
+
+int dn_node_set_meta(dn_txn *t, dn_id id, const dn_meta *meta)
+{
+	DN_WRITE_CALL(t, do_set_meta(t, DN_REC_NODE, id, meta));
+}
+
+int dn_edge_set_meta(dn_txn *t, dn_id id, const dn_meta *meta)
+{
+	DN_WRITE_CALL(t, do_set_meta(t, DN_REC_EDGE, id, meta));
+}
+
+/* True when the node has at least one edge (any direction, any type). */
+static int node_has_edges(dn_txn *t, dn_id id, bool *has)
+{
+	uint8_t k[DN_ADJ_KEY_LEN];
+	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cannot open cursor");
+	adj_key(k, id, 0, 0);
+	MDB_val key = {sizeof k, k}, v;
+	int rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+	*has = rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 8);
+	if (rc && rc != MDB_NOTFOUND)
+		return dn_error_lmdb(t->db, rc, "adjacency");
+	return 0;
+}
+
+static int do_node_delete(dn_txn *t, dn_id id, bool detach)
+{
+	dn_rec r;
+	bool has;
+	int rc;
+	if ((rc = load_for_update(t, DN_REC_NODE, id, &r)) || (rc = node_has_edges(t, id, &has)))
+		return rc;
+	if (has && !detach)
+		return dn_error(t->db, DN_ECONSTRAINT,
+		                "cannot delete node %llu: it still has relationships (use detach delete)",
+		                (unsigned long long)id);
+	while (has) {
+		/* delete the first remaining edge, then look again */
+		uint8_t k[DN_ADJ_KEY_LEN];
+		MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+		adj_key(k, id, 0, 0);
+		MDB_val key = {sizeof k, k}, v;
+		if ((rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE)))
+			return dn_error_lmdb(t->db, rc, "adjacency");
+		dn_id eid = dn_key_get_u64((uint8_t *)v.mv_data + 8);
+		dn_arena_reset(&t->arena);
+		if ((rc = dn_edge_store(t, eid, NULL, DN_LOG_EDGE_DELETE)) || (rc = node_has_edges(t, id, &has)))
+			return rc;
+	}
+	return dn_node_store(t, id, NULL, DN_LOG_NODE_DELETE);
+}
+
+int dn_node_delete(dn_txn *t, dn_id id)
+{
+	DN_WRITE_CALL(t, do_node_delete(t, id, false));
+}
+
+int dn_node_detach_delete(dn_txn *t, dn_id id)
+{
+	DN_WRITE_CALL(t, do_node_delete(t, id, true));
+}
+
+static int do_edge_create(dn_txn *t, dn_id src, dn_id dst, const char *type, const dn_prop *props,
+                          size_t nprops, const dn_meta *meta, dn_id *id)
+{
+	dn_rec r, tmp;
+	bool found;
+	int rc;
+	if (!type || !*type)
+		return dn_error(t->db, DN_EINVAL, "relationship type must not be empty");
+	if ((rc = dn_node_read(t, src, &tmp, &found)))
+		return rc;
+	if (!found)
+		return dn_error(t->db, DN_ENOTFOUND, "start node %llu not found", (unsigned long long)src);
+	if (dst != src) {
+		if ((rc = dn_node_read(t, dst, &tmp, &found)))
+			return rc;
+		if (!found)
+			return dn_error(t->db, DN_ENOTFOUND, "end node %llu not found", (unsigned long long)dst);
+	}
+	memset(&r, 0, sizeof r);
+	r.kind = DN_REC_EDGE;
+	r.src = src;
+	r.dst = dst;
+	if ((rc = dn_tok_intern(t, DN_TOKEN_TYPE, type, strlen(type), &r.type)) ||
+	    (rc = build_props(t, &r, props, nprops)) || (rc = rec_set_meta(t, &r, meta)))
+		return rc;
+	*id = t->next_edge;
+	return dn_edge_store(t, *id, &r, DN_LOG_EDGE_CREATE);
+}
+
+int dn_edge_create(dn_txn *t, dn_id src, dn_id dst, const char *type, const dn_prop *props,
+                   size_t nprops, const dn_meta *meta, dn_id *id)
+{
+	DN_WRITE_CALL(t, do_edge_create(t, src, dst, type, props, nprops, meta, id));
+}
+
+static int do_edge_delete(dn_txn *t, dn_id id)
+{
+	dn_rec r;
+	int rc = load_for_update(t, DN_REC_EDGE, id, &r);
+	if (rc)
+		return rc;
+	return dn_edge_store(t, id, NULL, DN_LOG_EDGE_DELETE);
+}
+
+int dn_edge_delete(dn_txn *t, dn_id id)
+{
+	DN_WRITE_CALL(t, do_edge_delete(t, id));
+}
+
+/* --- public reads ----------------------------------------------------- */
+
+dn_meta dn_meta_none(void)
+{
+	return (dn_meta){NULL, NULL, 0, 0, DN_TIME_UNSET, DN_TIME_UNSET, NULL};
+}
+
+/* Bytes a deep copy of v needs beyond the dn_value itself. */
+static size_t value_extra(const dn_value *v)
+{
+	if (v->type == DN_STRING)
+		return v->len + 1;
+	if (v->type == DN_LIST) {
+		size_t n = v->len * sizeof(dn_value) + 16;
+		for (uint32_t i = 0; i < v->len; i++)
+			n += value_extra(&v->u.list[i]);
+		return n;
+	}
+	return 0;
+}
+
+static dn_value value_into(const dn_value *v, char **pool)
+{
+	dn_value out = *v;
+	out.owned = 0;
+	if (v->type == DN_STRING) {
+		char *s = *pool;
+		memcpy(s, v->u.s, v->len);
+		s[v->len] = '\0';
+		*pool += v->len + 1;
+		out.u.s = s;
+	} else if (v->type == DN_LIST) {
+		*pool = (char *)(((uintptr_t)*pool + 15) & ~(uintptr_t)15);
+		dn_value *items = (dn_value *)*pool;
+		*pool += v->len * sizeof(dn_value);
+		for (uint32_t i = 0; i < v->len; i++)
+			items[i] = value_into(&v->u.list[i], pool);
+		out.u.list = items;
+	}
+	return out;
+}
+
+/* Builds the owned, single-allocation public form of a record. */
+static int rec_export(dn_txn *t, const dn_rec *r, void **out)
+{
+	const char *lname[256], *kname[1024];
+	size_t llen[256], klen[1024], tlen = 0;
+	const char *tname = NULL;
+	const char *mname[DN_MAX_MARKS];
+	size_t mlen[DN_MAX_MARKS];
+	int rc;
+	if (r->nlabels > 256 || r->nprops > 1024)
+		return dn_error(t->db, DN_ELIMIT, "too many labels or properties to export");
+	size_t base = r->kind == DN_REC_NODE ? sizeof(dn_node) : sizeof(dn_edge);
+	size_t size = base + r->nlabels * sizeof(char *) + r->nprops * sizeof(dn_prop) + 64;
+	for (uint32_t i = 0; i < r->nlabels; i++) {
+		if ((rc = dn_tok_name_ref(t, DN_TOKEN_LABEL, r->labels[i], &lname[i], &llen[i])))
+			return rc;
+		size += llen[i] + 1;
+	}
+	for (uint32_t i = 0; i < r->nprops; i++) {
+		if ((rc = dn_tok_name_ref(t, DN_TOKEN_KEY, r->props[i].key, &kname[i], &klen[i])))
+			return rc;
+		size += klen[i] + 1 + value_extra(&r->props[i].v) + 16;
+	}
+	if (r->kind == DN_REC_EDGE) {
+		if ((rc = dn_tok_name_ref(t, DN_TOKEN_TYPE, r->type, &tname, &tlen)))
+			return rc;
+		size += tlen + 1;
+	}
+	for (uint32_t i = 0; i < r->nmarks; i++) {
+		if ((rc = dn_tok_name_ref(t, DN_TOKEN_MARKING, r->marks[i], &mname[i], &mlen[i])))
+			return rc;
+		size += mlen[i] + 1;
+	}
+	size += r->source_len + r->record_len + 2;
+	uint8_t *blk = dn_calloc(1, size);
+	if (!blk)
+		return dn_error(t->db, DN_ENOMEM, "out of memory");
+	/* layout: struct | props array | labels array | strings and values */
+	uint8_t *p = blk + ((base + 15) & ~(size_t)15);
+	dn_prop *props = (dn_prop *)p;
+	p += r->nprops * sizeof(dn_prop);
+	const char **labels = (const char **)p;
+	p += r->nlabels * sizeof(char *);
+	p = (uint8_t *)(((uintptr_t)p + 15) & ~(uintptr_t)15);
+	/* values first (aligned), then strings */
+	char *pool = (char *)p;
+	for (uint32_t i = 0; i < r->nprops; i++) {
+		pool = (char *)(((uintptr_t)pool + 7) & ~(uintptr_t)7);
+		props[i].value = value_into(&r->props[i].v, &pool);
+	}
+	/* property order: by name, for people */
+	for (uint32_t i = 0; i < r->nprops; i++) {
+		memcpy(pool, kname[i], klen[i]);
+		pool[klen[i]] = '\0';
+		props[i].key = pool;
+		pool += klen[i] + 1;
+	}
+	for (uint32_t i = 1; i < r->nprops; i++)
+		for (uint32_t j = i; j > 0 && strcmp(props[j - 1].key, props[j].key) > 0; j--) {
+			dn_prop tmp = props[j];
+			props[j] = props[j - 1];
+			props[j - 1] = tmp;
+		}
+	for (uint32_t i = 0; i < r->nlabels; i++) {
+		memcpy(pool, lname[i], llen[i]);
+		pool[llen[i]] = '\0';
+		labels[i] = pool;
+		pool += llen[i] + 1;
+	}
+	for (uint32_t i = 1; i < r->nlabels; i++)
+		for (uint32_t j = i; j > 0 && strcmp(labels[j - 1], labels[j]) > 0; j--) {
+			const char *tmp = labels[j];
+			labels[j] = labels[j - 1];
+			labels[j - 1] = tmp;
+		}
+	dn_meta m = dn_meta_none();
+	if (r->source) {
+		memcpy(pool, r->source, r->source_len);
+		pool[r->source_len] = '\0';
+		m.source = pool;
+		pool += r->source_len + 1;
+	}
+	if (r->record) {
+		memcpy(pool, r->record, r->record_len);
+		pool[r->record_len] = '\0';
+		m.record = pool;
+		pool += r->record_len + 1;
+	}
+	if (r->nmarks) {
+		/* caveat names sorted alphabetically, comma-separated */
+		const char *sorted[DN_MAX_MARKS];
+		memcpy(sorted, mname, r->nmarks * sizeof *sorted);
+		for (uint32_t i = 1; i < r->nmarks; i++)
+			for (uint32_t j = i; j > 0 && strcmp(sorted[j - 1], sorted[j]) > 0; j--) {
+				const char *tmp = sorted[j];
+				sorted[j] = sorted[j - 1];
+				sorted[j - 1] = tmp;
+			}
+		m.marking = pool;
+		for (uint32_t i = 0; i < r->nmarks; i++) {
+			size_t n = strlen(sorted[i]);
+			if (i)
+				*pool++ = ',';
+			memcpy(pool, sorted[i], n);
+			pool += n;
+		}
+		*pool++ = '\0';
+	}
+	m.reliability = r->reliability;
+	m.credibility = r->credibility;
+	m.valid_from = r->valid_from;
+	m.valid_to = r->valid_to;
+	if (r->kind == DN_REC_NODE) {
+		dn_node *n = (dn_node *)blk;
+		n->nlabels = r->nlabels;
+		n->labels = labels;
+		n->nprops = r->nprops;
+		n->props = props;
+		n->meta = m;
+		n->created_pos = r->created_pos;
+		n->version_pos = r->version_pos;
+	} else {
+		dn_edge *e = (dn_edge *)blk;
+		memcpy(pool, tname, tlen);
+		pool[tlen] = '\0';
+		e->type = pool;
+		e->src = r->src;
+		e->dst = r->dst;
+		e->nprops = r->nprops;
+		e->props = props;
+		e->meta = m;
+		e->created_pos = r->created_pos;
+		e->version_pos = r->version_pos;
+	}
+	*out = blk;
+	return 0;
+}
+
+int dn_node_get(dn_txn *t, dn_id id, dn_node **out)
+{
+	dn_rec r;
+	bool found;
+	int rc = dn_txn_check_usable(t);
+	*out = NULL;
+	if (rc)
+		return rc;
+	dn_txn_begin_call(t);
+	if ((rc = dn_node_read(t, id, &r, &found)))
+		return rc;
+	if (!found)
+		return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
+	if ((rc = rec_export(t, &r, (void **)out)))
+		return rc;
+	(*out)->id = id;
+	return 0;
+}
+
+int dn_edge_get(dn_txn *t, dn_id id, dn_edge **out)
+{
+	dn_rec r;
+	bool found;
+	int rc = dn_txn_check_usable(t);
+	*out = NULL;
+	if (rc)
+		return rc;
+	dn_txn_begin_call(t);
+	if ((rc = dn_edge_read(t, id, &r, &found)))
+		return rc;
+	if (!found)
+		return dn_error(t->db, DN_ENOTFOUND, "edge %llu not found", (unsigned long long)id);
+	if ((rc = rec_export(t, &r, (void **)out)))
+		return rc;
+	(*out)->id = id;
+	return 0;
+}
+
+static bool exists(dn_txn *t, uint8_t kind, dn_id id)
+{
+	dn_rec r;
+	bool found = false;
+	if (dn_txn_check_usable(t))
+		return false;
+	dn_txn_begin_call(t);
+	if (!t->as_of && !t->restricted) {
+		uint8_t key[8];
+		MDB_val v;
+		dn_key_put_u64(key, id);
+		return dn_get(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, key, 8, &v) == 0;
+	}
+	if (read_visible(t, kind, id, &r, &found))
+		return false;
+	return found;
+}
+
+bool dn_node_exists(dn_txn *t, dn_id id)
+{
+	return exists(t, DN_REC_NODE, id);
+}
+
+bool dn_edge_exists(dn_txn *t, dn_id id)
+{
+	return exists(t, DN_REC_EDGE, id);
+}
+
+void dn_node_free(dn_node *node)
+{
+	free(node);
+}
+
+void dn_edge_free(dn_edge *edge)
+{
+	free(edge);
+}
+
+const dn_value *dn_node_prop(const dn_node *n, const char *key)
+{
+	for (size_t i = 0; i < n->nprops; i++)
+		if (!strcmp(n->props[i].key, key))
+			return &n->props[i].value;
+	return NULL;
+}
+
+const dn_value *dn_edge_prop(const dn_edge *e, const char *key)
+{
+	for (size_t i = 0; i < e->nprops; i++)
+		if (!strcmp(e->props[i].key, key))
+			return &e->props[i].value;
+	return NULL;
+}
+
+bool dn_node_has_label(const dn_node *n, const char *label)
+{
+	for (size_t i = 0; i < n->nlabels; i++)
+		if (!strcmp(n->labels[i], label))
+			return true;
+	return false;
+}

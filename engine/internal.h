@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * internal.h — the engine's private structures: the database handle with
+ * its table of LMDB sub-databases, the transaction with its write journal,
+ * decoded records, and the helpers the engine's files share. Nothing here
+ * is part of the public API (include/dragnet.h).
+ */
+#ifndef DN_INTERNAL_H
+#define DN_INTERNAL_H
+
+#include <errno.h>
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dragnet.h"
+
+/*
+ * The sub-databases, opened once at open time. Key → value layouts (all
+ * integers in keys big-endian, see keys.h; docs/STORAGE.md has the full
+ * table):
+ *   meta      ascii name → value (format, counters, log position)
+ *   tok_name  kind u8, name bytes → token id u32
+ *   tok_id    kind u8, token id u32 → name bytes
+ *   nodes     node id u64 → node record (record.c)
+ *   edges     edge id u64 → edge record
+ *   adj       node u64, dir u8, type u32 → dups of (nbr u64, edge u64)
+ *   labels    label u32 → dups of node u64
+ *   counts    type u32 → edge count u64
+ *   schema    index id u32 → index definition
+ *   pidx      index id u32, encoded value → dups of node u64
+ *   log       position u64, seq u32 → log record (seq 0: header)
+ *   history   kind u8, id u64, superseded-at position u64 → old record
+ *   adj_hist  node u64, dir u8, type u32 → dups of (nbr u64, edge u64,
+ *             deleted-at position u64)
+ */
+#define DN_DBI_LIST(X)                                          \
+	X(META, "meta", 0)                                          \
+	X(TOK_NAME, "tok_name", 0)                                  \
+	X(TOK_ID, "tok_id", 0)                                      \
+	X(NODES, "nodes", 0)                                        \
+	X(EDGES, "edges", 0)                                        \
+	X(ADJ, "adj", MDB_DUPSORT | MDB_DUPFIXED)                   \
+	X(LABELS, "labels", MDB_DUPSORT | MDB_DUPFIXED)             \
+	X(COUNTS, "counts", 0)                                      \
+	X(SCHEMA, "schema", 0)                                      \
+	X(PIDX, "pidx", MDB_DUPSORT | MDB_DUPFIXED)                 \
+	X(LOG, "log", 0)                                            \
+	X(HISTORY, "history", 0)                                    \
+	X(ADJ_HIST, "adj_hist", MDB_DUPSORT | MDB_DUPFIXED)
+
+enum dn_dbi_id {
+#define X(id, name, flags) DBI_##id,
+	DN_DBI_LIST(X)
+#undef X
+	DBI_COUNT
+};
+
+#define DN_ADJ_KEY_LEN 13  /* node u64, dir u8, type u32 */
+#define DN_ADJ_VAL_LEN 16  /* nbr u64, edge u64 */
+#define DN_ADJH_VAL_LEN 24 /* nbr u64, edge u64, deleted u64 */
+#define DN_MAX_MARKS 8     /* handling caveats on one element */
+
+/* Internal error: MDB_MAP_FULL inside a write, handled by regrowing. */
+#define DN_EMAPFULL_INTERNAL (-30999)
+/* Internal: the map was grown and the journal replayed; retry the call. */
+#define DN_RETRY_INTERNAL (-30998)
+
+/* Runs one write call: on a full map the call is retried after regrowth,
+ * on failure halfway it is undone (txn.c, dn_txn_finish_write). */
+#define DN_WRITE_CALL(t, call)                                         \
+	do {                                                               \
+		int wc_rc_ = dn_txn_check_write(t);                            \
+		if (wc_rc_)                                                    \
+			return wc_rc_;                                             \
+		for (;;) {                                                     \
+			size_t wc_mark_ = (t)->journal.len;                        \
+			dn_txn_begin_call(t);                                      \
+			wc_rc_ = (call);                                           \
+			wc_rc_ = dn_txn_finish_write((t), wc_rc_, wc_mark_);       \
+			if (wc_rc_ != DN_RETRY_INTERNAL)                           \
+				return wc_rc_;                                         \
+		}                                                              \
+	} while (0)
+
+struct dn_db {
+	MDB_env *env;
+	MDB_dbi dbi[DBI_COUNT];
+	char *path;
+	unsigned flags;
+	/* Readers and the writer hold it shared; map growth holds it
+	 * exclusively (LMDB allows no transaction in the process then). */
+	pthread_rwlock_t map_lock;
+	/* One write transaction at a time in this process, held from begin
+	 * to end, so that a regrow-and-replay cannot be overtaken. */
+	pthread_mutex_t write_lock;
+};
+
+/* A decoded property. */
+typedef struct dn_rprop {
+	uint32_t key;
+	dn_value v; /* borrowed from the record's arena */
+} dn_rprop;
+
+/* A decoded node or edge record. Strings and arrays live in an arena (the
+ * transaction's scratch) or point into the raw bytes it was decoded from. */
+typedef struct dn_rec {
+	uint8_t kind; /* DN_REC_NODE / DN_REC_EDGE */
+	uint64_t version_pos, created_pos;
+	/* edges */
+	uint32_t type;
+	dn_id src, dst;
+	/* metadata */
+	const char *source;
+	size_t source_len;
+	const char *record;
+	size_t record_len;
+	char reliability;
+	uint8_t credibility;
+	int64_t valid_from, valid_to;
+	uint32_t nmarks;
+	uint32_t marks[DN_MAX_MARKS];
+	/* labels (nodes), sorted ascending, and properties sorted by key */
+	uint32_t nlabels;
+	uint32_t *labels;
+	uint32_t nprops;
+	dn_rprop *props;
+} dn_rec;
+
+enum { DN_REC_NODE = 1, DN_REC_EDGE = 2 };
+
+/* A growable byte buffer. */
+typedef struct dn_buf {
+	uint8_t *p;
+	size_t len, cap;
+} dn_buf;
+
+int dn_buf_reserve(dn_buf *b, size_t more);
+int dn_buf_put(dn_buf *b, const void *p, size_t n);
+int dn_buf_put_u8(dn_buf *b, uint8_t v);
+int dn_buf_put_varint(dn_buf *b, uint64_t v);
+void dn_buf_free(dn_buf *b);
+
+/* Allocation: every engine allocation goes through these, so that tests
+ * can make the n-th one fail (dn_fault_alloc_after(n); -1 turns it off). */
+void *dn_malloc(size_t n);
+void *dn_calloc(size_t n, size_t size);
+void *dn_realloc(void *p, size_t n);
+char *dn_strdup(const char *s);
+char *dn_strndup(const char *s, size_t n);
+void dn_fault_alloc_after(long n);
+
+/* A bump allocator for per-call scratch memory. */
+typedef struct dn_arena_blk dn_arena_blk;
+typedef struct dn_arena {
+	dn_arena_blk *head;
+} dn_arena;
+void *dn_arena_alloc(dn_arena *a, size_t n);
+void dn_arena_reset(dn_arena *a);
+void dn_arena_free(dn_arena *a);
+
+/* A per-transaction token cache entry. */
+typedef struct dn_tok_ent {
+	uint8_t kind;
+	uint32_t id;
+	uint32_t hash;
+	char *name;
+	size_t len;
+} dn_tok_ent;
+
+/* An index definition, loaded from `schema`. */
+typedef struct dn_index_def {
+	uint32_t id;
+	uint32_t label, key;
+	unsigned flags;
+	char *name;
+} dn_index_def;
+
+struct dn_txn {
+	dn_db *db;
+	MDB_txn *txn;
+	bool rdonly;
+	bool poisoned;
+	bool holds_write_lock;
+	uint64_t base_pos;  /* last committed position when begun (or as-of) */
+	uint64_t pos;       /* write: base_pos + 1; read: base_pos */
+	bool as_of;         /* reading a past position */
+	uint64_t asof_next_node, asof_next_edge; /* counters at that position */
+	bool restricted;    /* clearances given */
+	uint32_t nclear;
+	uint32_t *clear;    /* sorted marking token ids cleared */
+	char *principal;
+	/* write state, flushed to meta/counts at commit */
+	uint64_t next_node, next_edge, n_nodes, n_edges;
+	uint32_t next_tok[5];
+	int64_t *type_delta; /* indexed by type id */
+	size_t type_delta_cap;
+	uint32_t log_seq;   /* next log seq (0 is the header) */
+	bool changed;
+	/* the journal of this transaction's changes, replayed after regrow */
+	dn_buf journal;
+	bool replaying;
+	/* snapshot of the counters at begin, to restart a replay from */
+	uint64_t b_next_node, b_next_edge, b_nodes, b_edges;
+	uint32_t b_next_tok[5];
+	/* token cache */
+	dn_tok_ent *toks;
+	size_t ntoks, toks_cap;
+	/* index definitions (loaded lazily) */
+	bool idx_loaded;
+	dn_index_def *idx;
+	size_t nidx;
+	/* scratch */
+	dn_arena arena;
+	dn_buf scratch, scratch2, oldraw;
+	MDB_cursor *cur[DBI_COUNT]; /* cached cursors, opened on demand */
+	int open_iters;
+};
+
+/* error.c */
+int dn_error(const dn_db *db, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int dn_error_lmdb(const dn_db *db, int mdb_rc, const char *what);
+void dn_error_clear(const dn_db *db);
+
+/* varints and zigzag (record.c) */
+size_t dn_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);
+static inline uint64_t dn_zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static inline int64_t dn_unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+
+/* record.c */
+int dn_rec_encode(const dn_rec *r, dn_buf *out);
+int dn_rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r);
+int dn_value_encode(dn_buf *b, const dn_value *v);
+size_t dn_value_decode(const uint8_t *p, const uint8_t *end, dn_arena *a, dn_value *v);
+const dn_value *dn_rec_prop(const dn_rec *r, uint32_t key);
+bool dn_rec_has_label(const dn_rec *r, uint32_t label);
+
+/* db.c */
+int dn_db_grow(dn_db *db, size_t min_size);
+int dn_db_adopt_mapsize(dn_db *db);
+
+/* txn.c */
+MDB_cursor *dn_txn_cursor(dn_txn *t, int dbi);
+int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl, unsigned flags);
+int dn_del(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl);
+int dn_get(dn_txn *t, int dbi, const void *k, size_t kl, MDB_val *out);
+int dn_meta_get_u64(dn_txn *t, const char *name, uint64_t *v);
+int dn_meta_put_u64(dn_txn *t, const char *name, uint64_t v);
+int dn_txn_check_write(dn_txn *t);
+int dn_txn_check_usable(dn_txn *t);
+void dn_txn_begin_call(dn_txn *t);
+int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail);
+int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n);
+int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark);
+int dn_txn_replay(dn_txn *t);
+int dn_type_delta(dn_txn *t, uint32_t type, int64_t d);
+bool dn_clear_ok(const dn_txn *t, const dn_rec *r);
+int dn_asof_counters(dn_txn *t, uint64_t pos, uint64_t *next_node, uint64_t *next_edge);
+
+/* journal ops (replay) */
+enum {
+	DN_J_NODE_PUT = 1, /* id, new record bytes */
+	DN_J_NODE_DEL = 2, /* id */
+	DN_J_EDGE_PUT = 3,
+	DN_J_EDGE_DEL = 4,
+	DN_J_TOKEN = 5,   /* kind in id's high byte; payload: u32 id + name */
+	DN_J_INDEX_CREATE = 6, /* payload: definition */
+	DN_J_INDEX_DROP = 7,
+	DN_J_NODE_PURGE = 8,
+	DN_J_EDGE_PURGE = 9,
+	DN_J_LOG = 10,    /* payload: op u8, id u64, detail */
+};
+
+/* token.c */
+int dn_tok_lookup(dn_txn *t, int kind, const char *name, size_t len, uint32_t *id);
+int dn_tok_intern(dn_txn *t, int kind, const char *name, size_t len, uint32_t *id);
+int dn_tok_create_raw(dn_txn *t, int kind, uint32_t id, const char *name, size_t len);
+int dn_tok_name_ref(dn_txn *t, int kind, uint32_t id, const char **name, size_t *len);
+void dn_tok_cache_free(dn_txn *t);
+
+/* graph.c: the write primitives everything (and replay) goes through */
+int dn_node_read(dn_txn *t, dn_id id, dn_rec *r, bool *found);
+int dn_edge_read(dn_txn *t, dn_id id, dn_rec *r, bool *found);
+int dn_node_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op);
+int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op);
+int dn_history_read(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found);
+bool dn_visible(dn_txn *t, const dn_rec *r);
+
+/* index.c */
+int dn_index_load(dn_txn *t);
+int dn_index_update(dn_txn *t, dn_id id, const dn_rec *old, const dn_rec *neu);
+int dn_index_check_unique(dn_txn *t, dn_id id, const dn_rec *old, const dn_rec *neu);
+int dn_index_create_raw(dn_txn *t, const dn_index_def *def);
+int dn_index_drop_raw(dn_txn *t, uint32_t idx_id);
+void dn_index_defs_free(dn_txn *t);
+
+/* history.c */
+int dn_purge_raw(dn_txn *t, uint8_t kind, dn_id id, const char *reason, size_t reason_len, bool top);
+
+#define DN_DEFAULT_MAP_SIZE ((size_t)4 << 30)
+
+#endif /* DN_INTERNAL_H */

@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iter.c — iterators over nodes, edges, label members, a node's adjacency
+ * and index ranges, plus the counts. Duplicate runs (adjacency, labels,
+ * index entries) are read a page at a time with MDB_GET_MULTIPLE and copied
+ * out, so a scan costs a memcpy per page and stays valid while the same
+ * transaction writes. Restricted and as-of transactions take a filtering
+ * path: each element is checked through dn_node_read / dn_edge_read, so
+ * what a reader may not see never reaches the caller.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "iter.h"
+#include "keys.h"
+
+/* --- the duplicate-run scanner ---------------------------------------- */
+
+int dn_scan_open(dn_txn *t, dn_scan *s, int dbi, size_t item)
+{
+	memset(s, 0, sizeof *s);
+	s->item = item;
+	int rc = mdb_cursor_open(t->txn, t->db->dbi[dbi], &s->c);
+	if (rc)
+		return dn_error_lmdb(t->db, rc, "cursor");
+	return 0;
+}
+
+void dn_scan_close(dn_scan *s)
+{
+	if (s->c)
+		mdb_cursor_close(s->c);
+	free(s->buf);
+	memset(s, 0, sizeof *s);
+}
+
+/* Positions at the first key >= start whose bytes begin with prefix. */
+void dn_scan_seek(dn_scan *s, const uint8_t *start, size_t start_len, size_t prefix_len)
+{
+	memcpy(s->key, start, start_len);
+	s->key_len = start_len;
+	s->prefix_len = prefix_len;
+	s->state = 0;
+	s->n = s->i = 0;
+}
+
+static bool key_in_range(dn_scan *s, const MDB_val *k)
+{
+	if (k->mv_size < s->prefix_len || memcmp(k->mv_data, s->prefix, s->prefix_len))
+		return false;
+	if (s->exact && (k->mv_size != s->exact_len || memcmp(k->mv_data, s->prefix, s->exact_len)))
+		return false;
+	if (s->end_len) {
+		size_t n = k->mv_size < s->end_len ? k->mv_size : s->end_len;
+		int c = memcmp(k->mv_data, s->end, n);
+		if (c > 0 || (c == 0 && !s->end_prefix && k->mv_size > s->end_len))
+			return false;
+	}
+	return true;
+}
+
+static int take_batch(dn_txn *t, dn_scan *s, MDB_val *k, MDB_val *v)
+{
+	if (v->mv_size % s->item)
+		return dn_error(t->db, DN_ECORRUPT, "index entry of wrong size");
+	if (v->mv_size > s->cap) {
+		uint8_t *p = dn_realloc(s->buf, v->mv_size);
+		if (!p)
+			return dn_error(t->db, DN_ENOMEM, "out of memory");
+		s->buf = p;
+		s->cap = v->mv_size;
+	}
+	memcpy(s->buf, v->mv_data, v->mv_size);
+	s->n = v->mv_size / s->item;
+	s->i = 0;
+	if (k && k->mv_size <= sizeof s->cur_key) {
+		memcpy(s->cur_key, k->mv_data, k->mv_size);
+		s->cur_key_len = k->mv_size;
+	}
+	return 0;
+}
+
+/* Next item: DN_ROW with *item pointing into the scanner's copy. */
+int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
+{
+	MDB_val k, v;
+	int rc;
+	for (;;) {
+		if (s->i < s->n) {
+			*item = s->buf + s->i * s->item;
+			s->i++;
+			return DN_ROW;
+		}
+		if (s->state == 2)
+			return DN_DONE;
+		if (s->state == 0) {
+			k = (MDB_val){s->key_len, s->key};
+			rc = mdb_cursor_get(s->c, &k, &v, MDB_SET_RANGE);
+		} else {
+			rc = mdb_cursor_get(s->c, &k, &v, MDB_NEXT_MULTIPLE);
+			if (rc == 0) {
+				if ((rc = take_batch(t, s, NULL, &v)))
+					return rc;
+				continue;
+			}
+			if (rc != MDB_NOTFOUND)
+				return dn_error_lmdb(t->db, rc, "scan");
+			rc = mdb_cursor_get(s->c, &k, &v, MDB_NEXT_NODUP);
+		}
+		if (rc == MDB_NOTFOUND || (rc == 0 && !key_in_range(s, &k))) {
+			s->state = 2;
+			return DN_DONE;
+		}
+		if (rc)
+			return dn_error_lmdb(t->db, rc, "scan");
+		s->state = 1;
+		/* v holds the first item; GET_MULTIPLE widens it to a page when the
+		 * key has several (and leaves it alone when it has one) */
+		if ((rc = mdb_cursor_get(s->c, &k, &v, MDB_GET_MULTIPLE)))
+			return dn_error_lmdb(t->db, rc, "scan");
+		if ((rc = take_batch(t, s, &k, &v)))
+			return rc;
+	}
+}
+
+/* --- iterators -------------------------------------------------------- */
+
+static int iter_new(dn_txn *t, int kind, dn_iter **out)
+{
+	int rc = dn_txn_check_usable(t);
+	*out = NULL;
+	if (rc)
+		return rc;
+	dn_iter *it = dn_calloc(1, sizeof *it);
+	if (!it)
+		return dn_error(t->db, DN_ENOMEM, "out of memory");
+	it->t = t;
+	it->kind = kind;
+	t->open_iters++;
+	*out = it;
+	return 0;
+}
+
+void dn_iter_free(dn_iter *it)
+{
+	if (!it)
+		return;
+	dn_scan_close(&it->scan);
+	dn_scan_close(&it->hscan);
+	if (it->cur)
+		mdb_cursor_close(it->cur);
+	dn_value_free(&it->lo);
+	dn_value_free(&it->hi);
+	it->t->open_iters--;
+	free(it);
+}
+
+static int open_plain_cursor(dn_iter *it, int dbi)
+{
+	int rc = mdb_cursor_open(it->t->txn, it->t->db->dbi[dbi], &it->cur);
+	if (rc)
+		return dn_error_lmdb(it->t->db, rc, "cursor");
+	return 0;
+}
+
+int dn_nodes_all(dn_txn *t, dn_iter **out)
+{
+	int rc = iter_new(t, t->as_of ? IT_ASOF_NODES : IT_NODES, out);
+	if (rc)
+		return rc;
+	(*out)->next_id = 1;
+	if (!t->as_of && (rc = open_plain_cursor(*out, DBI_NODES))) {
+		dn_iter_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int dn_edges_all(dn_txn *t, dn_iter **out)
+{
+	int rc = iter_new(t, t->as_of ? IT_ASOF_EDGES : IT_EDGES, out);
+	if (rc)
+		return rc;
+	(*out)->next_id = 1;
+	if (!t->as_of && (rc = open_plain_cursor(*out, DBI_EDGES))) {
+		dn_iter_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int dn_nodes_by_label(dn_txn *t, const char *label, dn_iter **out)
+{
+	uint32_t lid;
+	int rc = dn_txn_check_usable(t);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (!label)
+		return dn_error(t->db, DN_EINVAL, "no label given");
+	rc = dn_tok_lookup(t, DN_TOKEN_LABEL, label, strlen(label), &lid);
+	if (rc == DN_ENOTFOUND)
+		return iter_new(t, IT_EMPTY, out);
+	if (rc)
+		return rc;
+	if (t->as_of) {
+		if ((rc = iter_new(t, IT_ASOF_NODES, out)))
+			return rc;
+		(*out)->next_id = 1;
+		(*out)->has_label = true;
+		(*out)->label = lid;
+		return 0;
+	}
+	if ((rc = iter_new(t, IT_LABEL, out)))
+		return rc;
+	dn_iter *it = *out;
+	if ((rc = dn_scan_open(t, &it->scan, DBI_LABELS, 8))) {
+		dn_iter_free(it);
+		*out = NULL;
+		return rc;
+	}
+	uint8_t key[4];
+	dn_key_put_u32(key, lid);
+	memcpy(it->scan.prefix, key, 4);
+	it->scan.exact = true;
+	it->scan.exact_len = 4;
+	dn_scan_seek(&it->scan, key, 4, 4);
+	return 0;
+}
+
+static void adj_seek(dn_iter *it, dn_scan *s, uint8_t dir)
+{
+	uint8_t k[DN_ADJ_KEY_LEN];
+	dn_key_put_u64(k, it->node);
+	k[8] = dir;
+	dn_key_put_u32(k + 9, it->has_type ? it->type : 0);
+	memcpy(s->prefix, k, it->has_type ? DN_ADJ_KEY_LEN : 9);
+	s->exact = it->has_type;
+	s->exact_len = DN_ADJ_KEY_LEN;
+	dn_scan_seek(s, k, DN_ADJ_KEY_LEN, it->has_type ? DN_ADJ_KEY_LEN : 9);
+	it->cur_dir = dir;
+}
+
+int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **out)
+{
+	dn_rec r;
+	bool found;
+	int rc = dn_txn_check_usable(t);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (dir < DN_OUT || dir > DN_BOTH)
+		return dn_error(t->db, DN_EINVAL, "bad direction %d", (int)dir);
+	dn_txn_begin_call(t);
+	if (!t->as_of && !t->restricted) {
+		uint8_t key[8];
+		MDB_val v;
+		dn_key_put_u64(key, node);
+		rc = dn_get(t, DBI_NODES, key, 8, &v);
+		found = rc == 0;
+		if (rc && rc != DN_ENOTFOUND)
+			return rc;
+	} else if ((rc = dn_node_read(t, node, &r, &found))) {
+		return rc;
+	}
+	if (!found)
+		return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
+	uint32_t tid = 0;
+	if (type) {
+		rc = dn_tok_lookup(t, DN_TOKEN_TYPE, type, strlen(type), &tid);
+		if (rc == DN_ENOTFOUND)
+			return iter_new(t, IT_EMPTY, out);
+		if (rc)
+			return rc;
+	}
+	if ((rc = iter_new(t, IT_ADJ, out)))
+		return rc;
+	dn_iter *it = *out;
+	it->node = node;
+	it->dir = dir;
+	it->has_type = type != NULL;
+	it->type = tid;
+	if ((rc = dn_scan_open(t, &it->scan, DBI_ADJ, DN_ADJ_VAL_LEN)) ||
+	    (t->as_of && (rc = dn_scan_open(t, &it->hscan, DBI_ADJ_HIST, DN_ADJH_VAL_LEN)))) {
+		dn_iter_free(it);
+		*out = NULL;
+		return rc;
+	}
+	adj_seek(it, &it->scan, dir == DN_IN ? DN_IN : DN_OUT);
+	if (t->as_of)
+		adj_seek(it, &it->hscan, dir == DN_IN ? DN_IN : DN_OUT);
+	return 0;
+}
+
+static int visible_id(dn_txn *t, uint8_t kind, dn_id id, bool *ok)
+{
+	dn_rec r;
+	dn_arena_reset(&t->arena);
+	return kind == DN_REC_NODE ? dn_node_read(t, id, &r, ok) : dn_edge_read(t, id, &r, ok);
+}
+
+/* Next raw adjacency entry (current, then in as-of mode the deleted ones),
+ * switching to the IN direction for DN_BOTH. */
+static int adj_next_raw(dn_iter *it, dn_adj *a)
+{
+	dn_txn *t = it->t;
+	const uint8_t *p;
+	for (;;) {
+		dn_scan *s = it->in_hist ? &it->hscan : &it->scan;
+		int rc = dn_scan_next(t, s, &p);
+		if (rc == DN_ROW) {
+			a->nbr = dn_key_get_u64(p);
+			a->edge = dn_key_get_u64(p + 8);
+			a->type = dn_key_get_u32(s->cur_key + 9);
+			a->dir = (dn_dir)s->cur_key[8];
+			if (t->as_of) {
+				if (a->edge >= t->asof_next_edge)
+					continue;
+				if (it->in_hist && dn_key_get_u64(p + 16) <= t->base_pos)
+					continue;
+			}
+			return DN_ROW;
+		}
+		if (rc != DN_DONE)
+			return rc;
+		if (t->as_of && !it->in_hist) {
+			it->in_hist = true;
+			continue;
+		}
+		if (it->dir == DN_BOTH && it->cur_dir == DN_OUT) {
+			it->in_hist = false;
+			adj_seek(it, &it->scan, DN_IN);
+			if (t->as_of)
+				adj_seek(it, &it->hscan, DN_IN);
+			continue;
+		}
+		return DN_DONE;
+	}
+}
+
+int dn_iter_next_adj(dn_iter *it, dn_adj *a)
+{
+	if (it->kind == IT_EMPTY)
+		return DN_DONE;
+	if (it->kind != IT_ADJ)
+		return dn_error(it->t->db, DN_EINVAL, "not an adjacency iterator");
+	for (;;) {
+		int rc = adj_next_raw(it, a);
+		if (rc != DN_ROW)
+			return rc;
+		/* a self-loop appears under OUT and IN: report it once */
+		if (it->dir == DN_BOTH && a->dir == DN_IN && a->nbr == it->node)
+			continue;
+		if (it->t->restricted) {
+			bool ok;
+			if ((rc = visible_id(it->t, DN_REC_EDGE, a->edge, &ok)))
+				return rc;
+			if (!ok)
+				continue;
+			if ((rc = visible_id(it->t, DN_REC_NODE, a->nbr, &ok)))
+				return rc;
+			if (!ok)
+				continue;
+		}
+		return DN_ROW;
+	}
+}
+
+static int plain_next(dn_iter *it, uint8_t kind, dn_id *id)
+{
+	MDB_val k, v;
+	for (;;) {
+		int rc = mdb_cursor_get(it->cur, &k, &v, it->started ? MDB_NEXT : MDB_FIRST);
+		it->started = true;
+		if (rc == MDB_NOTFOUND)
+			return DN_DONE;
+		if (rc)
+			return dn_error_lmdb(it->t->db, rc, "scan");
+		*id = dn_key_get_u64(k.mv_data);
+		if (it->t->restricted) {
+			bool ok;
+			if ((rc = visible_id(it->t, kind, *id, &ok)))
+				return rc;
+			if (!ok)
+				continue;
+		}
+		return DN_ROW;
+	}
+}
+
+static int asof_next(dn_iter *it, uint8_t kind, dn_id *id)
+{
+	dn_txn *t = it->t;
+	dn_id end = kind == DN_REC_NODE ? t->asof_next_node : t->asof_next_edge;
+	while (it->next_id < end) {
+		dn_rec r;
+		bool found;
+		dn_id cand = it->next_id++;
+		dn_arena_reset(&t->arena);
+		int rc = kind == DN_REC_NODE ? dn_node_read(t, cand, &r, &found) : dn_edge_read(t, cand, &r, &found);
+		if (rc)
+			return rc;
+		if (!found || (it->has_label && !dn_rec_has_label(&r, it->label)))
+			continue;
+		if (it->has_range && !dn_index_value_in_range(it, &r))
+			continue;
+		*id = cand;
+		return DN_ROW;
+	}
+	return DN_DONE;
+}
+
+int dn_iter_next(dn_iter *it, dn_id *id)
+{
+	const uint8_t *p;
+	int rc;
+	switch (it->kind) {
+	case IT_EMPTY: return DN_DONE;
+	case IT_NODES: return plain_next(it, DN_REC_NODE, id);
+	case IT_EDGES: return plain_next(it, DN_REC_EDGE, id);
+	case IT_ASOF_NODES: return asof_next(it, DN_REC_NODE, id);
+	case IT_ASOF_EDGES: return asof_next(it, DN_REC_EDGE, id);
+	case IT_LABEL:
+		for (;;) {
+			if ((rc = dn_scan_next(it->t, &it->scan, &p)) != DN_ROW)
+				return rc;
+			*id = dn_key_get_u64(p);
+			if (it->t->restricted) {
+				bool ok;
+				if ((rc = visible_id(it->t, DN_REC_NODE, *id, &ok)))
+					return rc;
+				if (!ok)
+					continue;
+			}
+			return DN_ROW;
+		}
+	case IT_INDEX: return dn_index_iter_next(it, id);
+	case IT_ADJ: {
+		dn_adj a;
+		rc = dn_iter_next_adj(it, &a);
+		if (rc == DN_ROW)
+			*id = a.edge;
+		return rc;
+	}
+	default: return dn_error(it->t->db, DN_EINVAL, "bad iterator");
+	}
+}
+
+/* --- counts ----------------------------------------------------------- */
+
+static int count_iter(dn_txn *t, int rc, dn_iter *it, uint64_t *n)
+{
+	dn_id id;
+	*n = 0;
+	if (rc)
+		return rc;
+	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
+		(*n)++;
+	dn_iter_free(it);
+	(void)t;
+	return rc == DN_DONE ? 0 : rc;
+}
+
+int dn_count_nodes(dn_txn *t, uint64_t *n)
+{
+	dn_iter *it;
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	if (!dn_txn_is_restricted(t)) {
+		*n = t->rdonly ? t->n_nodes : t->n_nodes;
+		return 0;
+	}
+	rc = dn_nodes_all(t, &it);
+	return count_iter(t, rc, it, n);
+}
+
+int dn_count_edges(dn_txn *t, uint64_t *n)
+{
+	dn_iter *it;
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	if (!dn_txn_is_restricted(t)) {
+		*n = t->n_edges;
+		return 0;
+	}
+	rc = dn_edges_all(t, &it);
+	return count_iter(t, rc, it, n);
+}
+
+int dn_count_label(dn_txn *t, const char *label, uint64_t *n)
+{
+	dn_iter *it;
+	uint32_t lid;
+	int rc = dn_txn_check_usable(t);
+	*n = 0;
+	if (rc)
+		return rc;
+	if (!label)
+		return DN_EINVAL;
+	if (dn_txn_is_restricted(t)) {
+		rc = dn_nodes_by_label(t, label, &it);
+		return count_iter(t, rc, it, n);
+	}
+	rc = dn_tok_lookup(t, DN_TOKEN_LABEL, label, strlen(label), &lid);
+	if (rc == DN_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	uint8_t key[4];
+	dn_key_put_u32(key, lid);
+	MDB_cursor *c = dn_txn_cursor(t, DBI_LABELS);
+	MDB_val k = {4, key}, v;
+	size_t cnt = 0;
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cursor");
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc || (rc = mdb_cursor_count(c, &cnt)))
+		return dn_error_lmdb(t->db, rc, "count");
+	*n = cnt;
+	return 0;
+}
+
+int dn_count_type(dn_txn *t, const char *type, uint64_t *n)
+{
+	uint32_t tid;
+	int rc = dn_txn_check_usable(t);
+	*n = 0;
+	if (rc)
+		return rc;
+	if (!type)
+		return DN_EINVAL;
+	rc = dn_tok_lookup(t, DN_TOKEN_TYPE, type, strlen(type), &tid);
+	if (rc == DN_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (dn_txn_is_restricted(t)) {
+		dn_iter *it;
+		dn_id id;
+		if ((rc = dn_edges_all(t, &it)))
+			return rc;
+		while ((rc = dn_iter_next(it, &id)) == DN_ROW) {
+			dn_rec r;
+			bool ok;
+			dn_arena_reset(&t->arena);
+			if ((rc = dn_edge_read(t, id, &r, &ok)))
+				break;
+			if (ok && r.type == tid)
+				(*n)++;
+		}
+		dn_iter_free(it);
+		return rc == DN_DONE ? 0 : rc;
+	}
+	uint8_t key[4];
+	MDB_val v;
+	dn_key_put_u32(key, tid);
+	rc = dn_get(t, DBI_COUNTS, key, 4, &v);
+	if (rc == DN_ENOTFOUND)
+		rc = 0;
+	else if (rc == 0 && v.mv_size == 8)
+		*n = dn_key_get_u64(v.mv_data);
+	if (!rc && tid < t->type_delta_cap)
+		*n = (uint64_t)((int64_t)*n + t->type_delta[tid]);
+	return rc;
+}
+
+int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
+{
+	int rc = dn_txn_check_usable(t);
+	*n = 0;
+	if (rc)
+		return rc;
+	if (dn_txn_is_restricted(t)) {
+		dn_iter *it;
+		rc = dn_edges_of(t, node, dir, type, &it);
+		return count_iter(t, rc, it, n);
+	}
+	if (!dn_node_exists(t, node))
+		return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
+	uint32_t tid = 0;
+	if (type) {
+		rc = dn_tok_lookup(t, DN_TOKEN_TYPE, type, strlen(type), &tid);
+		if (rc == DN_ENOTFOUND)
+			return 0;
+		if (rc)
+			return rc;
+	}
+	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cursor");
+	for (uint8_t d = DN_OUT; d <= DN_IN; d++) {
+		if (!(dir & d))
+			continue;
+		uint8_t k[DN_ADJ_KEY_LEN];
+		dn_key_put_u64(k, node);
+		k[8] = d;
+		dn_key_put_u32(k + 9, tid);
+		MDB_val key = {sizeof k, k}, v;
+		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET : MDB_SET_RANGE);
+		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9)) {
+			size_t cnt;
+			if ((rc = mdb_cursor_count(c, &cnt)))
+				break;
+			*n += cnt;
+			if (type)
+				break;
+			rc = mdb_cursor_get(c, &key, &v, MDB_NEXT_NODUP);
+		}
+		if (rc && rc != MDB_NOTFOUND)
+			return dn_error_lmdb(t->db, rc, "degree");
+	}
+	if (dir == DN_BOTH) {
+		/* self-loops were counted twice */
+		dn_iter *it;
+		dn_adj a;
+		uint64_t loops = 0;
+		if ((rc = dn_edges_of(t, node, DN_OUT, type, &it)))
+			return rc;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
+			loops += a.nbr == node;
+		dn_iter_free(it);
+		if (rc != DN_DONE)
+			return rc;
+		*n -= loops;
+	}
+	return 0;
+}

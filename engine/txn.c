@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * txn.c — transactions: begin (now, or as of a past log position or time,
+ * with or without clearances), commit with the log header and counters,
+ * abort, and the write journal. Every change a write transaction makes is
+ * also appended to its journal; when LMDB reports a full map, or a call
+ * fails halfway, the LMDB transaction is abandoned, the map grown if
+ * needed, and the journal replayed onto a fresh transaction, so the caller
+ * never sees MDB_MAP_FULL and a failed call leaves no trace.
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "keys.h"
+
+static const char *tok_counter_name[5] = {NULL, "next_label", "next_type", "next_key", "next_marking"};
+
+dn_db *dn_txn_db(const dn_txn *txn)
+{
+	return txn->db;
+}
+
+uint64_t dn_txn_position(const dn_txn *txn)
+{
+	return txn->base_pos;
+}
+
+bool dn_txn_is_restricted(const dn_txn *txn)
+{
+	return txn->restricted || txn->as_of;
+}
+
+MDB_cursor *dn_txn_cursor(dn_txn *t, int dbi)
+{
+	if (!t->cur[dbi]) {
+		if (mdb_cursor_open(t->txn, t->db->dbi[dbi], &t->cur[dbi]))
+			return NULL;
+	}
+	return t->cur[dbi];
+}
+
+static void close_cursors(dn_txn *t)
+{
+	for (int i = 0; i < DBI_COUNT; i++) {
+		if (t->cur[i])
+			mdb_cursor_close(t->cur[i]);
+		t->cur[i] = NULL;
+	}
+}
+
+int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl, unsigned flags)
+{
+	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+	int rc = mdb_put(t->txn, t->db->dbi[dbi], &key, &val, flags);
+	t->changed = true;
+	if (rc)
+		return dn_error_lmdb(t->db, rc, "write");
+	return 0;
+}
+
+int dn_del(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl)
+{
+	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+	int rc = mdb_del(t->txn, t->db->dbi[dbi], &key, v ? &val : NULL);
+	t->changed = true;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return dn_error_lmdb(t->db, rc, "delete");
+	return 0;
+}
+
+/* Point read; MDB_NOTFOUND becomes DN_ENOTFOUND without a message. */
+int dn_get(dn_txn *t, int dbi, const void *k, size_t kl, MDB_val *out)
+{
+	MDB_val key = {kl, (void *)k};
+	int rc = mdb_get(t->txn, t->db->dbi[dbi], &key, out);
+	if (rc == MDB_NOTFOUND)
+		return DN_ENOTFOUND;
+	if (rc)
+		return dn_error_lmdb(t->db, rc, "read");
+	return 0;
+}
+
+int dn_meta_get_u64(dn_txn *t, const char *name, uint64_t *v)
+{
+	MDB_val out;
+	int rc = dn_get(t, DBI_META, name, strlen(name), &out);
+	if (rc == DN_ENOTFOUND) {
+		*v = 0;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (out.mv_size != 8)
+		return dn_error(t->db, DN_ECORRUPT, "meta '%s' has %zu bytes", name, out.mv_size);
+	*v = dn_key_get_u64(out.mv_data);
+	return 0;
+}
+
+int dn_meta_put_u64(dn_txn *t, const char *name, uint64_t v)
+{
+	uint8_t b[8];
+	dn_key_put_u64(b, v);
+	return dn_put(t, DBI_META, name, strlen(name), b, 8, 0);
+}
+
+int dn_txn_check_usable(dn_txn *t)
+{
+	if (!t)
+		return DN_EINVAL;
+	if (t->poisoned)
+		return dn_error(t->db, DN_ETXN, "transaction failed earlier and can only be aborted");
+	return 0;
+}
+
+int dn_txn_check_write(dn_txn *t)
+{
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	if (t->rdonly)
+		return dn_error(t->db, DN_EREADONLY, "read-only transaction");
+	return 0;
+}
+
+void dn_txn_begin_call(dn_txn *t)
+{
+	dn_arena_reset(&t->arena);
+	dn_error_clear(t->db);
+}
+
+bool dn_clear_ok(const dn_txn *t, const dn_rec *r)
+{
+	if (!t->restricted)
+		return true;
+	for (uint32_t i = 0; i < r->nmarks; i++) {
+		bool ok = false;
+		for (uint32_t j = 0; j < t->nclear; j++)
+			if (t->clear[j] == r->marks[i]) {
+				ok = true;
+				break;
+			}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+int dn_type_delta(dn_txn *t, uint32_t type, int64_t d)
+{
+	if (type >= t->type_delta_cap) {
+		size_t cap = t->type_delta_cap ? t->type_delta_cap : 16;
+		while (cap <= type)
+			cap *= 2;
+		int64_t *p = dn_realloc(t->type_delta, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		memset(p + t->type_delta_cap, 0, (cap - t->type_delta_cap) * sizeof *p);
+		t->type_delta = p;
+		t->type_delta_cap = cap;
+	}
+	t->type_delta[type] += d;
+	return 0;
+}
+
+/* --- log ------------------------------------------------------------- */
+
+/* Log header (seq 0) value: time_ms i64, next_node u64, next_edge u64,
+ * changes u32, principal bytes. Change records (seq >= 1): op u8, id u64,
+ * detail bytes. */
+int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
+{
+	uint8_t key[12];
+	dn_buf *b = &t->scratch2;
+	int rc;
+	b->len = 0;
+	dn_key_put_u64(key, t->pos);
+	dn_key_put_u32(key + 8, ++t->log_seq);
+	if ((rc = dn_buf_reserve(b, 9)))
+		return rc;
+	b->p[0] = op;
+	dn_key_put_u64(b->p + 1, id);
+	b->len = 9;
+	if (detail && (rc = dn_buf_put(b, detail, strlen(detail))))
+		return rc;
+	return dn_put(t, DBI_LOG, key, 12, b->p, b->len, MDB_APPEND);
+}
+
+int dn_asof_counters(dn_txn *t, uint64_t pos, uint64_t *next_node, uint64_t *next_edge)
+{
+	uint8_t key[12];
+	MDB_val v;
+	if (pos == 0) {
+		*next_node = *next_edge = 1;
+		return 0;
+	}
+	dn_key_put_u64(key, pos);
+	dn_key_put_u32(key + 8, 0);
+	int rc = dn_get(t, DBI_LOG, key, 12, &v);
+	if (rc == DN_ENOTFOUND)
+		return dn_error(t->db, DN_ENOTFOUND, "log position %llu does not exist",
+		                (unsigned long long)pos);
+	if (rc)
+		return rc;
+	if (v.mv_size < 28)
+		return dn_error(t->db, DN_ECORRUPT, "log header %llu is short", (unsigned long long)pos);
+	*next_node = dn_key_get_u64((uint8_t *)v.mv_data + 8);
+	*next_edge = dn_key_get_u64((uint8_t *)v.mv_data + 16);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int dn_log_position_at(dn_txn *t, int64_t time_ms, uint64_t *pos)
+{
+	/* Times are non-decreasing with position: binary search the headers. */
+	uint64_t lo = 1, hi = t->as_of ? t->base_pos : 0, ans = 0;
+	int rc;
+	if (!t->as_of && (rc = dn_meta_get_u64(t, "log_pos", &hi)))
+		return rc;
+	while (lo <= hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		uint8_t key[12];
+		MDB_val v;
+		dn_key_put_u64(key, mid);
+		dn_key_put_u32(key + 8, 0);
+		if ((rc = dn_get(t, DBI_LOG, key, 12, &v)))
+			return rc == DN_ENOTFOUND ? dn_error(t->db, DN_ECORRUPT, "log header missing") : rc;
+		int64_t tm = dn_key_get_i64(v.mv_data);
+		if (tm <= time_ms) {
+			ans = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	*pos = ans;
+	return 0;
+}
+
+/* --- journal ---------------------------------------------------------- */
+
+int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n)
+{
+	int rc;
+	if (t->replaying)
+		return 0;
+	if ((rc = dn_buf_reserve(&t->journal, 1 + 1 + 10 + 10 + n)))
+		return rc;
+	dn_buf_put_u8(&t->journal, op);
+	dn_buf_put_u8(&t->journal, kind);
+	dn_buf_put_varint(&t->journal, id);
+	dn_buf_put_varint(&t->journal, n);
+	return dn_buf_put(&t->journal, p, n);
+}
+
+static int load_counters(dn_txn *t)
+{
+	int rc;
+	if ((rc = dn_meta_get_u64(t, "log_pos", &t->base_pos)) ||
+	    (rc = dn_meta_get_u64(t, "next_node", &t->next_node)) ||
+	    (rc = dn_meta_get_u64(t, "next_edge", &t->next_edge)) ||
+	    (rc = dn_meta_get_u64(t, "nodes", &t->n_nodes)) ||
+	    (rc = dn_meta_get_u64(t, "edges", &t->n_edges)))
+		return rc;
+	if (!t->next_node)
+		t->next_node = 1;
+	if (!t->next_edge)
+		t->next_edge = 1;
+	for (int k = 1; k <= 4; k++) {
+		uint64_t v;
+		if ((rc = dn_meta_get_u64(t, tok_counter_name[k], &v)))
+			return rc;
+		t->next_tok[k] = v ? (uint32_t)v : 1;
+	}
+	return 0;
+}
+
+/* Begins the LMDB transaction under the map lock (shared), adopting a map
+ * size grown by another process when LMDB asks to. */
+static int lmdb_begin(dn_txn *t, unsigned flags)
+{
+	for (int tries = 0; tries < 3; tries++) {
+		pthread_rwlock_rdlock(&t->db->map_lock);
+		int rc = mdb_txn_begin(t->db->env, NULL, flags, &t->txn);
+		if (rc == 0)
+			return 0;
+		pthread_rwlock_unlock(&t->db->map_lock);
+		t->txn = NULL;
+		if (rc != MDB_MAP_RESIZED)
+			return dn_error_lmdb(t->db, rc, "begin transaction");
+		if ((rc = dn_db_adopt_mapsize(t->db)))
+			return rc;
+	}
+	return dn_error(t->db, DN_EBUSY, "map keeps being resized by another process");
+}
+
+static void lmdb_end(dn_txn *t, bool commit_done)
+{
+	close_cursors(t);
+	if (t->txn && !commit_done)
+		mdb_txn_abort(t->txn);
+	t->txn = NULL;
+	pthread_rwlock_unlock(&t->db->map_lock);
+}
+
+/* Grows the map before a write transaction when it is more than half full,
+ * so that regrowth inside transactions stays rare. */
+static void grow_early(dn_db *db)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	mdb_env_info(db->env, &info);
+	mdb_env_stat(db->env, &st);
+	size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+	if (used * 2 > info.me_mapsize)
+		dn_db_grow(db, used * 4);
+}
+
+static int resolve_clearances(dn_txn *t, const dn_txn_opts *o)
+{
+	t->restricted = true;
+	t->clear = dn_calloc(o->n_clearances ? o->n_clearances : 1, sizeof *t->clear);
+	if (!t->clear)
+		return DN_ENOMEM;
+	for (size_t i = 0; i < o->n_clearances; i++) {
+		uint32_t id;
+		const char *m = o->clearances[i];
+		int rc = dn_tok_lookup(t, DN_TOKEN_MARKING, m, strlen(m), &id);
+		if (rc == DN_ENOTFOUND)
+			continue; /* nothing carries it */
+		if (rc)
+			return rc;
+		t->clear[t->nclear++] = id;
+	}
+	return 0;
+}
+
+static void txn_free(dn_txn *t)
+{
+	dn_tok_cache_free(t);
+	dn_index_defs_free(t);
+	dn_buf_free(&t->journal);
+	dn_buf_free(&t->scratch);
+	dn_buf_free(&t->scratch2);
+	dn_buf_free(&t->oldraw);
+	dn_arena_free(&t->arena);
+	free(t->type_delta);
+	free(t->clear);
+	free(t->principal);
+	free(t);
+}
+
+static char *default_principal(void)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &res) == 0 && res)
+		return dn_strdup(res->pw_name);
+	return dn_strdup("local");
+}
+
+int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **out)
+{
+	dn_txn_opts o = opts ? *opts : (dn_txn_opts){0};
+	bool rdonly = flags & DN_TXN_RDONLY;
+	int rc;
+	*out = NULL;
+	if (!db)
+		return DN_EINVAL;
+	dn_error_clear(db);
+	if (!rdonly && (db->flags & DN_OPEN_RDONLY))
+		return dn_error(db, DN_EREADONLY, "database was opened read-only");
+	if (!rdonly && (o.as_of_pos || o.as_of_time_ms))
+		return dn_error(db, DN_EINVAL, "an as-of transaction must be read-only");
+	dn_txn *t = dn_calloc(1, sizeof *t);
+	if (!t)
+		return dn_error(db, DN_ENOMEM, "out of memory");
+	t->db = db;
+	t->rdonly = rdonly;
+	t->principal = o.principal ? dn_strdup(o.principal) : default_principal();
+	if (!t->principal) {
+		txn_free(t);
+		return dn_error(db, DN_ENOMEM, "out of memory");
+	}
+	if (!rdonly) {
+		pthread_mutex_lock(&db->write_lock);
+		t->holds_write_lock = true;
+		grow_early(db);
+	}
+	if ((rc = lmdb_begin(t, rdonly ? MDB_RDONLY : 0)))
+		goto fail_nolmdb;
+	if ((rc = load_counters(t)))
+		goto fail;
+	if (rdonly) {
+		t->pos = t->base_pos;
+		uint64_t asof = o.as_of_pos;
+		if (!asof && o.as_of_time_ms) {
+			if ((rc = dn_log_position_at(t, o.as_of_time_ms, &asof)))
+				goto fail;
+			if (!asof) {
+				rc = dn_error(db, DN_ENOTFOUND, "nothing was committed at or before that time");
+				goto fail;
+			}
+		}
+		if (asof) {
+			if (asof > t->base_pos) {
+				rc = dn_error(db, DN_ENOTFOUND, "log position %llu is in the future (last is %llu)",
+				              (unsigned long long)asof, (unsigned long long)t->base_pos);
+				goto fail;
+			}
+			if (asof < t->base_pos) {
+				t->as_of = true;
+				t->base_pos = t->pos = asof;
+				if ((rc = dn_asof_counters(t, asof, &t->asof_next_node, &t->asof_next_edge)))
+					goto fail;
+			}
+		}
+	} else {
+		t->pos = t->base_pos + 1;
+		t->b_next_node = t->next_node;
+		t->b_next_edge = t->next_edge;
+		t->b_nodes = t->n_nodes;
+		t->b_edges = t->n_edges;
+		memcpy(t->b_next_tok, t->next_tok, sizeof t->next_tok);
+	}
+	if (o.clearances && (rc = resolve_clearances(t, &o)))
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	lmdb_end(t, false);
+fail_nolmdb:
+	if (t->holds_write_lock)
+		pthread_mutex_unlock(&db->write_lock);
+	txn_free(t);
+	return rc;
+}
+
+static void txn_end(dn_txn *t, bool commit_done)
+{
+	lmdb_end(t, commit_done);
+	if (t->holds_write_lock)
+		pthread_mutex_unlock(&t->db->write_lock);
+	txn_free(t);
+}
+
+void dn_txn_abort(dn_txn *t)
+{
+	if (!t)
+		return;
+	txn_end(t, false);
+}
+
+/* Replays the journal onto a fresh LMDB transaction: after a full map (the
+ * map is grown first) or to undo a call that failed halfway. */
+int dn_txn_replay(dn_txn *t)
+{
+	dn_db *db = t->db;
+	uint64_t base = t->base_pos;
+	int rc;
+	close_cursors(t);
+	mdb_txn_abort(t->txn);
+	t->txn = NULL;
+	pthread_rwlock_unlock(&db->map_lock);
+	if ((rc = lmdb_begin(t, 0))) {
+		pthread_rwlock_rdlock(&db->map_lock); /* lmdb_end expects it held */
+		t->poisoned = true;
+		return rc;
+	}
+	uint64_t now_pos;
+	if ((rc = dn_meta_get_u64(t, "log_pos", &now_pos)))
+		goto poison;
+	if (now_pos != base) {
+		rc = dn_error(db, DN_EBUSY, "another process committed while this transaction was "
+		              "being re-applied; retry it");
+		goto poison;
+	}
+	t->next_node = t->b_next_node;
+	t->next_edge = t->b_next_edge;
+	t->n_nodes = t->b_nodes;
+	t->n_edges = t->b_edges;
+	memcpy(t->next_tok, t->b_next_tok, sizeof t->next_tok);
+	if (t->type_delta)
+		memset(t->type_delta, 0, t->type_delta_cap * sizeof *t->type_delta);
+	t->log_seq = 0;
+	t->changed = false;
+	dn_index_defs_free(t);
+	t->replaying = true;
+	const uint8_t *p = t->journal.p, *end = p + t->journal.len;
+	while (p < end) {
+		uint8_t op = p[0], kind = p[1];
+		uint64_t id, n;
+		size_t k;
+		p += 2;
+		if (!(k = dn_varint_get(p, end, &id)))
+			break;
+		p += k;
+		if (!(k = dn_varint_get(p, end, &n)))
+			break;
+		p += k;
+		dn_arena_reset(&t->arena);
+		switch (op) {
+		case DN_J_NODE_PUT:
+		case DN_J_EDGE_PUT: {
+			dn_rec r;
+			if ((rc = dn_rec_decode(p, n, &t->arena, &r)))
+				goto poison_replay;
+			rc = op == DN_J_NODE_PUT ? dn_node_store(t, id, &r, kind)
+			                         : dn_edge_store(t, id, &r, kind);
+			break;
+		}
+		case DN_J_NODE_DEL: rc = dn_node_store(t, id, NULL, kind); break;
+		case DN_J_EDGE_DEL: rc = dn_edge_store(t, id, NULL, kind); break;
+		case DN_J_TOKEN: rc = dn_tok_create_raw(t, kind, (uint32_t)id, (const char *)p, n); break;
+		case DN_J_NODE_PURGE: rc = dn_purge_raw(t, DN_REC_NODE, id, (const char *)p, n, true); break;
+		case DN_J_EDGE_PURGE: rc = dn_purge_raw(t, DN_REC_EDGE, id, (const char *)p, n, true); break;
+		case DN_J_INDEX_CREATE: {
+			dn_index_def def = {0};
+			uint8_t *q = (uint8_t *)p;
+			def.id = (uint32_t)id;
+			def.label = dn_key_get_u32(q);
+			def.key = dn_key_get_u32(q + 4);
+			def.flags = dn_key_get_u32(q + 8);
+			def.name = dn_strndup((const char *)q + 12, n - 12);
+			rc = def.name ? dn_index_create_raw(t, &def) : DN_ENOMEM;
+			free(def.name);
+			break;
+		}
+		case DN_J_INDEX_DROP: rc = dn_index_drop_raw(t, (uint32_t)id); break;
+		default: rc = dn_error(db, DN_ECORRUPT, "bad journal entry %u", op); break;
+		}
+		if (rc)
+			goto poison_replay;
+		p += n;
+	}
+	t->replaying = false;
+	return 0;
+poison_replay:
+	t->replaying = false;
+poison:
+	t->poisoned = true;
+	return rc == DN_EMAPFULL_INTERNAL ? dn_error(db, DN_ENOMEM, "map full during replay") : rc;
+}
+
+/* Ends a write call: on success nothing to do; on a full map, grow and
+ * replay and ask the caller to retry; on another failure after the call
+ * wrote something, replay what came before it so that it leaves no trace. */
+int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
+{
+	if (rc == 0)
+		return 0;
+	bool wrote = t->journal.len != journal_mark || rc == DN_EMAPFULL_INTERNAL;
+	t->journal.len = journal_mark;
+	if (!wrote && !t->poisoned)
+		return rc;
+	if (rc == DN_EMAPFULL_INTERNAL) {
+		close_cursors(t);
+		mdb_txn_abort(t->txn);
+		t->txn = NULL;
+		pthread_rwlock_unlock(&t->db->map_lock);
+		MDB_envinfo info;
+		mdb_env_info(t->db->env, &info);
+		int grc = dn_db_grow(t->db, info.me_mapsize * 2);
+		pthread_rwlock_rdlock(&t->db->map_lock);
+		if (grc || (grc = mdb_txn_begin(t->db->env, NULL, 0, &t->txn))) {
+			t->txn = NULL;
+			t->poisoned = true;
+			return grc < 0 ? grc : dn_error_lmdb(t->db, grc, "begin");
+		}
+		int rrc = dn_txn_replay(t);
+		return rrc ? rrc : DN_RETRY_INTERNAL;
+	}
+	/* keep the message of the original failure */
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", dn_errmsg(t->db));
+	int rrc = dn_txn_replay(t);
+	if (rrc)
+		return rrc;
+	dn_error(t->db, rc, "%s", msg);
+	return rc;
+}
+
+int dn_txn_commit(dn_txn *t)
+{
+	if (!t)
+		return DN_EINVAL;
+	dn_db *db = t->db;
+	int rc;
+	if (t->poisoned) {
+		rc = dn_error(db, DN_ETXN, "transaction failed earlier; nothing was committed");
+		txn_end(t, false);
+		return rc;
+	}
+	if (t->rdonly || !t->changed) {
+		txn_end(t, false);
+		return 0;
+	}
+	for (;;) {
+		rc = 0;
+		uint8_t key[12], hdr[28];
+		int64_t tm = now_ms();
+		if (t->base_pos) {
+			MDB_val v;
+			dn_key_put_u64(key, t->base_pos);
+			dn_key_put_u32(key + 8, 0);
+			if (dn_get(t, DBI_LOG, key, 12, &v) == 0 && v.mv_size >= 8) {
+				int64_t prev = dn_key_get_i64(v.mv_data);
+				if (prev > tm)
+					tm = prev; /* keep log time monotone */
+			}
+		}
+		dn_key_put_u64(key, t->pos);
+		dn_key_put_u32(key + 8, 0);
+		dn_key_put_i64(hdr, tm);
+		dn_key_put_u64(hdr + 8, t->next_node);
+		dn_key_put_u64(hdr + 16, t->next_edge);
+		dn_key_put_u32(hdr + 24, t->log_seq);
+		dn_buf *b = &t->scratch;
+		b->len = 0;
+		if ((rc = dn_buf_put(b, hdr, sizeof hdr)) ||
+		    (rc = dn_buf_put(b, t->principal, strlen(t->principal))))
+			break;
+		if ((rc = dn_put(t, DBI_LOG, key, 12, b->p, b->len, 0)))
+			goto retry;
+		if ((rc = dn_meta_put_u64(t, "log_pos", t->pos)) ||
+		    (rc = dn_meta_put_u64(t, "next_node", t->next_node)) ||
+		    (rc = dn_meta_put_u64(t, "next_edge", t->next_edge)) ||
+		    (rc = dn_meta_put_u64(t, "nodes", t->n_nodes)) ||
+		    (rc = dn_meta_put_u64(t, "edges", t->n_edges)))
+			goto retry;
+		for (int k = 1; k <= 4 && !rc; k++)
+			rc = dn_meta_put_u64(t, tok_counter_name[k], t->next_tok[k]);
+		if (rc)
+			goto retry;
+		for (size_t ty = 0; ty < t->type_delta_cap; ty++) {
+			if (!t->type_delta[ty])
+				continue;
+			uint8_t tk[4], cv[8];
+			MDB_val v;
+			uint64_t c = 0;
+			dn_key_put_u32(tk, (uint32_t)ty);
+			rc = dn_get(t, DBI_COUNTS, tk, 4, &v);
+			if (rc == 0 && v.mv_size == 8)
+				c = dn_key_get_u64(v.mv_data);
+			else if (rc && rc != DN_ENOTFOUND)
+				break;
+			c = (uint64_t)((int64_t)c + t->type_delta[ty]);
+			dn_key_put_u64(cv, c);
+			rc = c ? dn_put(t, DBI_COUNTS, tk, 4, cv, 8, 0) : dn_del(t, DBI_COUNTS, tk, 4, NULL, 0);
+			if (rc)
+				break;
+		}
+		if (rc)
+			goto retry;
+		close_cursors(t);
+		rc = mdb_txn_commit(t->txn);
+		if (rc == 0) {
+			t->txn = NULL;
+			txn_end(t, true);
+			return 0;
+		}
+		t->txn = NULL;
+		if (rc == MDB_MAP_FULL) {
+			/* the LMDB transaction is gone; start over on a grown map */
+			pthread_rwlock_unlock(&db->map_lock);
+			MDB_envinfo info;
+			mdb_env_info(db->env, &info);
+			rc = dn_db_grow(db, info.me_mapsize * 2);
+			pthread_rwlock_rdlock(&db->map_lock);
+			if (!rc && !(rc = mdb_txn_begin(db->env, NULL, 0, &t->txn)) && !(rc = dn_txn_replay(t)))
+				continue;
+			if (rc > 0)
+				rc = dn_error_lmdb(db, rc, "commit");
+			break;
+		}
+		rc = dn_error_lmdb(db, rc, "commit");
+		break;
+	retry:
+		if (rc != DN_EMAPFULL_INTERNAL)
+			break;
+		rc = dn_txn_finish_write(t, rc, t->journal.len);
+		if (rc != DN_RETRY_INTERNAL)
+			break;
+	}
+	txn_end(t, false);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * util.c — small building blocks the engine shares: a growable byte buffer
+ * with varint writers, and a bump arena for per-call scratch memory that is
+ * dropped in one go when the call ends.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int dn_buf_reserve(dn_buf *b, size_t more)
+{
+	if (b->len + more <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more)
+		cap *= 2;
+	uint8_t *p = dn_realloc(b->p, cap);
+	if (!p)
+		return DN_ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int dn_buf_put(dn_buf *b, const void *p, size_t n)
+{
+	if (dn_buf_reserve(b, n))
+		return DN_ENOMEM;
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+int dn_buf_put_u8(dn_buf *b, uint8_t v)
+{
+	return dn_buf_put(b, &v, 1);
+}
+
+int dn_buf_put_varint(dn_buf *b, uint64_t v)
+{
+	uint8_t tmp[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		tmp[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (uint8_t)v;
+	return dn_buf_put(b, tmp, n);
+}
+
+void dn_buf_free(dn_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+struct dn_arena_blk {
+	dn_arena_blk *next;
+	size_t used, cap;
+	_Alignas(16) uint8_t data[];
+};
+
+void *dn_arena_alloc(dn_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	dn_arena_blk *b = a->head;
+	if (!b || b->used + n > b->cap) {
+		size_t cap = n > 16384 ? n : 16384;
+		b = dn_malloc(sizeof *b + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* Keeps the newest block for reuse, frees the rest. */
+void dn_arena_reset(dn_arena *a)
+{
+	dn_arena_blk *b = a->head;
+	if (!b)
+		return;
+	dn_arena_blk *rest = b->next;
+	b->next = NULL;
+	b->used = 0;
+	while (rest) {
+		dn_arena_blk *n = rest->next;
+		free(rest);
+		rest = n;
+	}
+}
+
+void dn_arena_free(dn_arena *a)
+{
+	dn_arena_blk *b = a->head;
+	while (b) {
+		dn_arena_blk *n = b->next;
+		free(b);
+		b = n;
+	}
+	a->head = NULL;
+}
+
+/* --- allocation, with fault injection for tests ----------------------- */
+
+static _Atomic long alloc_countdown = -1;
+
+void dn_fault_alloc_after(long n)
+{
+	alloc_countdown = n;
+}
+
+static bool alloc_fails(void)
+{
+	long n = alloc_countdown;
+	if (n < 0)
+		return false;
+	if (n == 0)
+		return true;
+	alloc_countdown = n - 1;
+	return false;
+}
+
+void *dn_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : malloc(n);
+}
+
+void *dn_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : calloc(n, size);
+}
+
+void *dn_realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : realloc(p, n);
+}
+
+char *dn_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : strdup(s);
+}
+
+char *dn_strndup(const char *s, size_t n)
+{
+	return alloc_fails() ? NULL : strndup(s, n);
+}

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dragnet.h — the public C API of dragnet, an embedded link-analysis graph
+ * database on LMDB. A database is a property graph (labelled nodes, typed
+ * directed edges, properties) whose every element also carries intelligence
+ * metadata (provenance, grading, valid time, handling marking) and whose
+ * every change is logged and kept, so that any past state can be read.
+ *
+ * Conventions, kept by every function below:
+ *  - Functions return 0 on success or a negative dn_err code. The message of
+ *    the last failed call made by the calling thread on a database is
+ *    dn_errmsg(db); dn_strerror(code) is the generic text of a code.
+ *  - Arguments are borrowed: dragnet copies what it keeps. Results returned
+ *    through out-pointers are owned by the caller and released with the
+ *    matching *_free function; every destructor accepts NULL.
+ *  - Nothing returned by dragnet points into the LMDB map, so results stay
+ *    valid after the transaction that produced them ends.
+ *  - A dn_txn is used by one thread at a time. A dn_db may be shared by
+ *    threads; several processes may open the same database.
+ */
+#ifndef DRAGNET_H
+#define DRAGNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DN_VERSION_MAJOR 0
+#define DN_VERSION_MINOR 1
+#define DN_VERSION_PATCH 0
+#define DN_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Error codes: 0 is success, the rest are negative (see dragnet_errors.def).
+ * Iterators additionally return DN_ROW (a row was produced) and DN_DONE (no
+ * more rows), so that the end of a scan is never confused with a failure. */
+typedef enum dn_err {
+	DN_OK = 0,
+	DN_ROW = 1,
+	DN_DONE = 2,
+#define DN_ERROR(name, value, msg) name = value,
+#include "dragnet_errors.def"
+#undef DN_ERROR
+} dn_err;
+
+/* The generic text of a code (never NULL; "unknown error" for unknown codes). */
+const char *dn_strerror(int code);
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum dn_type {
+	DN_NULL = 0,
+	DN_BOOL,
+	DN_INT,      /* int64 */
+	DN_FLOAT,    /* double */
+	DN_STRING,   /* UTF-8, length-counted, may contain NUL bytes */
+	DN_DATE,     /* days since 1970-01-01 (proleptic Gregorian) */
+	DN_DATETIME, /* milliseconds since 1970-01-01T00:00:00Z (UTC) */
+	DN_DURATION, /* months, days and nanoseconds, kept apart as in Cypher */
+	DN_LIST,     /* ordered list of values (may nest, may mix types) */
+	DN_TYPE_COUNT_
+} dn_type;
+
+/*
+ * One small tagged value, passed by value. A DN_STRING or DN_LIST value
+ * either owns its storage (values that dragnet returns, values built with
+ * dn_value_string/dn_value_list) or borrows it (values the caller builds
+ * with dn_value_stringn_ref on its own memory). dn_value_free releases an
+ * owned value and resets it to DN_NULL; it must not be called on a
+ * borrowed value. Arguments of type `const dn_value *` are always borrowed.
+ */
+typedef struct dn_value {
+	uint8_t type;  /* dn_type */
+	uint8_t owned; /* 1 when s/list is heap storage owned by this value */
+	uint32_t len;  /* bytes of a string, items of a list */
+	union {
+		bool b;
+		int64_t i;
+		double f;
+		const char *s;
+		int32_t date;
+		int64_t datetime;
+		struct {
+			int64_t months, days, nanos;
+		} dur;
+		struct dn_value *list;
+	} u;
+} dn_value;
+
+dn_value dn_value_null(void);
+dn_value dn_value_bool(bool b);
+dn_value dn_value_int(int64_t i);
+dn_value dn_value_float(double f);
+dn_value dn_value_date(int32_t days);
+dn_value dn_value_datetime(int64_t ms);
+dn_value dn_value_duration(int64_t months, int64_t days, int64_t nanos);
+/* A borrowed string value over s[0..len): no copy, caller keeps s alive. */
+dn_value dn_value_stringn_ref(const char *s, size_t len);
+/* Owned copies. On allocation failure they return a DN_NULL value and
+ * *err (if not NULL) is set to DN_ENOMEM. */
+dn_value dn_value_string(const char *s, int *err);
+dn_value dn_value_stringn(const char *s, size_t len, int *err);
+/* An owned list of n items, copied (deeply) from items. */
+dn_value dn_value_list(const dn_value *items, size_t n, int *err);
+/* Deep copy of any value into *out (owned). Returns 0 or DN_ENOMEM. */
+int dn_value_copy(dn_value *out, const dn_value *in);
+/* Releases an owned value and sets it to DN_NULL. Accepts NULL. */
+void dn_value_free(dn_value *v);
+/* Equality of stored values (same type and content; INT 1 and FLOAT 1.0
+ * compare equal, as in Cypher's `=`; NULL equals NULL here). */
+bool dn_value_equal(const dn_value *a, const dn_value *b);
+/* Total order used by indexes: NULL < BOOL < numbers < STRING < DATE <
+ * DATETIME < DURATION < LIST; numbers compare numerically across INT and
+ * FLOAT. Returns <0, 0, >0. */
+int dn_value_compare(const dn_value *a, const dn_value *b);
+/* Name of a type ("INTEGER", "STRING", ...). */
+const char *dn_type_name(int type);
+
+/* Calendar helpers: day numbers and ISO-8601 text. Return 0 or DN_EINVAL. */
+int dn_date_from_ymd(int year, int month, int day, int32_t *days);
+void dn_date_to_ymd(int32_t days, int *year, int *month, int *day);
+/* Parses "YYYY-MM-DD". */
+int dn_date_parse(const char *s, size_t len, int32_t *days);
+/* Parses "YYYY-MM-DD[Thh:mm[:ss[.fff]]][Z|±hh:mm]" into UTC milliseconds. */
+int dn_datetime_parse(const char *s, size_t len, int64_t *ms);
+/* Writes ISO-8601 text into buf (NUL-terminated, truncated to cap);
+ * returns the length the full text needs, like snprintf. */
+int dn_date_format(int32_t days, char *buf, size_t cap);
+int dn_datetime_format(int64_t ms, char *buf, size_t cap);
+int dn_duration_format(int64_t months, int64_t days, int64_t nanos, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* Databases and transactions                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct dn_db dn_db;
+typedef struct dn_txn dn_txn;
+typedef struct dn_iter dn_iter;
+typedef uint64_t dn_id; /* node and edge ids; 0 is never a valid id */
+
+enum dn_open_flags {
+	DN_OPEN_RDONLY = 1u << 0, /* open an existing database for reading only */
+	DN_OPEN_NOCREATE = 1u << 1, /* fail with DN_ENOTFOUND if it does not exist */
+	DN_OPEN_NOSYNC = 1u << 2, /* do not fsync on commit (bulk loads, tests):
+	                              a crash may lose the last commits, never
+	                              consistency */
+};
+
+typedef struct dn_open_opts {
+	unsigned flags;     /* dn_open_flags */
+	size_t map_size;    /* initial LMDB map size in bytes; 0 = default. The
+	                       map grows on demand whatever this is. */
+	unsigned max_readers; /* 0 = default (126) */
+} dn_open_opts;
+
+/*
+ * Opens (creating if missing, unless DN_OPEN_NOCREATE or DN_OPEN_RDONLY) the
+ * database at `path`, a directory holding data.mdb and lock.mdb. New files
+ * are created with mode 0600. opts may be NULL.
+ * Returns 0 and *out, or DN_ENOTFOUND (missing, with NOCREATE/RDONLY),
+ * DN_ENOTDB (not a dragnet database, or truncated), DN_EVERSION (written by
+ * a newer format), DN_EPERM, DN_EIO, DN_ENOMEM. On failure *out is NULL; a
+ * message is available from dn_errmsg(NULL) in the same thread.
+ */
+int dn_open(const char *path, const dn_open_opts *opts, dn_db **out);
+/* Closes the database. All its transactions must have ended. Accepts NULL. */
+void dn_close(dn_db *db);
+/* The message of the last failed call made by this thread on db (or on
+ * dn_open when db is NULL); "" when there is none. Valid until the next call
+ * on db from this thread. */
+const char *dn_errmsg(const dn_db *db);
+/* The path the database was opened with. */
+const char *dn_db_path(const dn_db *db);
+
+enum dn_txn_flags {
+	DN_TXN_RDONLY = 1u << 0,
+};
+
+/* How a transaction reads and who it is. All fields optional (zero). */
+typedef struct dn_txn_opts {
+	/* Who acts: recorded in the log for a write transaction. NULL = the
+	 * process's user name. */
+	const char *principal;
+	/* Read-only transactions: see the graph as it was right after log
+	 * position as_of_pos committed (0 = now). Or, if as_of_pos is 0 and
+	 * as_of_time_ms is not 0, as of the last position committed at or
+	 * before that time. */
+	uint64_t as_of_pos;
+	int64_t as_of_time_ms;
+	/* Handling markings this reader is cleared for. NULL = unrestricted.
+	 * A non-NULL array of n_clearances strings restricts the transaction:
+	 * nodes and edges carrying any marking outside the set are invisible
+	 * to every lookup, scan, adjacency iteration and count. */
+	const char *const *clearances;
+	size_t n_clearances;
+} dn_txn_opts;
+
+/*
+ * Begins a transaction. One write transaction at a time per database (a
+ * second writer waits); readers never wait and see a consistent snapshot.
+ * Returns 0 and *out, or DN_EREADONLY (write on a read-only database),
+ * DN_ENOTFOUND (as-of position/time before the first commit or in the
+ * future), DN_EINVAL (as-of on a write transaction), DN_EBUSY (too many
+ * readers), DN_ENOMEM, DN_EIO.
+ */
+int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **out);
+/*
+ * Commits and frees the transaction (a read transaction is simply ended).
+ * A write transaction that changed anything receives the next log
+ * position. On failure nothing of the transaction is kept and it is freed
+ * all the same. Returns 0, DN_EIO, DN_ENOMEM, DN_ETXN (an earlier call
+ * failed in a way that poisoned the transaction).
+ */
+int dn_txn_commit(dn_txn *txn);
+/* Abandons and frees the transaction. Accepts NULL. */
+void dn_txn_abort(dn_txn *txn);
+/* The database of a transaction. */
+dn_db *dn_txn_db(const dn_txn *txn);
+/* The log position this transaction reads at: the last committed position
+ * (or the as-of position). For a write transaction, the position it will
+ * commit as is this plus one. */
+uint64_t dn_txn_position(const dn_txn *txn);
+/* True for transactions restricted by clearances or reading as of a past
+ * position (lookups then take a slower, filtering path). */
+bool dn_txn_is_restricted(const dn_txn *txn);
+
+/* ------------------------------------------------------------------ */
+/* Intelligence metadata                                               */
+/* ------------------------------------------------------------------ */
+
+/* Reliability 'A'..'F' of the source and credibility 1..6 of the
+ * information (Admiralty / NATO grading); 0 = not graded. Valid time is a
+ * half-open interval [valid_from, valid_to) in UTC ms; DN_TIME_UNSET for an
+ * open end. marking is a comma-separated set of handling caveats
+ * ("TAX-CONFIDENTIAL,PERSONAL"), NULL or "" for none. */
+#define DN_TIME_UNSET INT64_MIN
+
+typedef struct dn_meta {
+	const char *source;   /* provenance: source name or reference */
+	const char *record;   /* provenance: record reference (file:line, report id) */
+	char reliability;     /* 'A'..'F' or 0 */
+	uint8_t credibility;  /* 1..6 or 0 */
+	int64_t valid_from;   /* DN_TIME_UNSET or ms */
+	int64_t valid_to;     /* DN_TIME_UNSET or ms */
+	const char *marking;  /* comma-separated caveats, or NULL */
+} dn_meta;
+
+/* A dn_meta with nothing set (times DN_TIME_UNSET). */
+dn_meta dn_meta_none(void);
+
+/* ------------------------------------------------------------------ */
+/* Nodes and edges                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct dn_prop {
+	const char *key;
+	dn_value value;
+} dn_prop;
+
+/* A node as returned by dn_node_get: owned by the caller, one allocation
+ * released by dn_node_free. Labels and property keys are sorted by name. */
+typedef struct dn_node {
+	dn_id id;
+	size_t nlabels;
+	const char **labels;
+	size_t nprops;
+	dn_prop *props;
+	dn_meta meta;
+	uint64_t created_pos; /* log position that created the node */
+	uint64_t version_pos; /* log position that wrote this version */
+} dn_node;
+
+typedef struct dn_edge {
+	dn_id id;
+	dn_id src, dst;
+	const char *type;
+	size_t nprops;
+	dn_prop *props;
+	dn_meta meta;
+	uint64_t created_pos;
+	uint64_t version_pos;
+} dn_edge;
+
+void dn_node_free(dn_node *node);
+void dn_edge_free(dn_edge *edge);
+/* The value of property `key`, or NULL when the element has none. */
+const dn_value *dn_node_prop(const dn_node *node, const char *key);
+const dn_value *dn_edge_prop(const dn_edge *edge, const char *key);
+bool dn_node_has_label(const dn_node *node, const char *label);
+
+/*
+ * Creates a node with the given labels (duplicates ignored), properties
+ * (a DN_NULL value is skipped; a repeated key keeps the last) and metadata
+ * (NULL = none). Returns 0 and *id, or DN_EREADONLY, DN_EINVAL (empty
+ * label or key, bad grading), DN_ECONSTRAINT (a unique index already holds
+ * the value), DN_ETOOBIG, DN_ENOMEM, DN_EIO.
+ */
+int dn_node_create(dn_txn *txn, const char *const *labels, size_t nlabels,
+                   const dn_prop *props, size_t nprops, const dn_meta *meta,
+                   dn_id *id);
+/* Reads a node. Returns 0 and *out (owned), DN_ENOTFOUND (no such node, or
+ * not visible to this transaction), DN_ENOMEM. */
+int dn_node_get(dn_txn *txn, dn_id id, dn_node **out);
+/* True when the node exists and is visible. */
+bool dn_node_exists(dn_txn *txn, dn_id id);
+/* Sets one property; a DN_NULL value removes it. Returns 0, DN_ENOTFOUND,
+ * DN_ECONSTRAINT, DN_EREADONLY, DN_EINVAL, DN_ETOOBIG. */
+int dn_node_set_prop(dn_txn *txn, dn_id id, const char *key, const dn_value *value);
+/* Removes one property (no error when absent). */
+int dn_node_remove_prop(dn_txn *txn, dn_id id, const char *key);
+/* Adds / removes a label (no error when already present / absent). */
+int dn_node_add_label(dn_txn *txn, dn_id id, const char *label);
+int dn_node_remove_label(dn_txn *txn, dn_id id, const char *label);
+/* Replaces the node's metadata. */
+int dn_node_set_meta(dn_txn *txn, dn_id id, const dn_meta *meta);
+/* Deletes a node that has no edges; DN_ECONSTRAINT if it still has some. */
+int dn_node_delete(dn_txn *txn, dn_id id);
+/* Deletes a node and all its edges. */
+int dn_node_detach_delete(dn_txn *txn, dn_id id);
+
+/* Creates an edge src -[type]-> dst. Returns 0 and *id, or DN_ENOTFOUND
+ * (an endpoint does not exist), DN_EINVAL, DN_EREADONLY, DN_ETOOBIG. */
+int dn_edge_create(dn_txn *txn, dn_id src, dn_id dst, const char *type,
+                   const dn_prop *props, size_t nprops, const dn_meta *meta,
+                   dn_id *id);
+int dn_edge_get(dn_txn *txn, dn_id id, dn_edge **out);
+bool dn_edge_exists(dn_txn *txn, dn_id id);
+int dn_edge_set_prop(dn_txn *txn, dn_id id, const char *key, const dn_value *value);
+int dn_edge_remove_prop(dn_txn *txn, dn_id id, const char *key);
+int dn_edge_set_meta(dn_txn *txn, dn_id id, const dn_meta *meta);
+int dn_edge_delete(dn_txn *txn, dn_id id);
+
+/*
+ * Purge: removes an element physically, with every superseded version of
+ * it, so that not even as-of reads find it (retention rules). An edge's
+ * purge also removes it from adjacency; a node's purge first purges its
+ * edges. The log keeps a purge entry naming the id, the principal and the
+ * reason, but no data. Returns 0, DN_ENOTFOUND (no current or past version),
+ * DN_EREADONLY, DN_EINVAL (reason missing).
+ */
+int dn_node_purge(dn_txn *txn, dn_id id, const char *reason);
+int dn_edge_purge(dn_txn *txn, dn_id id, const char *reason);
+
+/* ------------------------------------------------------------------ */
+/* Iteration and counts                                                */
+/* ------------------------------------------------------------------ */
+
+typedef enum dn_dir {
+	DN_OUT = 1,  /* edges whose source is the node */
+	DN_IN = 2,   /* edges whose target is the node */
+	DN_BOTH = 3, /* both; a self-loop is reported once */
+} dn_dir;
+
+/* One adjacency entry: the edge, the node at its other end, its type and
+ * the direction in which it was found. */
+typedef struct dn_adj {
+	dn_id edge;
+	dn_id nbr;
+	uint32_t type; /* token id; dn_token_name() gives the name */
+	dn_dir dir;    /* DN_OUT or DN_IN */
+} dn_adj;
+
+/* Iterators. They live inside their transaction: end them (dn_iter_free)
+ * before the transaction ends. Writes in the same transaction while an
+ * iterator is open are allowed; the iterator then sees a state at or after
+ * its start, never a torn record. */
+int dn_nodes_all(dn_txn *txn, dn_iter **out);
+/* Nodes carrying `label`; an unknown label gives an empty iterator. */
+int dn_nodes_by_label(dn_txn *txn, const char *label, dn_iter **out);
+int dn_edges_all(dn_txn *txn, dn_iter **out);
+/* Edges of a node in a direction, optionally of one type (NULL = all).
+ * DN_ENOTFOUND if the node is not visible. */
+int dn_edges_of(dn_txn *txn, dn_id node, dn_dir dir, const char *type, dn_iter **out);
+/* Next id of a node or edge iterator: DN_ROW with *id, DN_DONE, or an error. */
+int dn_iter_next(dn_iter *it, dn_id *id);
+/* Next entry of an adjacency iterator: DN_ROW with *adj, DN_DONE, or an error. */
+int dn_iter_next_adj(dn_iter *it, dn_adj *adj);
+void dn_iter_free(dn_iter *it);
+
+/* Counts without iterating (O(1) or O(number of edge types at the node)) in
+ * unrestricted transactions; restricted ones count what they can see. */
+int dn_count_nodes(dn_txn *txn, uint64_t *n);
+int dn_count_edges(dn_txn *txn, uint64_t *n);
+int dn_count_label(dn_txn *txn, const char *label, uint64_t *n);
+int dn_count_type(dn_txn *txn, const char *type, uint64_t *n);
+/* Number of edges of a node in a direction, of one type or all (NULL). */
+int dn_degree(dn_txn *txn, dn_id node, dn_dir dir, const char *type, uint64_t *n);
+
+/* ------------------------------------------------------------------ */
+/* Tokens: labels, edge types, property keys                           */
+/* ------------------------------------------------------------------ */
+
+typedef enum dn_token_kind {
+	DN_TOKEN_LABEL = 1,
+	DN_TOKEN_TYPE = 2,
+	DN_TOKEN_KEY = 3,
+	DN_TOKEN_MARKING = 4,
+} dn_token_kind;
+
+/* The id of a name (DN_ENOTFOUND if never used). */
+int dn_token_id(dn_txn *txn, dn_token_kind kind, const char *name, uint32_t *id);
+/* The name of an id, copied into an owned string (free with free()). */
+int dn_token_name(dn_txn *txn, dn_token_kind kind, uint32_t id, char **name);
+/* All names of a kind, in id order: *names is an owned array of owned
+ * strings, released with dn_strings_free. */
+int dn_token_list(dn_txn *txn, dn_token_kind kind, char ***names, size_t *n);
+void dn_strings_free(char **names, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Property indexes                                                    */
+/* ------------------------------------------------------------------ */
+
+enum dn_index_flags {
+	DN_INDEX_UNIQUE = 1u << 0,
+};
+
+typedef struct dn_index_info {
+	char *name;
+	char *label;
+	char *key;
+	unsigned flags;
+	uint64_t entries;
+} dn_index_info;
+
+/*
+ * Creates an index on (label, key), filling it from the existing nodes.
+ * name may be NULL ("idx_<label>_<key>"). With DN_INDEX_UNIQUE, fails with
+ * DN_ECONSTRAINT (naming both nodes) when two nodes already share a value.
+ * Returns 0, DN_EEXISTS (same label and key, or same name), DN_EREADONLY,
+ * DN_EINVAL.
+ */
+int dn_index_create(dn_txn *txn, const char *name, const char *label,
+                    const char *key, unsigned flags);
+/* Drops an index by name. DN_ENOTFOUND if there is none. */
+int dn_index_drop(dn_txn *txn, const char *name);
+/* Lists indexes: owned array freed with dn_index_list_free. */
+int dn_index_list(dn_txn *txn, dn_index_info **out, size_t *n);
+void dn_index_list_free(dn_index_info *list, size_t n);
+
+enum dn_range_flags {
+	DN_RANGE_LO_EXCL = 1u << 0, /* lo bound excluded */
+	DN_RANGE_HI_EXCL = 1u << 1, /* hi bound excluded */
+};
+
+/*
+ * Seeks nodes of `label` whose property `key` lies in [lo, hi] through the
+ * index on (label, key): lo == hi gives equality; NULL lo or hi is an open
+ * end. Ranges stay within one kind of value (numbers, strings, dates...).
+ * Yields node ids in value order. Returns DN_ENOTFOUND when no such index
+ * exists.
+ */
+int dn_index_seek(dn_txn *txn, const char *label, const char *key,
+                  const dn_value *lo, const dn_value *hi, unsigned range_flags,
+                  dn_iter **out);
+
+/* ------------------------------------------------------------------ */
+/* Log, history and statistics                                         */
+/* ------------------------------------------------------------------ */
+
+typedef enum dn_log_op {
+	DN_LOG_NODE_CREATE = 1,
+	DN_LOG_NODE_UPDATE = 2,
+	DN_LOG_NODE_DELETE = 3,
+	DN_LOG_EDGE_CREATE = 4,
+	DN_LOG_EDGE_UPDATE = 5,
+	DN_LOG_EDGE_DELETE = 6,
+	DN_LOG_NODE_PURGE = 7,
+	DN_LOG_EDGE_PURGE = 8,
+	DN_LOG_SCHEMA = 9,
+} dn_log_op;
+
+/* One committed write transaction as the log records it. */
+typedef struct dn_log_entry {
+	uint64_t pos;
+	int64_t time_ms;
+	char *principal;
+	size_t nchanges;
+	struct dn_log_change {
+		uint8_t op;    /* dn_log_op */
+		dn_id id;      /* node or edge id (0 for schema changes) */
+		char *detail;  /* e.g. purge reason, index name; may be NULL */
+	} *changes;
+} dn_log_entry;
+
+/* Reads the log entry at position pos. DN_ENOTFOUND if none. */
+int dn_log_get(dn_txn *txn, uint64_t pos, dn_log_entry **out);
+void dn_log_entry_free(dn_log_entry *e);
+/* The last position committed at or before time_ms (0 if none). */
+int dn_log_position_at(dn_txn *txn, int64_t time_ms, uint64_t *pos);
+
+typedef struct dn_stats {
+	uint64_t nodes, edges;
+	uint64_t log_position;
+	uint64_t file_bytes;  /* size of data.mdb */
+	uint64_t map_bytes;   /* current map size */
+	uint32_t format_version;
+	size_t nlabels;
+	struct dn_count { char *name; uint64_t count; } *labels; /* by name */
+	size_t ntypes;
+	struct dn_count *types;
+} dn_stats;
+
+int dn_stats_get(dn_txn *txn, dn_stats **out);
+void dn_stats_free(dn_stats *s);
+
+/*
+ * Integrity check: verifies that adjacency, label and property indexes,
+ * counters, history and records agree. Each problem found is passed to
+ * report (if not NULL) as one line of text. *problems receives the count.
+ * Returns 0 when the check ran (whatever it found), or an error that kept
+ * it from running.
+ */
+int dn_check(dn_txn *txn, void (*report)(void *ctx, const char *problem),
+             void *ctx, uint64_t *problems);
+
+/* The on-disk format version this library writes. */
+#define DN_FORMAT_VERSION 1
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRAGNET_H */

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# run_cli_tests.sh — end-to-end tests of the `dragnet` tool: runs the binary
+# on fresh and broken databases and checks exit statuses and output. Prints
+# "ok - NAME" or "not ok - NAME" per case and a final "N passed, M failed";
+# exits non-zero if any case failed.
+#
+# Usage: run_cli_tests.sh PATH_TO_DRAGNET WORKDIR
+# Set DN_CLI_WRAPPER to run the tool under a wrapper, e.g.
+# DN_CLI_WRAPPER='valgrind -q --leak-check=full --error-exitcode=99'.
+
+set -u
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 PATH_TO_DRAGNET WORKDIR" >&2
+	exit 2
+fi
+dragnet=$1
+work=$2/cli-tests
+if [ ! -x "$dragnet" ]; then
+	echo "$0: $dragnet is not an executable" >&2
+	exit 2
+fi
+rm -rf "$work" && mkdir -p "$work" || exit 2
+out=$work/stdout
+err=$work/stderr
+passed=0
+failed=0
+why=
+
+# run ARGS...: runs the tool (with a time limit), keeping stdout, stderr and
+# the exit status ($rc).
+run() {
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	timeout 60 ${DN_CLI_WRAPPER:-} "$dragnet" "$@" >"$out" 2>"$err"
+	rc=$?
+}
+
+# Expectations: each returns 1 and says why when it does not hold.
+want_rc() {
+	[ "$rc" -eq "$1" ] && return 0
+	why="exit status $rc, expected $1"
+	return 1
+}
+want_out() {
+	grep -Eq -- "$1" "$out" && return 0
+	why="stdout does not match /$1/"
+	return 1
+}
+want_err() {
+	grep -Eq -- "$1" "$err" && return 0
+	why="stderr does not match /$1/"
+	return 1
+}
+want_no_out() {
+	[ ! -s "$out" ] && return 0
+	why="stdout is not empty"
+	return 1
+}
+
+# tc NAME FUNCTION: runs one case and reports it.
+tc() {
+	why=
+	if "$2"; then
+		passed=$((passed + 1))
+		echo "ok - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1"
+		[ -n "$why" ] && echo "#   $why"
+		sed 's/^/#   stdout: /' "$out" | head -n 20
+		sed 's/^/#   stderr: /' "$err" | head -n 20
+	fi
+}
+
+db=$work/fresh.db
+
+# --- global options and dispatch -----------------------------------------
+
+t_version() {
+	run --version && want_rc 0 &&
+		want_out '^dragnet 0\.1\.0 \(format 1, LMDB [0-9]+\.[0-9]+\.[0-9]+\)$'
+}
+t_help() {
+	run --help && want_rc 0 && want_out '^Usage: dragnet COMMAND DB' &&
+		want_out '^  init ' && want_out '^  stats ' && want_out '^  check '
+}
+t_cmd_help() {
+	run stats --help && want_rc 0 && want_out '^Usage: dragnet stats DB' &&
+		want_out '--json' && want_out '^Example' || return 1
+	cp "$out" "$work/stats-help"
+	run help stats && want_rc 0 || return 1
+	cmp -s "$out" "$work/stats-help" && return 0
+	why="'dragnet help stats' differs from 'dragnet stats --help'"
+	return 1
+}
+t_no_command() {
+	run && want_rc 2 && want_err 'dragnet: missing command' && want_err '--help'
+}
+t_unknown_command() {
+	run frobnicate "$db" && want_rc 2 &&
+		want_err "^dragnet: unknown command 'frobnicate'" && want_err '--help'
+}
+t_unknown_global_option() {
+	run --frobnicate && want_rc 2 && want_err "unknown option '--frobnicate'"
+}
+t_missing_db() {
+	run stats && want_rc 2 && want_err '^dragnet: stats: missing DB' &&
+		want_err "dragnet stats --help"
+}
+t_unknown_option() {
+	run stats "$db" --frobnicate && want_rc 2 &&
+		want_err "^dragnet: stats: unknown option '--frobnicate'" || return 1
+	run stats "$db" --json=yes && want_rc 2 || return 1
+	run check "$db" extra && want_rc 2 && want_err "unexpected argument 'extra'"
+}
+t_write_error() {
+	[ -w /dev/full ] || return 0
+	"$dragnet" --help >/dev/full 2>"$err"
+	rc=$?
+	want_rc 1 && want_err 'cannot write output'
+}
+
+# --- init ----------------------------------------------------------------
+
+t_init() {
+	run init "$db" && want_rc 0 || return 1
+	if [ ! -f "$db/data.mdb" ]; then
+		why="$db/data.mdb was not created"
+		return 1
+	fi
+	local mode
+	mode=$(stat -c %a "$db/data.mdb")
+	[ "$mode" = 600 ] && return 0
+	why="data.mdb has mode $mode, expected 600"
+	return 1
+}
+t_init_twice() {
+	run init "$db" && want_rc 1 &&
+		want_err "^dragnet: init: .*fresh\.db already contains a database"
+}
+t_init_bad_parent() {
+	run init "$work/no/such/parent/x.db" && want_rc 1 && want_err '^dragnet: init: '
+}
+
+# --- stats ---------------------------------------------------------------
+
+t_stats_fresh() {
+	run stats "$db" && want_rc 0 && want_out '^nodes: +0$' &&
+		want_out '^edges: +0$' && want_out '^format version: +1$' &&
+		want_out '^file size: .*\([0-9]+ bytes\)$'
+}
+t_stats_json() {
+	run stats "$db" --json && want_rc 0 || return 1
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["nodes"] == 0 and d["edges"] == 0, d
+assert d["format_version"] == 1, d
+assert d["labels"] == {} and d["types"] == {}, d
+assert d["file_bytes"] > 0 and d["map_bytes"] >= d["file_bytes"], d
+assert isinstance(d["log_position"], int), d
+' <"$out" 2>"$work/python-err" && return 0
+	why="JSON check failed: $(tail -n 1 "$work/python-err")"
+	return 1
+}
+t_stats_missing() {
+	run stats "$work/missing.db" && want_rc 1 && want_err '^dragnet: stats: .+' &&
+		want_no_out
+}
+
+# A directory whose data.mdb is 100 KB of random bytes, and one whose
+# data.mdb is a line of text: a clean failure (exit exactly 1, not a signal).
+mkdir -p "$work/random.db" "$work/text.db"
+head -c 102400 /dev/urandom >"$work/random.db/data.mdb"
+echo "this is not a database" >"$work/text.db/data.mdb"
+
+t_stats_random() {
+	run stats "$work/random.db" && want_rc 1 && want_err '^dragnet: stats: .+'
+}
+t_stats_text() {
+	run stats "$work/text.db" && want_rc 1 && want_err '^dragnet: stats: .+'
+}
+t_stats_file() {
+	run stats "$db/data.mdb" && want_rc 1 && want_err '^dragnet: stats: .+'
+}
+
+# --- check ---------------------------------------------------------------
+
+t_check_fresh() {
+	run check "$db" && want_rc 0 && want_out '^ok: 0 nodes, 0 edges checked$'
+}
+t_check_random() {
+	run check "$work/random.db" && want_rc 1 && want_err '^dragnet: check: .+'
+}
+t_check_text() {
+	run check "$work/text.db" && want_rc 1 && want_err '^dragnet: check: .+'
+}
+t_readonly_commands() {
+	# stats and check must not change a database they read.
+	local before after
+	before=$(stat -c %s-%.9Y "$db/data.mdb" 2>/dev/null)
+	run stats "$db" && run check "$db" && want_rc 0 || return 1
+	after=$(stat -c %s-%.9Y "$db/data.mdb" 2>/dev/null)
+	[ "$before" = "$after" ] && return 0
+	why="data.mdb changed ($before -> $after)"
+	return 1
+}
+
+tc "--version prints versions" t_version
+tc "--help lists init, stats, check" t_help
+tc "stats --help and help stats print usage" t_cmd_help
+tc "no command -> exit 2" t_no_command
+tc "unknown command -> exit 2" t_unknown_command
+tc "unknown global option -> exit 2" t_unknown_global_option
+tc "missing DB argument -> exit 2" t_missing_db
+tc "unknown option, extra argument -> exit 2" t_unknown_option
+tc "write error on stdout -> exit 1" t_write_error
+tc "init creates DB with data.mdb mode 0600" t_init
+tc "init twice -> exit 1" t_init_twice
+tc "init under a missing parent -> exit 1" t_init_bad_parent
+tc "stats on a fresh DB: 0 nodes, 0 edges" t_stats_fresh
+tc "stats --json is valid JSON" t_stats_json
+tc "stats on a missing path -> exit 1" t_stats_missing
+tc "stats on random data.mdb -> exit 1" t_stats_random
+tc "stats on text data.mdb -> exit 1" t_stats_text
+tc "stats on a file instead of a directory -> exit 1" t_stats_file
+tc "check on a fresh DB -> ok" t_check_fresh
+tc "check on random data.mdb -> exit 1" t_check_random
+tc "check on text data.mdb -> exit 1" t_check_text
+tc "stats and check leave data.mdb unchanged" t_readonly_commands
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_graph.c — unit tests of nodes, edges, labels, properties, metadata,
+ * iteration, counts and clearances through the public API.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static dn_db *db;
+
+static void setup(void)
+{
+	db = tu_open(tu_fresh_dir("graph"), NULL);
+}
+
+static void teardown(void)
+{
+	dn_close(db);
+}
+
+TestSuite(graph, .init = setup, .fini = teardown);
+
+static dn_id mk_node(dn_txn *t, const char *label, const char *key, dn_value v)
+{
+	dn_id id;
+	const char *labels[] = {label};
+	dn_prop p = {key, v};
+	TU_OK(db, dn_node_create(t, labels, label ? 1 : 0, &p, key ? 1 : 0, NULL, &id));
+	return id;
+}
+
+static uint64_t count_iter(dn_iter *it)
+{
+	uint64_t n = 0;
+	dn_id id;
+	int rc;
+	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
+		n++;
+	cr_assert_eq(rc, DN_DONE, "iterator ended with %s: %s", dn_strerror(rc), dn_errmsg(db));
+	dn_iter_free(it);
+	return n;
+}
+
+Test(graph, create_and_get_node)
+{
+	dn_txn *t = tu_begin(db, 0);
+	const char *labels[] = {"Trader", "Company", "Trader"};
+	dn_prop props[] = {
+		{"tin", dn_value_stringn_ref("GB123", 5)},
+		{"turnover", dn_value_int(1500000)},
+		{"risk", dn_value_float(0.75)},
+		{"gone", dn_value_null()},
+		{"tin", dn_value_stringn_ref("GB999", 5)}, /* last one wins */
+	};
+	dn_meta m = dn_meta_none();
+	m.source = "tax registry";
+	m.record = "registry.csv:12";
+	m.reliability = 'B';
+	m.credibility = 2;
+	m.valid_from = 1700000000000;
+	m.marking = " TAX-CONFIDENTIAL , CUSTOMS";
+	dn_id id;
+	TU_OK(db, dn_node_create(t, labels, 3, props, 5, &m, &id));
+	cr_assert_neq(id, 0);
+	tu_commit(t);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_node *n;
+	TU_OK(db, dn_node_get(t, id, &n));
+	cr_assert_eq(n->id, id);
+	cr_assert_eq(n->nlabels, 2);
+	cr_assert_str_eq(n->labels[0], "Company");
+	cr_assert_str_eq(n->labels[1], "Trader");
+	cr_assert(dn_node_has_label(n, "Trader"));
+	cr_assert_not(dn_node_has_label(n, "Person"));
+	cr_assert_eq(n->nprops, 3);
+	const dn_value *tin = dn_node_prop(n, "tin");
+	cr_assert_not_null(tin);
+	cr_assert_eq(tin->type, DN_STRING);
+	cr_assert_eq(tin->len, 5);
+	cr_assert_eq(memcmp(tin->u.s, "GB999", 5), 0);
+	cr_assert_eq(dn_node_prop(n, "turnover")->u.i, 1500000);
+	cr_assert_float_eq(dn_node_prop(n, "risk")->u.f, 0.75, 1e-12);
+	cr_assert_null(dn_node_prop(n, "gone"));
+	cr_assert_str_eq(n->meta.source, "tax registry");
+	cr_assert_str_eq(n->meta.record, "registry.csv:12");
+	cr_assert_eq(n->meta.reliability, 'B');
+	cr_assert_eq(n->meta.credibility, 2);
+	cr_assert_eq(n->meta.valid_from, 1700000000000);
+	cr_assert_eq(n->meta.valid_to, DN_TIME_UNSET);
+	cr_assert_str_eq(n->meta.marking, "CUSTOMS,TAX-CONFIDENTIAL");
+	cr_assert_eq(n->created_pos, 1);
+	cr_assert_eq(n->version_pos, 1);
+	dn_node_free(n);
+	cr_assert_eq(dn_node_get(t, id + 100, &n), DN_ENOTFOUND);
+	cr_assert_null(n);
+	dn_txn_abort(t);
+}
+
+Test(graph, bad_arguments)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id id;
+	const char *empty[] = {""};
+	cr_assert_eq(dn_node_create(t, empty, 1, NULL, 0, NULL, &id), DN_EINVAL);
+	cr_assert_str_neq(dn_errmsg(db), "");
+	dn_meta m = dn_meta_none();
+	m.reliability = 'G';
+	cr_assert_eq(dn_node_create(t, NULL, 0, NULL, 0, &m, &id), DN_EINVAL);
+	m.reliability = 'A';
+	m.credibility = 7;
+	cr_assert_eq(dn_node_create(t, NULL, 0, NULL, 0, &m, &id), DN_EINVAL);
+	m.credibility = 1;
+	m.valid_from = 10;
+	m.valid_to = 5;
+	cr_assert_eq(dn_node_create(t, NULL, 0, NULL, 0, &m, &id), DN_EINVAL);
+	cr_assert_eq(dn_edge_create(t, 1, 2, "X", NULL, 0, NULL, &id), DN_ENOTFOUND);
+	/* the failed calls left nothing behind, the transaction goes on */
+	id = mk_node(t, "A", NULL, dn_value_null());
+	cr_assert_eq(dn_edge_create(t, id, id + 5, "X", NULL, 0, NULL, &id), DN_ENOTFOUND);
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n;
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 1);
+	cr_assert_eq(dn_node_create(t, NULL, 0, NULL, 0, NULL, &id), DN_EREADONLY);
+	dn_txn_abort(t);
+}
+
+Test(graph, update_labels_and_props)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id id = mk_node(t, "Person", "name", dn_value_stringn_ref("Ana", 3));
+	tu_commit(t);
+	t = tu_begin(db, 0);
+	dn_value v = dn_value_int(42);
+	TU_OK(db, dn_node_set_prop(t, id, "age", &v));
+	v = dn_value_stringn_ref("Ana Lima", 8);
+	TU_OK(db, dn_node_set_prop(t, id, "name", &v));
+	TU_OK(db, dn_node_add_label(t, id, "Suspect"));
+	TU_OK(db, dn_node_add_label(t, id, "Suspect"));
+	TU_OK(db, dn_node_remove_label(t, id, "Person"));
+	TU_OK(db, dn_node_remove_label(t, id, "Nonexistent"));
+	TU_OK(db, dn_node_remove_prop(t, id, "nothing"));
+	v = dn_value_null();
+	TU_OK(db, dn_node_set_prop(t, id, "age", &v));
+	tu_commit(t);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_node *n;
+	TU_OK(db, dn_node_get(t, id, &n));
+	cr_assert_eq(n->nlabels, 1);
+	cr_assert_str_eq(n->labels[0], "Suspect");
+	cr_assert_eq(n->nprops, 1);
+	cr_assert_eq(memcmp(dn_node_prop(n, "name")->u.s, "Ana Lima", 8), 0);
+	cr_assert_eq(n->created_pos, 1);
+	cr_assert_eq(n->version_pos, 2);
+	dn_node_free(n);
+	uint64_t c;
+	TU_OK(db, dn_count_label(t, "Person", &c));
+	cr_assert_eq(c, 0);
+	TU_OK(db, dn_count_label(t, "Suspect", &c));
+	cr_assert_eq(c, 1);
+	dn_txn_abort(t);
+}
+
+Test(graph, list_values_round_trip)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_value items[3] = {dn_value_stringn_ref("a\0b", 3), dn_value_int(-7), dn_value_date(19000)};
+	dn_value inner = dn_value_list(items, 3, NULL);
+	dn_value outer_items[2] = {inner, dn_value_duration(14, 3, 5000000000LL)};
+	dn_value outer = dn_value_list(outer_items, 2, NULL);
+	dn_prop p = {"aliases", outer};
+	dn_id id;
+	TU_OK(db, dn_node_create(t, NULL, 0, &p, 1, NULL, &id));
+	dn_node *n;
+	TU_OK(db, dn_node_get(t, id, &n));
+	const dn_value *got = dn_node_prop(n, "aliases");
+	cr_assert(dn_value_equal(got, &outer));
+	cr_assert_eq(got->u.list[0].u.list[0].len, 3);
+	dn_node_free(n);
+	dn_value_free(&outer);
+	dn_value_free(&inner);
+	tu_commit(t);
+}
+
+Test(graph, edges_and_adjacency)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a = mk_node(t, "Trader", NULL, dn_value_null());
+	dn_id b = mk_node(t, "Person", NULL, dn_value_null());
+	dn_id c = mk_node(t, "Address", NULL, dn_value_null());
+	dn_id e1, e2, e3, loop;
+	dn_prop role = {"role", dn_value_stringn_ref("director", 8)};
+	TU_OK(db, dn_edge_create(t, b, a, "DIRECTOR_OF", &role, 1, NULL, &e1));
+	TU_OK(db, dn_edge_create(t, a, c, "REGISTERED_AT", NULL, 0, NULL, &e2));
+	TU_OK(db, dn_edge_create(t, b, c, "REGISTERED_AT", NULL, 0, NULL, &e3));
+	TU_OK(db, dn_edge_create(t, a, a, "SAME_AS", NULL, 0, NULL, &loop));
+	tu_commit(t);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_edge *e;
+	TU_OK(db, dn_edge_get(t, e1, &e));
+	cr_assert_eq(e->src, b);
+	cr_assert_eq(e->dst, a);
+	cr_assert_str_eq(e->type, "DIRECTOR_OF");
+	cr_assert_eq(memcmp(dn_edge_prop(e, "role")->u.s, "director", 8), 0);
+	dn_edge_free(e);
+
+	uint64_t n;
+	TU_OK(db, dn_degree(t, a, DN_OUT, NULL, &n));
+	cr_assert_eq(n, 2); /* REGISTERED_AT + loop */
+	TU_OK(db, dn_degree(t, a, DN_IN, NULL, &n));
+	cr_assert_eq(n, 2); /* DIRECTOR_OF + loop */
+	TU_OK(db, dn_degree(t, a, DN_BOTH, NULL, &n));
+	cr_assert_eq(n, 3); /* the loop once */
+	TU_OK(db, dn_degree(t, c, DN_IN, "REGISTERED_AT", &n));
+	cr_assert_eq(n, 2);
+	TU_OK(db, dn_degree(t, c, DN_IN, "NOPE", &n));
+	cr_assert_eq(n, 0);
+
+	dn_iter *it;
+	dn_adj adj;
+	int rc, seen = 0;
+	TU_OK(db, dn_edges_of(t, a, DN_BOTH, NULL, &it));
+	while ((rc = dn_iter_next_adj(it, &adj)) == DN_ROW) {
+		seen++;
+		if (adj.edge == e1) {
+			cr_assert_eq(adj.dir, DN_IN);
+			cr_assert_eq(adj.nbr, b);
+		} else if (adj.edge == e2) {
+			cr_assert_eq(adj.dir, DN_OUT);
+			cr_assert_eq(adj.nbr, c);
+		} else {
+			cr_assert_eq(adj.edge, loop);
+			cr_assert_eq(adj.nbr, a);
+		}
+	}
+	cr_assert_eq(rc, DN_DONE);
+	cr_assert_eq(seen, 3);
+	dn_iter_free(it);
+
+	TU_OK(db, dn_edges_of(t, c, DN_IN, "REGISTERED_AT", &it));
+	cr_assert_eq(count_iter(it), 2);
+	TU_OK(db, dn_edges_of(t, c, DN_OUT, NULL, &it));
+	cr_assert_eq(count_iter(it), 0);
+	cr_assert_eq(dn_edges_of(t, 999, DN_OUT, NULL, &it), DN_ENOTFOUND);
+
+	TU_OK(db, dn_count_edges(t, &n));
+	cr_assert_eq(n, 4);
+	TU_OK(db, dn_count_type(t, "REGISTERED_AT", &n));
+	cr_assert_eq(n, 2);
+	TU_OK(db, dn_edges_all(t, &it));
+	cr_assert_eq(count_iter(it), 4);
+	dn_txn_abort(t);
+}
+
+Test(graph, delete_and_detach_delete)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a = mk_node(t, "T", NULL, dn_value_null());
+	dn_id b = mk_node(t, "T", NULL, dn_value_null());
+	dn_id e;
+	TU_OK(db, dn_edge_create(t, a, b, "R", NULL, 0, NULL, &e));
+	TU_OK(db, dn_edge_create(t, b, a, "R", NULL, 0, NULL, &e));
+	tu_commit(t);
+
+	t = tu_begin(db, 0);
+	cr_assert_eq(dn_node_delete(t, a), DN_ECONSTRAINT);
+	cr_assert(strstr(dn_errmsg(db), "relationships") != NULL);
+	TU_OK(db, dn_node_detach_delete(t, a));
+	cr_assert_not(dn_node_exists(t, a));
+	cr_assert(dn_node_exists(t, b));
+	uint64_t n;
+	TU_OK(db, dn_count_edges(t, &n));
+	cr_assert_eq(n, 0);
+	TU_OK(db, dn_degree(t, b, DN_BOTH, NULL, &n));
+	cr_assert_eq(n, 0);
+	TU_OK(db, dn_node_delete(t, b));
+	cr_assert_eq(dn_node_delete(t, b), DN_ENOTFOUND);
+	tu_commit(t);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 0);
+	TU_OK(db, dn_count_label(t, "T", &n));
+	cr_assert_eq(n, 0);
+	TU_OK(db, dn_count_type(t, "R", &n));
+	cr_assert_eq(n, 0);
+	uint64_t problems;
+	TU_OK(db, dn_check(t, NULL, NULL, &problems));
+	cr_assert_eq(problems, 0);
+	dn_txn_abort(t);
+}
+
+Test(graph, label_scan_many)
+{
+	dn_txn *t = tu_begin(db, 0);
+	for (int i = 0; i < 5000; i++)
+		mk_node(t, i % 3 == 0 ? "Seizure" : "Declaration", "n", dn_value_int(i));
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_iter *it;
+	TU_OK(db, dn_nodes_by_label(t, "Seizure", &it));
+	dn_id id, prev = 0;
+	uint64_t k = 0;
+	int rc;
+	while ((rc = dn_iter_next(it, &id)) == DN_ROW) {
+		cr_assert_gt(id, prev);
+		prev = id;
+		k++;
+	}
+	cr_assert_eq(rc, DN_DONE);
+	dn_iter_free(it);
+	cr_assert_eq(k, 1667);
+	uint64_t c;
+	TU_OK(db, dn_count_label(t, "Seizure", &c));
+	cr_assert_eq(c, 1667);
+	TU_OK(db, dn_nodes_by_label(t, "Unknown", &it));
+	cr_assert_eq(count_iter(it), 0);
+	TU_OK(db, dn_nodes_all(t, &it));
+	cr_assert_eq(count_iter(it), 5000);
+	dn_txn_abort(t);
+}
+
+Test(graph, clearances_hide_everywhere)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_meta secret = dn_meta_none();
+	secret.marking = "POLICE";
+	const char *trader[] = {"Trader"};
+	dn_id open1, open2, hidden, e_open, e_hidden, e_to_hidden;
+	TU_OK(db, dn_node_create(t, trader, 1, NULL, 0, NULL, &open1));
+	TU_OK(db, dn_node_create(t, trader, 1, NULL, 0, NULL, &open2));
+	TU_OK(db, dn_node_create(t, trader, 1, NULL, 0, &secret, &hidden));
+	TU_OK(db, dn_edge_create(t, open1, open2, "LINK", NULL, 0, NULL, &e_open));
+	TU_OK(db, dn_edge_create(t, open1, open2, "LINK", NULL, 0, &secret, &e_hidden));
+	TU_OK(db, dn_edge_create(t, open1, hidden, "LINK", NULL, 0, NULL, &e_to_hidden));
+	tu_commit(t);
+
+	const char *customs[] = {"CUSTOMS"};
+	dn_txn_opts o = {0};
+	o.clearances = customs;
+	o.n_clearances = 1;
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+	cr_assert(dn_txn_is_restricted(t));
+	uint64_t n;
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 2);
+	TU_OK(db, dn_count_label(t, "Trader", &n));
+	cr_assert_eq(n, 2);
+	TU_OK(db, dn_count_edges(t, &n));
+	cr_assert_eq(n, 1);
+	TU_OK(db, dn_count_type(t, "LINK", &n));
+	cr_assert_eq(n, 1);
+	TU_OK(db, dn_degree(t, open1, DN_OUT, NULL, &n));
+	cr_assert_eq(n, 1);
+	dn_node *node;
+	cr_assert_eq(dn_node_get(t, hidden, &node), DN_ENOTFOUND);
+	cr_assert_not(dn_node_exists(t, hidden));
+	cr_assert_not(dn_edge_exists(t, e_hidden));
+	dn_iter *it;
+	dn_adj a;
+	TU_OK(db, dn_edges_of(t, open1, DN_BOTH, NULL, &it));
+	cr_assert_eq(dn_iter_next_adj(it, &a), DN_ROW);
+	cr_assert_eq(a.edge, e_open);
+	cr_assert_eq(dn_iter_next_adj(it, &a), DN_DONE);
+	dn_iter_free(it);
+	dn_stats *s;
+	TU_OK(db, dn_stats_get(t, &s));
+	cr_assert_eq(s->nodes, 2);
+	cr_assert_eq(s->edges, 1);
+	dn_stats_free(s);
+	dn_txn_abort(t);
+
+	/* cleared for POLICE: sees everything */
+	const char *both[] = {"CUSTOMS", "POLICE"};
+	o.clearances = both;
+	o.n_clearances = 2;
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 3);
+	TU_OK(db, dn_count_edges(t, &n));
+	cr_assert_eq(n, 3);
+	dn_txn_abort(t);
+	(void)e_to_hidden;
+}
+
+Test(graph, edge_props_and_meta_update)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a = mk_node(t, NULL, NULL, dn_value_null());
+	dn_id e;
+	TU_OK(db, dn_edge_create(t, a, a, "R", NULL, 0, NULL, &e));
+	tu_commit(t);
+	t = tu_begin(db, 0);
+	dn_value v = dn_value_float(2.5);
+	TU_OK(db, dn_edge_set_prop(t, e, "weight", &v));
+	dn_meta m = dn_meta_none();
+	m.reliability = 'C';
+	m.credibility = 3;
+	m.valid_to = 99;
+	TU_OK(db, dn_edge_set_meta(t, e, &m));
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_edge *ed;
+	TU_OK(db, dn_edge_get(t, e, &ed));
+	cr_assert_float_eq(dn_edge_prop(ed, "weight")->u.f, 2.5, 0);
+	cr_assert_eq(ed->meta.reliability, 'C');
+	cr_assert_eq(ed->meta.credibility, 3);
+	cr_assert_eq(ed->meta.valid_to, 99);
+	cr_assert_eq(ed->src, a);
+	cr_assert_eq(ed->version_pos, 2);
+	cr_assert_eq(ed->created_pos, 1);
+	dn_edge_free(ed);
+	dn_txn_abort(t);
+}
+
+Test(graph, tokens_listed)
+{
+	dn_txn *t = tu_begin(db, 0);
+	mk_node(t, "Trader", "tin", dn_value_int(1));
+	mk_node(t, "Person", "passport", dn_value_int(1));
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	char **names;
+	size_t n;
+	TU_OK(db, dn_token_list(t, DN_TOKEN_LABEL, &names, &n));
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(names[0], "Trader");
+	cr_assert_str_eq(names[1], "Person");
+	dn_strings_free(names, n);
+	uint32_t id;
+	TU_OK(db, dn_token_id(t, DN_TOKEN_KEY, "passport", &id));
+	char *name;
+	TU_OK(db, dn_token_name(t, DN_TOKEN_KEY, id, &name));
+	cr_assert_str_eq(name, "passport");
+	free(name);
+	cr_assert_eq(dn_token_id(t, DN_TOKEN_KEY, "nope", &id), DN_ENOTFOUND);
+	dn_txn_abort(t);
+}
+
+Test(graph, aborted_transaction_leaves_nothing)
+{
+	dn_txn *t = tu_begin(db, 0);
+	mk_node(t, "Ghost", "x", dn_value_int(1));
+	dn_txn_abort(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n;
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 0);
+	cr_assert_eq(dn_txn_position(t), 0);
+	dn_txn_abort(t);
+	/* the id is not burnt: the next node gets id 1 */
+	t = tu_begin(db, 0);
+	cr_assert_eq(mk_node(t, "Real", NULL, dn_value_null()), 1);
+	tu_commit(t);
+}

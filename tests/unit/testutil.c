@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the Criterion unit suites (see testutil.h). */
+#include "testutil.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+void tu_rmtree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *tu_fresh_dir(const char *name)
+{
+	static char buf[4096];
+	static unsigned seq;
+	const char *base = getenv("DN_TEST_TMP");
+	if (!base || !*base)
+		base = "/tmp";
+	snprintf(buf, sizeof buf, "%s/tdb-%ld-%u-%s", base, (long)getpid(), seq++, name);
+	tu_rmtree(buf);
+	return buf;
+}
+
+dn_db *tu_open(const char *path, const dn_open_opts *opts)
+{
+	dn_db *db = NULL;
+	int rc = dn_open(path, opts, &db);
+	cr_assert_eq(rc, 0, "dn_open(%s) -> %s: %s", path, dn_strerror(rc), dn_errmsg(NULL));
+	return db;
+}
+
+dn_txn *tu_begin(dn_db *db, unsigned flags)
+{
+	dn_txn *txn = NULL;
+	int rc = dn_txn_begin(db, flags, NULL, &txn);
+	cr_assert_eq(rc, 0, "dn_txn_begin -> %s: %s", dn_strerror(rc), dn_errmsg(db));
+	return txn;
+}
+
+void tu_commit(dn_txn *txn)
+{
+	dn_db *db = dn_txn_db(txn);
+	int rc = dn_txn_commit(txn);
+	cr_assert_eq(rc, 0, "dn_txn_commit -> %s: %s", dn_strerror(rc), dn_errmsg(db));
+}
