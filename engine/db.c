@@ -241,9 +241,11 @@ void dn_close(dn_db *db)
 	free(db);
 }
 
-static int lock_map_exclusive(dn_db *db)
+static int lock_map_exclusive(dn_db *db, bool wait)
 {
 	struct timespec ts;
+	if (!wait)
+		return pthread_rwlock_trywrlock(&db->map_lock) == 0 ? 0 : DN_EBUSY;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 30;
 	if (pthread_rwlock_timedwrlock(&db->map_lock, &ts) != 0)
@@ -254,11 +256,12 @@ static int lock_map_exclusive(dn_db *db)
 }
 
 /* Grows the map to at least min_size (and at least double). The caller
- * holds no transaction of this process open. */
-int dn_db_grow(dn_db *db, size_t min_size)
+ * holds no transaction of this process open; other threads' transactions
+ * are waited for (up to 30 s) when `wait`, else growth is skipped. */
+int dn_db_grow(dn_db *db, size_t min_size, bool wait)
 {
 	MDB_envinfo info;
-	int rc = lock_map_exclusive(db);
+	int rc = lock_map_exclusive(db, wait);
 	if (rc)
 		return rc;
 	mdb_env_info(db->env, &info);
@@ -275,7 +278,7 @@ int dn_db_grow(dn_db *db, size_t min_size)
 /* Adopts a map size another process set (after MDB_MAP_RESIZED). */
 int dn_db_adopt_mapsize(dn_db *db)
 {
-	int rc = lock_map_exclusive(db);
+	int rc = lock_map_exclusive(db, true);
 	if (rc)
 		return rc;
 	rc = mdb_env_set_mapsize(db->env, 0);

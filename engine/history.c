@@ -175,7 +175,8 @@ static int purge_node(dn_txn *t, dn_id id)
 		free(edges);
 		return rc;
 	}
-	qsort(edges, ne, sizeof *edges, cmp_id);
+	if (ne)
+		qsort(edges, ne, sizeof *edges, cmp_id);
 	for (size_t i = 0; i < ne; i++) {
 		if (i && edges[i] == edges[i - 1])
 			continue;

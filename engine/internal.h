@@ -241,7 +241,7 @@ const dn_value *dn_rec_prop(const dn_rec *r, uint32_t key);
 bool dn_rec_has_label(const dn_rec *r, uint32_t label);
 
 /* db.c */
-int dn_db_grow(dn_db *db, size_t min_size);
+int dn_db_grow(dn_db *db, size_t min_size, bool wait);
 int dn_db_adopt_mapsize(dn_db *db);
 
 /* txn.c */

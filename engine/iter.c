@@ -615,18 +615,37 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 			return dn_error_lmdb(t->db, rc, "degree");
 	}
 	if (dir == DN_BOTH) {
-		/* self-loops were counted twice */
-		dn_iter *it;
-		dn_adj a;
-		uint64_t loops = 0;
-		if ((rc = dn_edges_of(t, node, DN_OUT, type, &it)))
-			return rc;
-		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
-			loops += a.nbr == node;
-		dn_iter_free(it);
-		if (rc != DN_DONE)
-			return rc;
-		*n -= loops;
+		/* self-loops were counted under OUT and IN: find them in each
+		 * OUT run, where dups are sorted by neighbour */
+		uint8_t k[DN_ADJ_KEY_LEN], d[DN_ADJ_VAL_LEN];
+		dn_key_put_u64(k, node);
+		k[8] = DN_OUT;
+		dn_key_put_u32(k + 9, tid);
+		MDB_val key = {sizeof k, k}, v;
+		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET : MDB_SET_RANGE);
+		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9)) {
+			uint8_t cur[DN_ADJ_KEY_LEN];
+			memcpy(cur, key.mv_data, sizeof cur);
+			dn_key_put_u64(d, node);
+			dn_key_put_u64(d + 8, 0);
+			MDB_val kk = {sizeof cur, cur}, dv = {sizeof d, d};
+			int r2 = mdb_cursor_get(c, &kk, &dv, MDB_GET_BOTH_RANGE);
+			while (r2 == 0 && dn_key_get_u64(dv.mv_data) == node) {
+				(*n)--;
+				r2 = mdb_cursor_get(c, &kk, &dv, MDB_NEXT_DUP);
+			}
+			if (r2 && r2 != MDB_NOTFOUND)
+				return dn_error_lmdb(t->db, r2, "degree");
+			if (type)
+				break;
+			/* on to the next type: re-seek after this key */
+			key = (MDB_val){sizeof cur, cur};
+			rc = mdb_cursor_get(c, &key, &v, MDB_SET);
+			if (rc == 0)
+				rc = mdb_cursor_get(c, &key, &v, MDB_NEXT_NODUP);
+		}
+		if (rc && rc != MDB_NOTFOUND)
+			return dn_error_lmdb(t->db, rc, "degree");
 	}
 	return 0;
 }

@@ -324,7 +324,7 @@ static void grow_early(dn_db *db)
 	mdb_env_stat(db->env, &st);
 	size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
 	if (used * 2 > info.me_mapsize)
-		dn_db_grow(db, used * 4);
+		dn_db_grow(db, used * 4, false); /* never wait here: retried in-txn */
 }
 
 static int resolve_clearances(dn_txn *t, const dn_txn_opts *o)
@@ -571,7 +571,7 @@ int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 		pthread_rwlock_unlock(&t->db->map_lock);
 		MDB_envinfo info;
 		mdb_env_info(t->db->env, &info);
-		int grc = dn_db_grow(t->db, info.me_mapsize * 2);
+		int grc = dn_db_grow(t->db, info.me_mapsize * 2, true);
 		pthread_rwlock_rdlock(&t->db->map_lock);
 		if (grc || (grc = mdb_txn_begin(t->db->env, NULL, 0, &t->txn))) {
 			t->txn = NULL;
@@ -676,7 +676,7 @@ int dn_txn_commit(dn_txn *t)
 			pthread_rwlock_unlock(&db->map_lock);
 			MDB_envinfo info;
 			mdb_env_info(db->env, &info);
-			rc = dn_db_grow(db, info.me_mapsize * 2);
+			rc = dn_db_grow(db, info.me_mapsize * 2, true);
 			pthread_rwlock_rdlock(&db->map_lock);
 			if (!rc && !(rc = mdb_txn_begin(db->env, NULL, 0, &t->txn)) && !(rc = dn_txn_replay(t)))
 				continue;

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The whole test suite, as the README's second command and CI run it:
+# installs missing dependencies, builds with warnings as errors, runs the
+# unit and CLI suites, then builds again with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the unit suites there. Ends with one
+# line "tests: N passed, M failed" and exits non-zero if anything failed.
+set -eu
+cd "$(dirname "$0")/.."
+
+sh tests/deps.sh
+
+run_suites() { # build-dir suites...
+	dir=$1
+	shift
+	args=""
+	for s in "$@"; do args="$args --suite $s"; done
+	# shellcheck disable=SC2086
+	meson test -C "$dir" $args --print-errorlogs --num-processes 2 || true
+}
+
+count() { # build-dir -> "passed failed"
+	python3 - "$1/meson-logs/testlog.json" <<'PY'
+import json, re, sys
+# Counts test cases, not executables: Criterion's "Synthesis" line and the
+# CLI runner's "N passed, M failed" line give the cases inside each test.
+ok = bad = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    out = (r.get("stdout") or "") + (r.get("stderr") or "")
+    m = re.findall(r"Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
+    p = re.findall(r"^(\d+) passed, (\d+) failed", out, re.M)
+    passed_exe = r.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
+    if m:
+        t, pa, fa, cr = map(int, m[-1])
+        ok += pa
+        bad += fa + cr + (0 if passed_exe or fa + cr else 1)
+    elif p:
+        pa, fa = map(int, p[-1])
+        ok += pa
+        bad += fa + (0 if passed_exe or fa else 1)
+    else:
+        ok += passed_exe
+        bad += not passed_exe
+print(ok, bad)
+PY
+}
+
+[ -d build ] || meson setup build --werror
+ninja -C build
+run_suites build unit cli
+set -- $(count build)
+passed=$1
+failed=$2
+
+[ -d build-asan ] || meson setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	run_suites build-asan unit
+set -- $(count build-asan)
+passed=$((passed + $1))
+failed=$((failed + $2))
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
