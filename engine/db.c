@@ -149,7 +149,10 @@ static int open_dbis(dn_db *db, bool rdonly)
 		return dn_error(NULL, DN_ECORRUPT, "%s: format version missing", db->path);
 	}
 	uint32_t fmtv = dn_key_get_u32(v.mv_data);
-	mdb_txn_abort(txn);
+	/* commit, even read-only: LMDB closes handles opened in an aborted
+	 * transaction */
+	if ((rc = mdb_txn_commit(txn)))
+		return dn_error_lmdb(NULL, rc, "open sub-databases");
 	if (fmtv > DN_FORMAT_VERSION)
 		return dn_error(NULL, DN_EVERSION,
 		                "%s: written by a newer dragnet (format %u; this one reads up to %u)",

@@ -48,7 +48,7 @@ PY
 
 [ -d build ] || meson setup build --werror
 ninja -C build
-run_suites build unit cli
+run_suites build unit cli examples
 set -- $(count build)
 passed=$1
 failed=$2

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# demo.sh — the README's first command. On a fresh Debian 12 machine (as
+# root) it installs what is missing, builds dragnet, builds the customs case
+# example into a new database and runs its investigation, then shows the
+# database through the `dragnet` tool (stats, check).
+# Usage: sh examples/demo.sh [DB_DIR]   (default /tmp/dragnet-demo; an
+# existing database there is replaced)
+set -eu
+
+db=${1:-/tmp/dragnet-demo}
+case $db in
+/*) ;;
+*) db=$(pwd)/$db ;; # relative to where the user ran us, not the repo
+esac
+
+cd "$(dirname -- "$0")/.."
+
+sh tests/deps.sh
+if [ ! -f build/build.ninja ]; then
+	meson setup build --werror
+fi
+ninja -C build
+
+build/examples/customs_case "$db" --force
+echo
+echo "== The same database through the dragnet tool =="
+build/cli/dragnet stats "$db"
+build/cli/dragnet check "$db"
