@@ -5,7 +5,6 @@
  * `check` runs the engine's integrity check. stats and check open the
  * database read-only and never write to it.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,9 +194,11 @@ static int admin_stats_json(const dn_cli_cmd *cmd, const dn_stats *s)
 	}
 	rc = json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (rc != 0 || fputc('\n', stdout) == EOF)
-		return dn_cli_fail(cmd, "cannot write output: %s", strerror(errno));
-	return DN_CLI_OK;
+	if (rc == 0 && fputc('\n', stdout) != EOF)
+		return DN_CLI_OK;
+	/* main() reports write errors on stdout. */
+	return ferror(stdout) ? DN_CLI_FAIL
+	                      : dn_cli_fail(cmd, "cannot encode the JSON output");
 }
 
 /* Width of the widest name in a list of counts. */

@@ -95,14 +95,16 @@ static int main_help_cmd(int argc, char **argv)
 }
 
 /* Everything printed on stdout must have reached it: a full disk or a
- * closed pipe turns success into failure. (A command that failed has
- * already said why.) */
+ * closed pipe turns success into failure. Commands leave the reporting of
+ * write errors to this one place. */
 static int main_finish(const dn_cli_cmd *cmd, int status)
 {
 	errno = 0;
-	if ((fflush(stdout) != 0 || ferror(stdout)) && status == DN_CLI_OK)
-		return dn_cli_fail(cmd, "cannot write output: %s",
-		                   errno != 0 ? strerror(errno) : "write error");
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		dn_cli_fail(cmd, "cannot write output: %s",
+		            errno != 0 ? strerror(errno) : "write error");
+		return status == DN_CLI_OK ? DN_CLI_FAIL : status;
+	}
 	return status;
 }
 

@@ -164,8 +164,9 @@ typedef struct dn_open_opts {
 
 /*
  * Opens (creating if missing, unless DN_OPEN_NOCREATE or DN_OPEN_RDONLY) the
- * database at `path`, a directory holding data.mdb and lock.mdb. New files
- * are created with mode 0600. opts may be NULL.
+ * database at `path`, a directory holding data.mdb and lock.mdb. A missing
+ * directory is created with mode 0700 and new files with mode 0600. opts may
+ * be NULL.
  * Returns 0 and *out, or DN_ENOTFOUND (missing, with NOCREATE/RDONLY),
  * DN_ENOTDB (not a dragnet database, or truncated), DN_EVERSION (written by
  * a newer format), DN_EPERM, DN_EIO, DN_ENOMEM. On failure *out is NULL; a
