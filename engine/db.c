@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,36 +77,61 @@ static int check_mapped_size(dn_db *db)
 	return 0;
 }
 
-/* Opens every sub-database; on a new database writes the magic and format. */
+/* Begins the transaction that opens the sub-databases, adopting a map
+ * size that another process grew meanwhile. */
+static int begin_open_txn(dn_db *db, unsigned flags, MDB_txn **txn)
+{
+	int rc = 0;
+	for (int i = 0; i < 3; i++) {
+		rc = mdb_txn_begin(db->env, NULL, flags, txn);
+		if (rc != MDB_MAP_RESIZED)
+			break;
+		if ((rc = mdb_env_set_mapsize(db->env, 0)))
+			break;
+	}
+	return rc ? dn_error_lmdb(NULL, rc, "begin") : 0;
+}
+
+/* Opens every sub-database; on a new database writes the magic and format.
+ * An existing database is opened in a read transaction, so opening never
+ * waits for another process's writer. */
 static int open_dbis(dn_db *db, bool rdonly)
 {
 	MDB_txn *txn;
 	MDB_val k, v;
-	int rc = mdb_txn_begin(db->env, NULL, rdonly ? MDB_RDONLY : 0, &txn);
-	if (rc)
-		return dn_error_lmdb(NULL, rc, "begin");
-	/* A dragnet database has the magic in `meta`; check it before creating
-	 * anything, so that a foreign LMDB environment is left untouched. */
 	MDB_dbi meta;
-	rc = mdb_dbi_open(txn, "meta", 0, &meta);
-	bool fresh = false;
-	if (rc == MDB_NOTFOUND) {
-		MDB_stat ms;
-		MDB_dbi main_dbi;
-		mdb_dbi_open(txn, NULL, 0, &main_dbi);
-		mdb_stat(txn, main_dbi, &ms);
-		if (ms.ms_entries != 0 || rdonly) {
+	bool fresh = false, write = false;
+	int rc;
+	for (;;) {
+		if ((rc = begin_open_txn(db, write ? 0 : MDB_RDONLY, &txn)))
+			return rc;
+		/* A dragnet database has the magic in `meta`; check it before
+		 * creating anything, so a foreign LMDB environment is untouched. */
+		rc = mdb_dbi_open(txn, "meta", 0, &meta);
+		if (rc == MDB_NOTFOUND) {
+			MDB_stat ms;
+			MDB_dbi main_dbi;
+			mdb_dbi_open(txn, NULL, 0, &main_dbi);
+			mdb_stat(txn, main_dbi, &ms);
+			if (ms.ms_entries != 0 || rdonly) {
+				mdb_txn_abort(txn);
+				return dn_error(NULL, DN_ENOTDB, "%s: an LMDB environment, but not a dragnet database",
+				                db->path);
+			}
+			if (!write) { /* a new database: start again as the writer */
+				mdb_txn_abort(txn);
+				write = true;
+				continue;
+			}
+			fresh = true;
+		} else if (rc == MDB_INCOMPATIBLE) {
 			mdb_txn_abort(txn);
-			return dn_error(NULL, DN_ENOTDB, "%s: an LMDB environment, but not a dragnet database",
-			                db->path);
+			return dn_error(NULL, DN_ENOTDB, "%s: not a dragnet database", db->path);
+		} else if (rc) {
+			mdb_txn_abort(txn);
+			return dn_error_lmdb(NULL, rc, "open meta");
 		}
-		fresh = true;
-	} else if (rc == MDB_INCOMPATIBLE) {
-		mdb_txn_abort(txn);
-		return dn_error(NULL, DN_ENOTDB, "%s: not a dragnet database", db->path);
-	} else if (rc) {
-		mdb_txn_abort(txn);
-		return dn_error_lmdb(NULL, rc, "open meta");
+		break;
 	}
 	for (int i = 0; i < DBI_COUNT; i++) {
 		unsigned fl = dbi_table[i].flags | (fresh ? MDB_CREATE : 0);
@@ -195,6 +221,7 @@ int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 		return dn_error(NULL, DN_ENOMEM, "out of memory");
 	}
 	db->flags = o.flags;
+	db->lock_fd = -1;
 	pthread_rwlock_init(&db->map_lock, NULL);
 	pthread_mutex_init(&db->write_lock, NULL);
 	if ((rc = mdb_env_create(&db->env))) {
@@ -219,11 +246,22 @@ int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 	}
 	if ((rc = check_mapped_size(db)))
 		goto fail;
+	if (!rdonly) {
+		char lock[4096];
+		snprintf(lock, sizeof lock, "%s/write.lock", path);
+		db->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (db->lock_fd < 0) {
+			rc = dn_error(NULL, errno == EACCES ? DN_EPERM : DN_EIO, "%s: %s", lock, strerror(errno));
+			goto fail;
+		}
+	}
 	if ((rc = open_dbis(db, rdonly)))
 		goto fail;
 	*out = db;
 	return 0;
 fail:
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);
 	if (db->env)
 		mdb_env_close(db->env);
 	pthread_rwlock_destroy(&db->map_lock);
@@ -238,6 +276,8 @@ void dn_close(dn_db *db)
 	if (!db)
 		return;
 	mdb_env_close(db->env);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);
 	pthread_rwlock_destroy(&db->map_lock);
 	pthread_mutex_destroy(&db->write_lock);
 	free(db->path);

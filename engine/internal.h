@@ -98,6 +98,10 @@ struct dn_db {
 	/* One write transaction at a time in this process, held from begin
 	 * to end, so that a regrow-and-replay cannot be overtaken. */
 	pthread_mutex_t write_lock;
+	/* The same across processes: flock on DB/write.lock, held for the
+	 * whole write transaction, because a regrow abandons LMDB's own writer
+	 * lock for a moment (-1 when opened read-only). */
+	int lock_fd;
 };
 
 /* A decoded property. */
@@ -146,7 +150,8 @@ int dn_buf_put_varint(dn_buf *b, uint64_t v);
 void dn_buf_free(dn_buf *b);
 
 /* Allocation: every engine allocation goes through these, so that tests
- * can make the n-th one fail (dn_fault_alloc_after(n); -1 turns it off). */
+ * can make allocations fail: after dn_fault_alloc_after(n), the n-th next
+ * one and every later one fail, until dn_fault_alloc_after(-1). */
 void *dn_malloc(size_t n);
 void *dn_calloc(size_t n, size_t size);
 void *dn_realloc(void *p, size_t n);

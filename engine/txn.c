@@ -9,6 +9,7 @@
  * never sees MDB_MAP_FULL and a failed call leaves no trace.
  */
 #include <pwd.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -395,6 +396,13 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
 	}
 	if (!rdonly) {
 		pthread_mutex_lock(&db->write_lock);
+		while (flock(db->lock_fd, LOCK_EX) != 0) {
+			if (errno != EINTR) {
+				pthread_mutex_unlock(&db->write_lock);
+				txn_free(t);
+				return dn_error(db, DN_EIO, "write lock: %s", strerror(errno));
+			}
+		}
 		t->holds_write_lock = true;
 		grow_early(db);
 	}
@@ -441,8 +449,10 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
 fail:
 	lmdb_end(t, false);
 fail_nolmdb:
-	if (t->holds_write_lock)
+	if (t->holds_write_lock) {
+		flock(db->lock_fd, LOCK_UN);
 		pthread_mutex_unlock(&db->write_lock);
+	}
 	txn_free(t);
 	return rc;
 }
@@ -450,8 +460,10 @@ fail_nolmdb:
 static void txn_end(dn_txn *t, bool commit_done)
 {
 	lmdb_end(t, commit_done);
-	if (t->holds_write_lock)
+	if (t->holds_write_lock) {
+		flock(t->db->lock_fd, LOCK_UN);
 		pthread_mutex_unlock(&t->db->write_lock);
+	}
 	txn_free(t);
 }
 
@@ -470,7 +482,8 @@ int dn_txn_replay(dn_txn *t)
 	uint64_t base = t->base_pos;
 	int rc;
 	close_cursors(t);
-	mdb_txn_abort(t->txn);
+	if (t->txn)
+		mdb_txn_abort(t->txn);
 	t->txn = NULL;
 	pthread_rwlock_unlock(&db->map_lock);
 	if ((rc = lmdb_begin(t, 0))) {
@@ -496,6 +509,7 @@ int dn_txn_replay(dn_txn *t)
 	t->log_seq = 0;
 	t->changed = false;
 	dn_index_defs_free(t);
+	dn_tok_cache_free(t); /* tokens of undone calls are gone */
 	t->replaying = true;
 	const uint8_t *p = t->journal.p, *end = p + t->journal.len;
 	while (p < end) {
@@ -573,10 +587,9 @@ int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 		mdb_env_info(t->db->env, &info);
 		int grc = dn_db_grow(t->db, info.me_mapsize * 2, true);
 		pthread_rwlock_rdlock(&t->db->map_lock);
-		if (grc || (grc = mdb_txn_begin(t->db->env, NULL, 0, &t->txn))) {
-			t->txn = NULL;
+		if (grc) {
 			t->poisoned = true;
-			return grc < 0 ? grc : dn_error_lmdb(t->db, grc, "begin");
+			return grc;
 		}
 		int rrc = dn_txn_replay(t);
 		return rrc ? rrc : DN_RETRY_INTERNAL;
@@ -678,10 +691,8 @@ int dn_txn_commit(dn_txn *t)
 			mdb_env_info(db->env, &info);
 			rc = dn_db_grow(db, info.me_mapsize * 2, true);
 			pthread_rwlock_rdlock(&db->map_lock);
-			if (!rc && !(rc = mdb_txn_begin(db->env, NULL, 0, &t->txn)) && !(rc = dn_txn_replay(t)))
+			if (!rc && !(rc = dn_txn_replay(t)))
 				continue;
-			if (rc > 0)
-				rc = dn_error_lmdb(db, rc, "commit");
 			break;
 		}
 		rc = dn_error_lmdb(db, rc, "commit");
