@@ -310,6 +310,8 @@ int dn_check(dn_txn *t, void (*report)(void *, const char *), void *ctx, uint64_
 		return rc;
 	if (t->as_of || t->restricted)
 		return dn_error(t->db, DN_EINVAL, "check needs an unrestricted transaction at the present");
+	if (t->adj.len && (rc = dn_adj_sync(t)))
+		return rc;
 	dn_txn_begin_call(t);
 	if ((rc = check_nodes(&c, &nodes)) || (rc = check_edges(&c, &edges, &per_type, &ntypes)) ||
 	    (rc = check_adj(&c, &adj)) || (rc = check_index_entries(&c, DBI_LABELS)) ||

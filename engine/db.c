@@ -186,6 +186,16 @@ static int open_dbis(dn_db *db, bool rdonly)
 	return 0;
 }
 
+/* The name writes are logged under when the caller names no principal. */
+static char *default_user(void)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &res) == 0 && res)
+		return dn_strdup(res->pw_name);
+	return dn_strdup("local");
+}
+
 int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 {
 	dn_open_opts o = opts ? *opts : (dn_open_opts){0};
@@ -222,6 +232,7 @@ int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 	}
 	db->flags = o.flags;
 	db->lock_fd = -1;
+	pthread_mutex_init(&db->pool_lock, NULL);
 	pthread_rwlock_init(&db->map_lock, NULL);
 	pthread_mutex_init(&db->write_lock, NULL);
 	if ((rc = mdb_env_create(&db->env))) {
@@ -257,6 +268,10 @@ int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 	}
 	if ((rc = open_dbis(db, rdonly)))
 		goto fail;
+	if (!rdonly && !(db->user = default_user())) {
+		rc = dn_error(NULL, DN_ENOMEM, "out of memory");
+		goto fail;
+	}
 	*out = db;
 	return 0;
 fail:
@@ -264,6 +279,8 @@ fail:
 		close(db->lock_fd);
 	if (db->env)
 		mdb_env_close(db->env);
+	pthread_mutex_destroy(&db->pool_lock);
+	free(db->user);
 	pthread_rwlock_destroy(&db->map_lock);
 	pthread_mutex_destroy(&db->write_lock);
 	free(db->path);
@@ -275,9 +292,13 @@ void dn_close(dn_db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < db->npool; i++)
+		mdb_txn_abort(db->pool[i]);
 	mdb_env_close(db->env);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd);
+	pthread_mutex_destroy(&db->pool_lock);
+	free(db->user);
 	pthread_rwlock_destroy(&db->map_lock);
 	pthread_mutex_destroy(&db->write_lock);
 	free(db->path);

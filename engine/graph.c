@@ -137,7 +137,9 @@ int dn_node_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	int rc;
 	uint8_t key[8];
 
-	if ((rc = read_current(t, DBI_NODES, id, &old, &had, true)))
+	/* an id at or past the counter was never used: nothing to read */
+	had = false;
+	if (id < t->next_node && (rc = read_current(t, DBI_NODES, id, &old, &had, true)))
 		return rc;
 	if (neu) {
 		rec = *neu;
@@ -185,6 +187,7 @@ int dn_node_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 			t->next_node = id + 1;
 	} else if (had && !neu) {
 		t->n_nodes--;
+		t->nodes_deleted = true;
 	}
 	return dn_log_append(t, log_op, id, NULL);
 }
@@ -223,6 +226,104 @@ static int adj_write(dn_txn *t, const dn_rec *e, dn_id id, bool add)
 	return 0;
 }
 
+/* --- adjacency of new edges: buffered, then written sorted in runs ----- */
+
+#define ADJ_ENT (DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN)
+#define ADJ_FLUSH_AT ((size_t)1 << 20) /* entries: 29 MiB of buffer */
+
+static int adj_buffer_add(dn_txn *t, const dn_rec *e, dn_id id)
+{
+	int rc = dn_buf_reserve(&t->adj, 2 * ADJ_ENT);
+	if (rc)
+		return rc;
+	for (int d = 0; d < 2; d++) {
+		uint8_t *p = t->adj.p + t->adj.len;
+		adj_key(p, d == 0 ? e->src : e->dst, d == 0 ? DN_OUT : DN_IN, e->type);
+		dn_key_put_u64(p + DN_ADJ_KEY_LEN, d == 0 ? e->dst : e->src);
+		dn_key_put_u64(p + DN_ADJ_KEY_LEN + 8, id);
+		t->adj.len += ADJ_ENT;
+	}
+	t->changed = true;
+	return 0;
+}
+
+static int cmp_adj_ent(const void *a, const void *b)
+{
+	/* big-endian fields: compare as integers, field by field */
+	const uint8_t *x = a, *y = b;
+	uint64_t u = dn_key_get_u64(x), v = dn_key_get_u64(y);
+	if (u != v)
+		return u < v ? -1 : 1;
+	u = (uint64_t)x[8] << 32 | dn_key_get_u32(x + 9);
+	v = (uint64_t)y[8] << 32 | dn_key_get_u32(y + 9);
+	if (u != v)
+		return u < v ? -1 : 1;
+	u = dn_key_get_u64(x + 13);
+	v = dn_key_get_u64(y + 13);
+	if (u != v)
+		return u < v ? -1 : 1;
+	u = dn_key_get_u64(x + 21);
+	v = dn_key_get_u64(y + 21);
+	return u < v ? -1 : u > v;
+}
+
+/* Writes the buffered entries: sorted, one MDB_MULTIPLE put per run of a
+ * (node, direction, type) key, appended when the run lies past the end. */
+int dn_adj_flush(dn_txn *t)
+{
+	size_t n = t->adj.len / ADJ_ENT;
+	if (!n)
+		return 0;
+	qsort(t->adj.p, n, ADJ_ENT, cmp_adj_ent);
+	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cursor");
+	dn_buf *vals = &t->adjvals;
+	int rc = 0;
+	for (size_t i = 0; i < n;) {
+		const uint8_t *k = t->adj.p + i * ADJ_ENT;
+		size_t j = i;
+		vals->len = 0;
+		while (j < n && !memcmp(t->adj.p + j * ADJ_ENT, k, DN_ADJ_KEY_LEN)) {
+			if ((rc = dn_buf_put(vals, t->adj.p + j * ADJ_ENT + DN_ADJ_KEY_LEN, DN_ADJ_VAL_LEN)))
+				return rc;
+			j++;
+		}
+		MDB_val key = {DN_ADJ_KEY_LEN, (void *)k};
+		MDB_val data[2] = {{DN_ADJ_VAL_LEN, vals->p}, {j - i, NULL}};
+		rc = mdb_cursor_put(c, &key, data, MDB_MULTIPLE);
+		if (rc)
+			return dn_error_lmdb(t->db, rc, "write adjacency");
+		i = j;
+	}
+	t->adj.len = 0;
+	return 0;
+}
+
+int dn_adj_sync(dn_txn *t)
+{
+	while (t->adj.len) {
+		int rc = dn_adj_flush(t);
+		if (rc == 0)
+			return 0;
+		if (rc == DN_EMAPFULL_INTERNAL) {
+			/* grow, replay (which buffers the entries again), flush again */
+			rc = dn_txn_finish_write(t, rc, t->journal.len);
+			if (rc == DN_RETRY_INTERNAL)
+				continue;
+			return rc;
+		}
+		/* undo the half-written run: the replay rebuilds the buffer */
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", dn_errmsg(t->db));
+		int rrc = dn_txn_replay(t);
+		if (rrc)
+			return rrc;
+		return dn_error(t->db, rc, "%s", msg);
+	}
+	return 0;
+}
+
 int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 {
 	dn_rec old, rec;
@@ -230,7 +331,8 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	int rc;
 	uint8_t key[8];
 
-	if ((rc = read_current(t, DBI_EDGES, id, &old, &had, true)))
+	had = false;
+	if (id < t->next_edge && (rc = read_current(t, DBI_EDGES, id, &old, &had, true)))
 		return rc;
 	if (neu) {
 		rec = *neu;
@@ -254,7 +356,13 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	}
 	if (had && old.version_pos != t->pos && (rc = history_put(t, DN_REC_EDGE, id)))
 		return rc;
-	if (!had && (rc = adj_write(t, &rec, id, true)))
+	if (!had && (rc = adj_buffer_add(t, &rec, id)))
+		return rc;
+	if (!had && t->adj.len >= ADJ_FLUSH_AT * ADJ_ENT && !t->replaying && (rc = dn_adj_flush(t)))
+		return rc;
+	/* buffered adjacency (this transaction's new edges) must be written
+	 * before an entry can be removed; replays take this path too */
+	if (had && !neu && t->adj.len && (rc = dn_adj_flush(t)))
 		return rc;
 	if (had && !neu && (rc = adj_write(t, &old, id, false)))
 		return rc;
@@ -647,11 +755,17 @@ static int do_node_delete(dn_txn *t, dn_id id, bool detach)
 
 int dn_node_delete(dn_txn *t, dn_id id)
 {
+	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	if (rc)
+		return rc;
 	DN_WRITE_CALL(t, do_node_delete(t, id, false));
 }
 
 int dn_node_detach_delete(dn_txn *t, dn_id id)
 {
+	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	if (rc)
+		return rc;
 	DN_WRITE_CALL(t, do_node_delete(t, id, true));
 }
 
@@ -667,7 +781,10 @@ static int do_edge_create(dn_txn *t, dn_id src, dn_id dst, const char *type, con
 		dn_id n = end ? dst : src;
 		if (end && dst == src)
 			break;
-		if (!t->restricted) { /* existence is enough: no decode */
+		if (!t->restricted && !t->nodes_deleted && n >= t->b_next_node && n < t->next_node) {
+			found = true; /* created by this transaction, none deleted */
+			rc = 0;
+		} else if (!t->restricted) { /* existence is enough: no decode */
 			uint8_t key[8];
 			MDB_val v;
 			dn_key_put_u64(key, n);
@@ -712,6 +829,9 @@ static int do_edge_delete(dn_txn *t, dn_id id)
 
 int dn_edge_delete(dn_txn *t, dn_id id)
 {
+	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	if (rc)
+		return rc;
 	DN_WRITE_CALL(t, do_edge_delete(t, id));
 }
 

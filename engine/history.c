@@ -230,6 +230,8 @@ int dn_purge_raw(dn_txn *t, uint8_t kind, dn_id id, const char *reason, size_t r
 	if (top && (rc = dn_journal_add(t, kind == DN_REC_NODE ? DN_J_NODE_PURGE : DN_J_EDGE_PURGE, 0, id,
 	                                reason, reason_len)))
 		return rc;
+	if (t->adj.len && (rc = dn_adj_flush(t)))
+		return rc;
 	rc = kind == DN_REC_NODE ? purge_node(t, id) : purge_edge(t, id);
 	if (rc)
 		return rc;
@@ -246,11 +248,18 @@ static int do_purge(dn_txn *t, uint8_t kind, dn_id id, const char *reason)
 
 int dn_node_purge(dn_txn *t, dn_id id, const char *reason)
 {
+	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	if (rc)
+		return rc;
+	t->nodes_deleted = true;
 	DN_WRITE_CALL(t, do_purge(t, DN_REC_NODE, id, reason));
 }
 
 int dn_edge_purge(dn_txn *t, dn_id id, const char *reason)
 {
+	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	if (rc)
+		return rc;
 	DN_WRITE_CALL(t, do_purge(t, DN_REC_EDGE, id, reason));
 }
 
@@ -303,12 +312,13 @@ int dn_log_get(dn_txn *t, uint64_t pos, dn_log_entry **out)
 	while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0 && k.mv_size == 12 &&
 	       !memcmp(k.mv_data, key, 8) && e->nchanges < nch) {
 		struct dn_log_change *ch = &e->changes[e->nchanges];
-		if (v.mv_size < 9)
+		if (v.mv_size < 17)
 			continue;
 		ch->op = ((uint8_t *)v.mv_data)[0];
 		ch->id = dn_key_get_u64((uint8_t *)v.mv_data + 1);
-		if (v.mv_size > 9)
-			ch->detail = dn_strndup((const char *)v.mv_data + 9, v.mv_size - 9);
+		ch->count = dn_key_get_u64((uint8_t *)v.mv_data + 9);
+		if (v.mv_size > 17)
+			ch->detail = dn_strndup((const char *)v.mv_data + 17, v.mv_size - 17);
 		e->nchanges++;
 	}
 	*out = e;

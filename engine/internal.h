@@ -102,6 +102,12 @@ struct dn_db {
 	 * whole write transaction, because a regrow abandons LMDB's own writer
 	 * lock for a moment (-1 when opened read-only). */
 	int lock_fd;
+	/* Reset read transactions kept for reuse (mdb_txn_renew is cheaper
+	 * than finding a reader slot anew), and the default principal. */
+	pthread_mutex_t pool_lock;
+	MDB_txn *pool[8];
+	int npool;
+	char *user;
 };
 
 /* A decoded property. */
@@ -205,6 +211,14 @@ struct dn_txn {
 	int64_t *type_delta; /* indexed by type id */
 	size_t type_delta_cap;
 	uint32_t log_seq;   /* next log seq (0 is the header) */
+	uint8_t plog_op;    /* a run of changes not yet written to the log */
+	dn_id plog_id;
+	uint64_t plog_count;
+	/* adjacency of edges created in this transaction, not yet written:
+	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
+	 * in runs (graph.c, dn_adj_sync) */
+	dn_buf adj, adjvals;
+	bool nodes_deleted; /* a node was deleted or purged in this txn */
 	bool changed;
 	/* the journal of this transaction's changes, replayed after regrow */
 	dn_buf journal;
@@ -260,6 +274,9 @@ int dn_txn_check_write(dn_txn *t);
 int dn_txn_check_usable(dn_txn *t);
 void dn_txn_begin_call(dn_txn *t);
 int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail);
+int dn_log_flush(dn_txn *t);
+int dn_adj_sync(dn_txn *t);
+int dn_adj_flush(dn_txn *t);
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n);
 int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark);
 int dn_txn_replay(dn_txn *t);

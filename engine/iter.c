@@ -252,6 +252,8 @@ int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **o
 		return rc;
 	if (dir < DN_OUT || dir > DN_BOTH)
 		return dn_error(t->db, DN_EINVAL, "bad direction %d", (int)dir);
+	if (t->adj.len && (rc = dn_adj_sync(t)))
+		return rc;
 	dn_txn_begin_call(t);
 	if (!t->as_of && !t->restricted) {
 		uint8_t key[8];
@@ -574,6 +576,8 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 	int rc = dn_txn_check_usable(t);
 	*n = 0;
 	if (rc)
+		return rc;
+	if (t->adj.len && (rc = dn_adj_sync(t)))
 		return rc;
 	if (dn_txn_is_restricted(t)) {
 		dn_iter *it;

@@ -18,7 +18,7 @@
 #include "internal.h"
 #include "keys.h"
 
-static const char *tok_counter_name[5] = {NULL, "next_label", "next_type", "next_key", "next_marking"};
+static int read_log_pos(dn_txn *t, uint64_t *pos);
 
 dn_db *dn_txn_db(const dn_txn *txn)
 {
@@ -172,9 +172,10 @@ int dn_type_delta(dn_txn *t, uint32_t type, int64_t d)
 /* --- log ------------------------------------------------------------- */
 
 /* Log header (seq 0) value: time_ms i64, next_node u64, next_edge u64,
- * changes u32, principal bytes. Change records (seq >= 1): op u8, id u64,
- * detail bytes. */
-int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
+ * changes u32, principal bytes. Change records (seq >= 1): op u8, first id
+ * u64, count u64, detail bytes. Consecutive changes of one kind to
+ * consecutive ids (a bulk load) collapse into one record with a count. */
+static int log_write(dn_txn *t, uint8_t op, dn_id id, uint64_t count, const char *detail)
 {
 	uint8_t key[12];
 	dn_buf *b = &t->scratch2;
@@ -182,14 +183,43 @@ int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
 	b->len = 0;
 	dn_key_put_u64(key, t->pos);
 	dn_key_put_u32(key + 8, ++t->log_seq);
-	if ((rc = dn_buf_reserve(b, 9)))
+	if ((rc = dn_buf_reserve(b, 17)))
 		return rc;
 	b->p[0] = op;
 	dn_key_put_u64(b->p + 1, id);
-	b->len = 9;
+	dn_key_put_u64(b->p + 9, count);
+	b->len = 17;
 	if (detail && (rc = dn_buf_put(b, detail, strlen(detail))))
 		return rc;
 	return dn_put(t, DBI_LOG, key, 12, b->p, b->len, MDB_APPEND);
+}
+
+int dn_log_flush(dn_txn *t)
+{
+	if (!t->plog_count)
+		return 0;
+	uint64_t n = t->plog_count;
+	t->plog_count = 0;
+	return log_write(t, t->plog_op, t->plog_id, n, NULL);
+}
+
+int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
+{
+	int rc;
+	if (!detail && t->plog_count && op == t->plog_op && id == t->plog_id + t->plog_count) {
+		t->plog_count++;
+		t->changed = true;
+		return 0;
+	}
+	if ((rc = dn_log_flush(t)))
+		return rc;
+	if (detail)
+		return log_write(t, op, id, 1, detail);
+	t->plog_op = op;
+	t->plog_id = id;
+	t->plog_count = 1;
+	t->changed = true;
+	return 0;
 }
 
 int dn_asof_counters(dn_txn *t, uint64_t pos, uint64_t *next_node, uint64_t *next_edge)
@@ -227,7 +257,7 @@ int dn_log_position_at(dn_txn *t, int64_t time_ms, uint64_t *pos)
 	/* Times are non-decreasing with position: binary search the headers. */
 	uint64_t lo = 1, hi = t->as_of ? t->base_pos : 0, ans = 0;
 	int rc;
-	if (!t->as_of && (rc = dn_meta_get_u64(t, "log_pos", &hi)))
+	if (!t->as_of && (rc = read_log_pos(t, &hi)))
 		return rc;
 	while (lo <= hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
@@ -265,35 +295,89 @@ int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void 
 	return dn_buf_put(&t->journal, p, n);
 }
 
+/* meta "state": the counters a transaction starts from, in one value so
+ * that beginning a transaction costs one read: log_pos, next_node,
+ * next_edge, nodes, edges, next token id of each kind (1..4), all u64. */
+#define STATE_WORDS 9
+
 static int load_counters(dn_txn *t)
 {
-	int rc;
-	if ((rc = dn_meta_get_u64(t, "log_pos", &t->base_pos)) ||
-	    (rc = dn_meta_get_u64(t, "next_node", &t->next_node)) ||
-	    (rc = dn_meta_get_u64(t, "next_edge", &t->next_edge)) ||
-	    (rc = dn_meta_get_u64(t, "nodes", &t->n_nodes)) ||
-	    (rc = dn_meta_get_u64(t, "edges", &t->n_edges)))
+	MDB_val v;
+	uint64_t w[STATE_WORDS] = {0};
+	int rc = dn_get(t, DBI_META, "state", 5, &v);
+	if (rc && rc != DN_ENOTFOUND)
 		return rc;
-	if (!t->next_node)
-		t->next_node = 1;
-	if (!t->next_edge)
-		t->next_edge = 1;
-	for (int k = 1; k <= 4; k++) {
-		uint64_t v;
-		if ((rc = dn_meta_get_u64(t, tok_counter_name[k], &v)))
-			return rc;
-		t->next_tok[k] = v ? (uint32_t)v : 1;
+	if (rc == 0) {
+		if (v.mv_size != STATE_WORDS * 8)
+			return dn_error(t->db, DN_ECORRUPT, "meta state has %zu bytes", v.mv_size);
+		for (int i = 0; i < STATE_WORDS; i++)
+			w[i] = dn_key_get_u64((uint8_t *)v.mv_data + 8 * i);
 	}
+	t->base_pos = w[0];
+	t->next_node = w[1] ? w[1] : 1;
+	t->next_edge = w[2] ? w[2] : 1;
+	t->n_nodes = w[3];
+	t->n_edges = w[4];
+	for (int k = 1; k <= 4; k++)
+		t->next_tok[k] = w[4 + k] ? (uint32_t)w[4 + k] : 1;
+	return 0;
+}
+
+static int store_counters(dn_txn *t)
+{
+	uint8_t b[STATE_WORDS * 8];
+	uint64_t w[STATE_WORDS] = {t->pos, t->next_node, t->next_edge, t->n_nodes, t->n_edges,
+	                           t->next_tok[1], t->next_tok[2], t->next_tok[3], t->next_tok[4]};
+	for (int i = 0; i < STATE_WORDS; i++)
+		dn_key_put_u64(b + 8 * i, w[i]);
+	return dn_put(t, DBI_META, "state", 5, b, sizeof b, 0);
+}
+
+/* The last committed position, read afresh. */
+static int read_log_pos(dn_txn *t, uint64_t *pos)
+{
+	MDB_val v;
+	int rc = dn_get(t, DBI_META, "state", 5, &v);
+	*pos = 0;
+	if (rc == DN_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (v.mv_size < 8)
+		return dn_error(t->db, DN_ECORRUPT, "meta state is short");
+	*pos = dn_key_get_u64(v.mv_data);
 	return 0;
 }
 
 /* Begins the LMDB transaction under the map lock (shared), adopting a map
  * size grown by another process when LMDB asks to. */
+static MDB_txn *pool_take(dn_db *db)
+{
+	MDB_txn *txn = NULL;
+	pthread_mutex_lock(&db->pool_lock);
+	if (db->npool)
+		txn = db->pool[--db->npool];
+	pthread_mutex_unlock(&db->pool_lock);
+	return txn;
+}
+
 static int lmdb_begin(dn_txn *t, unsigned flags)
 {
 	for (int tries = 0; tries < 3; tries++) {
 		pthread_rwlock_rdlock(&t->db->map_lock);
-		int rc = mdb_txn_begin(t->db->env, NULL, flags, &t->txn);
+		int rc = -1;
+		if (flags & MDB_RDONLY) {
+			MDB_txn *pooled = pool_take(t->db);
+			if (pooled) {
+				rc = mdb_txn_renew(pooled);
+				if (rc == 0)
+					t->txn = pooled;
+				else
+					mdb_txn_abort(pooled);
+			}
+		}
+		if (rc != 0)
+			rc = mdb_txn_begin(t->db->env, NULL, flags, &t->txn);
 		if (rc == 0)
 			return 0;
 		pthread_rwlock_unlock(&t->db->map_lock);
@@ -309,6 +393,16 @@ static int lmdb_begin(dn_txn *t, unsigned flags)
 static void lmdb_end(dn_txn *t, bool commit_done)
 {
 	close_cursors(t);
+	if (t->txn && !commit_done && t->rdonly) {
+		/* keep the reader slot for the next read transaction */
+		mdb_txn_reset(t->txn);
+		pthread_mutex_lock(&t->db->pool_lock);
+		if (t->db->npool < (int)(sizeof t->db->pool / sizeof t->db->pool[0])) {
+			t->db->pool[t->db->npool++] = t->txn;
+			t->txn = NULL;
+		}
+		pthread_mutex_unlock(&t->db->pool_lock);
+	}
 	if (t->txn && !commit_done)
 		mdb_txn_abort(t->txn);
 	t->txn = NULL;
@@ -355,20 +449,13 @@ static void txn_free(dn_txn *t)
 	dn_buf_free(&t->scratch);
 	dn_buf_free(&t->scratch2);
 	dn_buf_free(&t->oldraw);
+	dn_buf_free(&t->adj);
+	dn_buf_free(&t->adjvals);
 	dn_arena_free(&t->arena);
 	free(t->type_delta);
 	free(t->clear);
 	free(t->principal);
 	free(t);
-}
-
-static char *default_principal(void)
-{
-	struct passwd pw, *res = NULL;
-	char buf[1024];
-	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &res) == 0 && res)
-		return dn_strdup(res->pw_name);
-	return dn_strdup("local");
 }
 
 int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **out)
@@ -389,8 +476,8 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
 		return dn_error(db, DN_ENOMEM, "out of memory");
 	t->db = db;
 	t->rdonly = rdonly;
-	t->principal = o.principal ? dn_strdup(o.principal) : default_principal();
-	if (!t->principal) {
+	t->principal = o.principal ? dn_strdup(o.principal) : rdonly ? NULL : dn_strdup(db->user);
+	if (!t->principal && (o.principal || !rdonly)) {
 		txn_free(t);
 		return dn_error(db, DN_ENOMEM, "out of memory");
 	}
@@ -492,7 +579,7 @@ int dn_txn_replay(dn_txn *t)
 		return rc;
 	}
 	uint64_t now_pos;
-	if ((rc = dn_meta_get_u64(t, "log_pos", &now_pos)))
+	if ((rc = read_log_pos(t, &now_pos)))
 		goto poison;
 	if (now_pos != base) {
 		rc = dn_error(db, DN_EBUSY, "another process committed while this transaction was "
@@ -507,6 +594,8 @@ int dn_txn_replay(dn_txn *t)
 	if (t->type_delta)
 		memset(t->type_delta, 0, t->type_delta_cap * sizeof *t->type_delta);
 	t->log_seq = 0;
+	t->plog_count = 0;
+	t->adj.len = 0;
 	t->changed = false;
 	dn_index_defs_free(t);
 	dn_tok_cache_free(t); /* tokens of undone calls are gone */
@@ -622,6 +711,11 @@ int dn_txn_commit(dn_txn *t)
 	for (;;) {
 		rc = 0;
 		uint8_t key[12], hdr[28];
+		/* a replay below refills the adjacency buffer: sync every round */
+		if ((rc = dn_adj_sync(t)))
+			break;
+		if ((rc = dn_log_flush(t)))
+			goto retry;
 		int64_t tm = now_ms();
 		if (t->base_pos) {
 			MDB_val v;
@@ -646,15 +740,7 @@ int dn_txn_commit(dn_txn *t)
 			break;
 		if ((rc = dn_put(t, DBI_LOG, key, 12, b->p, b->len, 0)))
 			goto retry;
-		if ((rc = dn_meta_put_u64(t, "log_pos", t->pos)) ||
-		    (rc = dn_meta_put_u64(t, "next_node", t->next_node)) ||
-		    (rc = dn_meta_put_u64(t, "next_edge", t->next_edge)) ||
-		    (rc = dn_meta_put_u64(t, "nodes", t->n_nodes)) ||
-		    (rc = dn_meta_put_u64(t, "edges", t->n_edges)))
-			goto retry;
-		for (int k = 1; k <= 4 && !rc; k++)
-			rc = dn_meta_put_u64(t, tok_counter_name[k], t->next_tok[k]);
-		if (rc)
+		if ((rc = store_counters(t)))
 			goto retry;
 		for (size_t ty = 0; ty < t->type_delta_cap; ty++) {
 			if (!t->type_delta[ty])

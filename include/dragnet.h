@@ -488,6 +488,7 @@ typedef struct dn_log_entry {
 	struct dn_log_change {
 		uint8_t op;    /* dn_log_op */
 		dn_id id;      /* node or edge id (0 for schema changes) */
+		uint64_t count; /* ids id .. id+count-1 (a bulk load is one change) */
 		char *detail;  /* e.g. purge reason, index name; may be NULL */
 	} *changes;
 } dn_log_entry;
