@@ -207,7 +207,7 @@ int dn_index_create_raw(dn_txn *t, const dn_index_def *def)
 	if (!d)
 		return dn_error(t->db, DN_ECORRUPT, "index vanished");
 	/* fill: every current node with the label */
-	dn_scan s;
+	dn_scan s = {0};
 	const uint8_t *p;
 	uint8_t lk[4];
 	if ((rc = dn_scan_open(t, &s, DBI_LABELS, 8)))
@@ -497,11 +497,9 @@ int dn_index_seek(dn_txn *t, const char *label, const char *key, const dn_value 
 		return rc;
 	if (!d)
 		return dn_error(t->db, DN_ENOTFOUND, "no index on :%s(%s)", label, key);
-	dn_iter *it = dn_calloc(1, sizeof *it);
-	if (!it)
-		return dn_error(t->db, DN_ENOMEM, "out of memory");
-	it->t = t;
-	t->open_iters++;
+	dn_iter *it;
+	if ((rc = dn_iter_new(t, IT_INDEX, &it)))
+		return rc;
 	it->key = d->key;
 	it->label = d->label;
 	it->range_flags = flags;

@@ -238,6 +238,8 @@ struct dn_txn {
 	dn_buf scratch, scratch2, oldraw;
 	MDB_cursor *cur[DBI_COUNT]; /* cached cursors, opened on demand */
 	int open_iters;
+	struct dn_iter *iters, *iter_free; /* all / reusable iterators */
+	int niter_free;
 };
 
 /* error.c */

@@ -19,20 +19,32 @@
 
 int dn_scan_open(dn_txn *t, dn_scan *s, int dbi, size_t item)
 {
-	memset(s, 0, sizeof *s);
+	if (s->c && s->dbi != dbi) {
+		mdb_cursor_close(s->c);
+		s->c = NULL;
+	}
+	memset(&s->item, 0, offsetof(dn_scan, prefix) - offsetof(dn_scan, item));
 	s->item = item;
-	int rc = mdb_cursor_open(t->txn, t->db->dbi[dbi], &s->c);
-	if (rc)
-		return dn_error_lmdb(t->db, rc, "cursor");
+	s->dbi = dbi;
+	if (!s->c) {
+		int rc = mdb_cursor_open(t->txn, t->db->dbi[dbi], &s->c);
+		if (rc) {
+			s->c = NULL;
+			return dn_error_lmdb(t->db, rc, "cursor");
+		}
+	}
 	return 0;
 }
 
+/* Closes the cursor and frees the buffer. */
 void dn_scan_close(dn_scan *s)
 {
 	if (s->c)
 		mdb_cursor_close(s->c);
+	s->c = NULL;
 	free(s->buf);
-	memset(s, 0, sizeof *s);
+	s->buf = NULL;
+	s->cap = 0;
 }
 
 /* Positions at the first key >= start whose bytes begin with prefix. */
@@ -126,47 +138,122 @@ int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
 
 /* --- iterators -------------------------------------------------------- */
 
-static int iter_new(dn_txn *t, int kind, dn_iter **out)
+int dn_iter_new(dn_txn *t, int kind, dn_iter **out)
 {
 	int rc = dn_txn_check_usable(t);
 	*out = NULL;
 	if (rc)
 		return rc;
-	dn_iter *it = dn_calloc(1, sizeof *it);
-	if (!it)
-		return dn_error(t->db, DN_ENOMEM, "out of memory");
-	it->t = t;
+	dn_iter *it = t->iter_free;
+	if (it) {
+		t->iter_free = it->next_free;
+		t->niter_free--;
+	} else {
+		it = dn_calloc(1, sizeof *it);
+		if (!it)
+			return dn_error(t->db, DN_ENOMEM, "out of memory");
+		it->t = t;
+		it->next_all = t->iters;
+		t->iters = it;
+	}
+	memset(&it->kind, 0, offsetof(dn_iter, scan) - offsetof(dn_iter, kind));
 	it->kind = kind;
+	it->in_use = true;
+	it->scan.state = it->hscan.state = 2; /* nothing until opened */
 	t->open_iters++;
 	*out = it;
 	return 0;
 }
 
-void dn_iter_free(dn_iter *it)
+static void iter_destroy(dn_iter *it)
 {
-	if (!it)
-		return;
 	dn_scan_close(&it->scan);
 	dn_scan_close(&it->hscan);
 	if (it->cur)
 		mdb_cursor_close(it->cur);
+	it->cur = NULL;
+}
+
+void dn_iter_free(dn_iter *it)
+{
+	if (!it || !it->in_use)
+		return;
+	dn_txn *t = it->t;
 	dn_value_free(&it->lo);
 	dn_value_free(&it->hi);
-	it->t->open_iters--;
-	free(it);
+	it->in_use = false;
+	t->open_iters--;
+	if (it->stale) { /* its cursors are gone: drop its buffers too */
+		free(it->scan.buf);
+		free(it->hscan.buf);
+		it->scan.buf = it->hscan.buf = NULL;
+		it->scan.cap = it->hscan.cap = 0;
+	}
+	it->next_free = t->iter_free;
+	t->iter_free = it;
+	t->niter_free++;
+}
+
+void dn_iters_detach(dn_txn *t)
+{
+	for (dn_iter *it = t->iters; it; it = it->next_all) {
+		if (it->scan.c)
+			mdb_cursor_close(it->scan.c);
+		if (it->hscan.c)
+			mdb_cursor_close(it->hscan.c);
+		it->scan.c = it->hscan.c = NULL;
+		if (it->cur)
+			mdb_cursor_close(it->cur);
+		it->cur = NULL;
+		if (it->in_use)
+			it->stale = true;
+	}
+}
+
+void dn_iters_free_all(dn_txn *t)
+{
+	dn_iter *it = t->iters;
+	while (it) {
+		dn_iter *n = it->next_all;
+		if (!it->in_use) {
+			iter_destroy(it);
+			free(it);
+		} else {
+			/* still in use after its transaction: a caller bug; keep the
+			 * memory so that a late dn_iter_free does no harm */
+			it->stale = true;
+		}
+		it = n;
+	}
+	t->iters = t->iter_free = NULL;
+	t->niter_free = 0;
+}
+
+static int stale(dn_iter *it)
+{
+	return dn_error(it->t->db, DN_ETXN,
+	                "iterator invalidated: the transaction was re-applied after the map grew");
 }
 
 static int open_plain_cursor(dn_iter *it, int dbi)
 {
+	if (it->cur && it->cur_dbi == dbi)
+		return 0;
+	if (it->cur)
+		mdb_cursor_close(it->cur);
+	it->cur = NULL;
 	int rc = mdb_cursor_open(it->t->txn, it->t->db->dbi[dbi], &it->cur);
-	if (rc)
+	if (rc) {
+		it->cur = NULL;
 		return dn_error_lmdb(it->t->db, rc, "cursor");
+	}
+	it->cur_dbi = dbi;
 	return 0;
 }
 
 int dn_nodes_all(dn_txn *t, dn_iter **out)
 {
-	int rc = iter_new(t, t->as_of ? IT_ASOF_NODES : IT_NODES, out);
+	int rc = dn_iter_new(t, t->as_of ? IT_ASOF_NODES : IT_NODES, out);
 	if (rc)
 		return rc;
 	(*out)->next_id = 1;
@@ -179,7 +266,7 @@ int dn_nodes_all(dn_txn *t, dn_iter **out)
 
 int dn_edges_all(dn_txn *t, dn_iter **out)
 {
-	int rc = iter_new(t, t->as_of ? IT_ASOF_EDGES : IT_EDGES, out);
+	int rc = dn_iter_new(t, t->as_of ? IT_ASOF_EDGES : IT_EDGES, out);
 	if (rc)
 		return rc;
 	(*out)->next_id = 1;
@@ -201,18 +288,18 @@ int dn_nodes_by_label(dn_txn *t, const char *label, dn_iter **out)
 		return dn_error(t->db, DN_EINVAL, "no label given");
 	rc = dn_tok_lookup(t, DN_TOKEN_LABEL, label, strlen(label), &lid);
 	if (rc == DN_ENOTFOUND)
-		return iter_new(t, IT_EMPTY, out);
+		return dn_iter_new(t, IT_EMPTY, out);
 	if (rc)
 		return rc;
 	if (t->as_of) {
-		if ((rc = iter_new(t, IT_ASOF_NODES, out)))
+		if ((rc = dn_iter_new(t, IT_ASOF_NODES, out)))
 			return rc;
 		(*out)->next_id = 1;
 		(*out)->has_label = true;
 		(*out)->label = lid;
 		return 0;
 	}
-	if ((rc = iter_new(t, IT_LABEL, out)))
+	if ((rc = dn_iter_new(t, IT_LABEL, out)))
 		return rc;
 	dn_iter *it = *out;
 	if ((rc = dn_scan_open(t, &it->scan, DBI_LABELS, 8))) {
@@ -229,17 +316,32 @@ int dn_nodes_by_label(dn_txn *t, const char *label, dn_iter **out)
 	return 0;
 }
 
-static void adj_seek(dn_iter *it, dn_scan *s, uint8_t dir)
+/* Points a scanner at a node's adjacency in one direction; with `sweep`,
+ * at both directions in one pass (OUT and IN keys of a node are adjacent,
+ * so one seek serves both when no type is asked for). */
+static void adj_seek(dn_iter *it, dn_scan *s, uint8_t dir, bool sweep)
 {
 	uint8_t k[DN_ADJ_KEY_LEN];
+	size_t plen = sweep ? 8 : it->has_type ? DN_ADJ_KEY_LEN : 9;
 	dn_key_put_u64(k, it->node);
 	k[8] = dir;
 	dn_key_put_u32(k + 9, it->has_type ? it->type : 0);
-	memcpy(s->prefix, k, it->has_type ? DN_ADJ_KEY_LEN : 9);
+	memcpy(s->prefix, k, plen);
 	s->exact = it->has_type;
 	s->exact_len = DN_ADJ_KEY_LEN;
-	dn_scan_seek(s, k, DN_ADJ_KEY_LEN, it->has_type ? DN_ADJ_KEY_LEN : 9);
-	it->cur_dir = dir;
+	dn_scan_seek(s, k, DN_ADJ_KEY_LEN, plen);
+	it->cur_dir = sweep ? DN_IN : dir; /* a sweep needs no second pass */
+}
+
+/* Loads the first batch of a scanner without consuming it: DN_ROW if the
+ * scan has something, DN_DONE if it is empty. */
+static int scan_prime(dn_txn *t, dn_scan *s)
+{
+	const uint8_t *p;
+	int rc = dn_scan_next(t, s, &p);
+	if (rc == DN_ROW)
+		s->i--;
+	return rc;
 }
 
 int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **out)
@@ -255,28 +357,25 @@ int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **o
 	if (t->adj.len && (rc = dn_adj_sync(t)))
 		return rc;
 	dn_txn_begin_call(t);
-	if (!t->as_of && !t->restricted) {
-		uint8_t key[8];
-		MDB_val v;
-		dn_key_put_u64(key, node);
-		rc = dn_get(t, DBI_NODES, key, 8, &v);
-		found = rc == 0;
-		if (rc && rc != DN_ENOTFOUND)
+	bool fast = !t->as_of && !t->restricted;
+	if (!fast) {
+		if ((rc = dn_node_read(t, node, &r, &found)))
 			return rc;
-	} else if ((rc = dn_node_read(t, node, &r, &found))) {
-		return rc;
+		if (!found)
+			return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
 	}
-	if (!found)
-		return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
 	uint32_t tid = 0;
 	if (type) {
 		rc = dn_tok_lookup(t, DN_TOKEN_TYPE, type, strlen(type), &tid);
-		if (rc == DN_ENOTFOUND)
-			return iter_new(t, IT_EMPTY, out);
+		if (rc == DN_ENOTFOUND) {
+			if (fast && !dn_node_exists(t, node))
+				return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
+			return dn_iter_new(t, IT_EMPTY, out);
+		}
 		if (rc)
 			return rc;
 	}
-	if ((rc = iter_new(t, IT_ADJ, out)))
+	if ((rc = dn_iter_new(t, IT_ADJ, out)))
 		return rc;
 	dn_iter *it = *out;
 	it->node = node;
@@ -284,15 +383,28 @@ int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **o
 	it->has_type = type != NULL;
 	it->type = tid;
 	if ((rc = dn_scan_open(t, &it->scan, DBI_ADJ, DN_ADJ_VAL_LEN)) ||
-	    (t->as_of && (rc = dn_scan_open(t, &it->hscan, DBI_ADJ_HIST, DN_ADJH_VAL_LEN)))) {
-		dn_iter_free(it);
-		*out = NULL;
-		return rc;
-	}
-	adj_seek(it, &it->scan, dir == DN_IN ? DN_IN : DN_OUT);
+	    (t->as_of && (rc = dn_scan_open(t, &it->hscan, DBI_ADJ_HIST, DN_ADJH_VAL_LEN))))
+		goto fail;
+	bool sweep = fast && dir == DN_BOTH && !type;
+	adj_seek(it, &it->scan, dir == DN_IN ? DN_IN : DN_OUT, sweep);
 	if (t->as_of)
-		adj_seek(it, &it->hscan, dir == DN_IN ? DN_IN : DN_OUT);
+		adj_seek(it, &it->hscan, dir == DN_IN ? DN_IN : DN_OUT, false);
+	if (fast) {
+		/* a node with edges exists: look it up only when the scan is empty */
+		if ((rc = scan_prime(t, &it->scan)) == DN_ROW)
+			return 0;
+		if (rc != DN_DONE)
+			goto fail;
+		if (!dn_node_exists(t, node)) {
+			rc = dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)node);
+			goto fail;
+		}
+	}
 	return 0;
+fail:
+	dn_iter_free(it);
+	*out = NULL;
+	return rc;
 }
 
 static int visible_id(dn_txn *t, uint8_t kind, dn_id id, bool *ok)
@@ -332,9 +444,9 @@ static int adj_next_raw(dn_iter *it, dn_adj *a)
 		}
 		if (it->dir == DN_BOTH && it->cur_dir == DN_OUT) {
 			it->in_hist = false;
-			adj_seek(it, &it->scan, DN_IN);
+			adj_seek(it, &it->scan, DN_IN, false);
 			if (t->as_of)
-				adj_seek(it, &it->hscan, DN_IN);
+				adj_seek(it, &it->hscan, DN_IN, false);
 			continue;
 		}
 		return DN_DONE;
@@ -343,6 +455,8 @@ static int adj_next_raw(dn_iter *it, dn_adj *a)
 
 int dn_iter_next_adj(dn_iter *it, dn_adj *a)
 {
+	if (it->stale)
+		return stale(it);
 	if (it->kind == IT_EMPTY)
 		return DN_DONE;
 	if (it->kind != IT_ADJ)
@@ -417,6 +531,8 @@ int dn_iter_next(dn_iter *it, dn_id *id)
 {
 	const uint8_t *p;
 	int rc;
+	if (it->stale)
+		return stale(it);
 	switch (it->kind) {
 	case IT_EMPTY: return DN_DONE;
 	case IT_NODES: return plain_next(it, DN_REC_NODE, id);

@@ -13,22 +13,27 @@
 /* Walks keys from a start key while they keep a prefix (and, with end_len,
  * stay <= end), yielding every duplicate value of each key. */
 typedef struct dn_scan {
+	/* kept across reuse of a cached iterator */
 	MDB_cursor *c;
+	int dbi;
+	uint8_t *buf;                /* copy of the current batch */
+	size_t cap;
+	/* reset for every scan (up to `prefix`) */
 	size_t item;                 /* bytes per duplicate value */
-	uint8_t prefix[DN_KEY_VALUE_MAX + 8];
+	size_t n, i;
+	int state;                   /* 0 not started, 1 running, 2 done */
 	size_t prefix_len;
 	bool exact;                  /* only the key equal to prefix[0..exact_len) */
 	size_t exact_len;
-	uint8_t end[DN_KEY_VALUE_MAX + 8]; /* upper bound (0 length = none) */
-	size_t end_len;
+	size_t end_len;              /* upper bound `end` (0 = none) */
 	bool end_prefix;             /* keys that extend `end` still count as <= */
-	uint8_t key[DN_KEY_VALUE_MAX + 8];
 	size_t key_len;
-	uint8_t cur_key[DN_KEY_VALUE_MAX + 8]; /* key of the current batch */
 	size_t cur_key_len;
-	uint8_t *buf;                /* copy of the current batch */
-	size_t cap, n, i;
-	int state;                   /* 0 not started, 1 running, 2 done */
+	/* byte arrays last: never cleared */
+	uint8_t prefix[DN_KEY_VALUE_MAX + 8];
+	uint8_t end[DN_KEY_VALUE_MAX + 8];
+	uint8_t key[DN_KEY_VALUE_MAX + 8];
+	uint8_t cur_key[DN_KEY_VALUE_MAX + 8]; /* key of the current batch */
 } dn_scan;
 
 enum {
@@ -43,11 +48,15 @@ enum {
 };
 
 struct dn_iter {
-	int kind;
+	/* kept across reuse: the transaction's list of its iterators */
 	dn_txn *t;
-	MDB_cursor *cur;
-	bool started;
-	dn_scan scan, hscan;
+	dn_iter *next_all;  /* every iterator the transaction allocated */
+	dn_iter *next_free; /* ended ones kept for reuse */
+	MDB_cursor *cur;    /* plain cursor (IT_NODES / IT_EDGES) */
+	int cur_dbi;
+	/* reset for every use (from `kind` up to `scan`) */
+	int kind;
+	bool started, stale, in_use;
 	/* as-of and filtered scans */
 	dn_id next_id;
 	bool has_label;
@@ -65,7 +74,18 @@ struct dn_iter {
 	bool has_lo, has_hi;
 	unsigned range_flags;
 	int type_class;
+	/* the scanners, last */
+	dn_scan scan, hscan;
 };
+
+/* A ready iterator of `kind`, reused from the transaction's cache when
+ * possible (its cursors stay open). */
+int dn_iter_new(dn_txn *t, int kind, dn_iter **out);
+/* Closes the cursors of every iterator of t (the LMDB transaction ends or
+ * is replaced); iterators still in use become stale. */
+void dn_iters_detach(dn_txn *t);
+/* Frees every iterator of t (at the end of the transaction). */
+void dn_iters_free_all(dn_txn *t);
 
 int dn_scan_open(dn_txn *t, dn_scan *s, int dbi, size_t item);
 void dn_scan_close(dn_scan *s);

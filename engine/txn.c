@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "iter.h"
 #include "keys.h"
 
 static int read_log_pos(dn_txn *t, uint64_t *pos);
@@ -51,6 +52,7 @@ static void close_cursors(dn_txn *t)
 			mdb_cursor_close(t->cur[i]);
 		t->cur[i] = NULL;
 	}
+	dn_iters_detach(t);
 }
 
 int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl, unsigned flags)
@@ -443,6 +445,7 @@ static int resolve_clearances(dn_txn *t, const dn_txn_opts *o)
 
 static void txn_free(dn_txn *t)
 {
+	dn_iters_free_all(t);
 	dn_tok_cache_free(t);
 	dn_index_defs_free(t);
 	dn_buf_free(&t->journal);
