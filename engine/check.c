@@ -137,7 +137,8 @@ static int check_edges(chk *c, uint64_t *count, uint64_t **per_type, size_t *nty
 			dn_key_put_u32(ak + 9, r.type);
 			dn_key_put_u64(av, d ? r.src : r.dst);
 			dn_key_put_u64(av + 8, id);
-			if (!has_dup(t, DBI_ADJ, ak, sizeof ak, av, sizeof av))
+			bool yes;
+			if (dn_adj_contains(t, ak, av, &yes) || !yes)
 				problem(c, "edge %llu: missing from the %s adjacency of node %llu", (unsigned long long)id,
 				        d ? "incoming" : "outgoing", (unsigned long long)(d ? r.dst : r.src));
 		}
@@ -158,43 +159,90 @@ static int check_edges(chk *c, uint64_t *count, uint64_t **per_type, size_t *nty
 	return rc == MDB_NOTFOUND ? 0 : dn_error_lmdb(t->db, rc, "scan edges");
 }
 
-/* Every adjacency entry points at an edge with the same ends and type. */
+/* Every adjacency chunk is well formed (sorted, keyed by its first entry,
+ * not over-full), every entry points at an edge with the same ends and
+ * type, and the degree counters match the chunks. */
 static int check_adj(chk *c, uint64_t *entries)
 {
 	dn_txn *t = c->t;
 	MDB_cursor *cur;
 	MDB_val k, v;
+	uint8_t group[DN_ADJ_KEY_LEN] = {0};
+	uint64_t in_group = 0;
+	bool have_group = false;
 	int rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_ADJ], &cur);
 	if (rc)
 		return dn_error_lmdb(t->db, rc, "cursor");
 	*entries = 0;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		(*entries)++;
-		if (k.mv_size != DN_ADJ_KEY_LEN || v.mv_size != DN_ADJ_VAL_LEN) {
-			problem(c, "adjacency entry of wrong size");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		bool end = rc != 0;
+		if (!end && (k.mv_size != DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN || !v.mv_size ||
+		             v.mv_size % DN_ADJ_VAL_LEN || v.mv_size > DN_ADJ_CHUNK * DN_ADJ_VAL_LEN)) {
+			problem(c, "adjacency chunk of wrong size");
 			continue;
+		}
+		if (have_group && (end || memcmp(k.mv_data, group, DN_ADJ_KEY_LEN))) {
+			uint64_t deg;
+			if (dn_adj_deg_get(t, group, &deg) || deg != in_group)
+				problem(c, "node %llu: degree counter says %llu, adjacency holds %llu",
+				        (unsigned long long)dn_key_get_u64(group), (unsigned long long)deg,
+				        (unsigned long long)in_group);
+			have_group = false;
+		}
+		if (end)
+			break;
+		if (!have_group) {
+			memcpy(group, k.mv_data, DN_ADJ_KEY_LEN);
+			in_group = 0;
+			have_group = true;
 		}
 		const uint8_t *kp = k.mv_data, *vp = v.mv_data;
-		dn_id node = dn_key_get_u64(kp), nbr = dn_key_get_u64(vp), eid = dn_key_get_u64(vp + 8);
-		uint8_t dir = kp[8];
-		uint32_t type = dn_key_get_u32(kp + 9);
-		uint8_t ek[8];
-		MDB_val ev;
-		dn_rec r;
-		dn_arena_reset(&t->arena);
-		dn_key_put_u64(ek, eid);
-		if (dn_get(t, DBI_EDGES, ek, 8, &ev) || dn_rec_decode(ev.mv_data, ev.mv_size, &t->arena, &r)) {
-			problem(c, "adjacency of node %llu names edge %llu, which does not exist",
-			        (unsigned long long)node, (unsigned long long)eid);
-			continue;
+		size_t m = v.mv_size / DN_ADJ_VAL_LEN;
+		if (memcmp(kp + DN_ADJ_KEY_LEN, vp, DN_ADJ_VAL_LEN))
+			problem(c, "adjacency chunk of node %llu is not keyed by its first entry",
+			        (unsigned long long)dn_key_get_u64(kp));
+		for (size_t j = 0; j < m; j++) {
+			const uint8_t *e = vp + j * DN_ADJ_VAL_LEN;
+			(*entries)++;
+			in_group++;
+			if (j && memcmp(e - DN_ADJ_VAL_LEN, e, DN_ADJ_VAL_LEN) >= 0)
+				problem(c, "adjacency chunk of node %llu is not sorted", (unsigned long long)dn_key_get_u64(kp));
+			dn_id node = dn_key_get_u64(kp), nbr = dn_key_get_u64(e), eid = dn_key_get_u64(e + 8);
+			uint8_t dir = kp[8];
+			uint32_t type = dn_key_get_u32(kp + 9);
+			uint8_t ek[8];
+			MDB_val ev;
+			dn_rec r;
+			dn_arena_reset(&t->arena);
+			dn_key_put_u64(ek, eid);
+			if (dn_get(t, DBI_EDGES, ek, 8, &ev) || dn_rec_decode(ev.mv_data, ev.mv_size, &t->arena, &r)) {
+				problem(c, "adjacency of node %llu names edge %llu, which does not exist",
+				        (unsigned long long)node, (unsigned long long)eid);
+				continue;
+			}
+			dn_id want_me = dir == DN_OUT ? r.src : r.dst, want_nbr = dir == DN_OUT ? r.dst : r.src;
+			if ((dir != DN_OUT && dir != DN_IN) || want_me != node || want_nbr != nbr || r.type != type)
+				problem(c, "adjacency of node %llu disagrees with edge %llu", (unsigned long long)node,
+				        (unsigned long long)eid);
 		}
-		dn_id want_me = dir == DN_OUT ? r.src : r.dst, want_nbr = dir == DN_OUT ? r.dst : r.src;
-		if ((dir != DN_OUT && dir != DN_IN) || want_me != node || want_nbr != nbr || r.type != type)
-			problem(c, "adjacency of node %llu disagrees with edge %llu", (unsigned long long)node,
-			        (unsigned long long)eid);
 	}
 	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? 0 : dn_error_lmdb(t->db, rc, "scan adjacency");
+	if (rc != MDB_NOTFOUND)
+		return dn_error_lmdb(t->db, rc, "scan adjacency");
+	/* every degree counter has chunks behind it */
+	if ((rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_DEG], &cur)))
+		return dn_error_lmdb(t->db, rc, "cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		MDB_cursor *ac = dn_txn_cursor(t, DBI_ADJ);
+		MDB_val ak = k, av;
+		int r2 = ac ? mdb_cursor_get(ac, &ak, &av, MDB_SET_RANGE) : EINVAL;
+		if (k.mv_size != DN_ADJ_KEY_LEN || r2 || ak.mv_size < DN_ADJ_KEY_LEN ||
+		    memcmp(ak.mv_data, k.mv_data, DN_ADJ_KEY_LEN))
+			problem(c, "degree counter of node %llu without adjacency",
+			        (unsigned long long)(k.mv_size >= 8 ? dn_key_get_u64(k.mv_data) : 0));
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : dn_error_lmdb(t->db, rc, "scan degrees");
 }
 
 /* Label and property index entries point at nodes that carry them. */

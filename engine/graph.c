@@ -199,7 +199,9 @@ static void adj_key(uint8_t *k, dn_id node, uint8_t dir, uint32_t type)
 	dn_key_put_u32(k + 9, type);
 }
 
-static int adj_write(dn_txn *t, const dn_rec *e, dn_id id, bool add)
+/* Removes a deleted edge's two adjacency entries, keeping them in adj_hist
+ * for as-of reads unless the edge never existed at a committed position. */
+static int adj_remove(dn_txn *t, const dn_rec *e, dn_id id)
 {
 	uint8_t k[DN_ADJ_KEY_LEN], v[DN_ADJH_VAL_LEN];
 	int rc;
@@ -208,20 +210,17 @@ static int adj_write(dn_txn *t, const dn_rec *e, dn_id id, bool add)
 		adj_key(k, me, d == 0 ? DN_OUT : DN_IN, e->type);
 		dn_key_put_u64(v, other);
 		dn_key_put_u64(v + 8, id);
-		if (add) {
-			rc = dn_put(t, DBI_ADJ, k, sizeof k, v, DN_ADJ_VAL_LEN, 0);
-		} else {
-			if ((rc = dn_del(t, DBI_ADJ, k, sizeof k, v, DN_ADJ_VAL_LEN)))
-				return rc;
-			/* keep the deleted adjacency for as-of reads, unless the
-			 * edge never existed at a committed position */
-			if (e->created_pos != t->pos) {
-				dn_key_put_u64(v + 16, t->pos);
-				rc = dn_put(t, DBI_ADJ_HIST, k, sizeof k, v, DN_ADJH_VAL_LEN, 0);
-			}
-		}
+		rc = dn_adj_remove(t, k, v);
+		if (rc == DN_ENOTFOUND)
+			rc = dn_error(t->db, DN_ECORRUPT, "edge %llu missing from the adjacency of node %llu",
+			              (unsigned long long)id, (unsigned long long)me);
 		if (rc)
 			return rc;
+		if (e->created_pos != t->pos) {
+			dn_key_put_u64(v + 16, t->pos);
+			if ((rc = dn_put(t, DBI_ADJ_HIST, k, sizeof k, v, DN_ADJH_VAL_LEN, 0)))
+				return rc;
+		}
 	}
 	return 0;
 }
@@ -267,17 +266,14 @@ static int cmp_adj_ent(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
-/* Writes the buffered entries: sorted, one MDB_MULTIPLE put per run of a
- * (node, direction, type) key, appended when the run lies past the end. */
+/* Writes the buffered entries: sorted, then one group per (node,
+ * direction, type) into the chunks of adj.c. */
 int dn_adj_flush(dn_txn *t)
 {
 	size_t n = t->adj.len / ADJ_ENT;
 	if (!n)
 		return 0;
 	qsort(t->adj.p, n, ADJ_ENT, cmp_adj_ent);
-	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
-	if (!c)
-		return dn_error(t->db, DN_EIO, "cursor");
 	dn_buf *vals = &t->adjvals;
 	int rc = 0;
 	for (size_t i = 0; i < n;) {
@@ -289,11 +285,8 @@ int dn_adj_flush(dn_txn *t)
 				return rc;
 			j++;
 		}
-		MDB_val key = {DN_ADJ_KEY_LEN, (void *)k};
-		MDB_val data[2] = {{DN_ADJ_VAL_LEN, vals->p}, {j - i, NULL}};
-		rc = mdb_cursor_put(c, &key, data, MDB_MULTIPLE);
-		if (rc)
-			return dn_error_lmdb(t->db, rc, "write adjacency");
+		if ((rc = dn_adj_add_group(t, k, vals->p, j - i)))
+			return rc;
 		i = j;
 	}
 	t->adj.len = 0;
@@ -364,7 +357,7 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	 * before an entry can be removed; replays take this path too */
 	if (had && !neu && t->adj.len && (rc = dn_adj_flush(t)))
 		return rc;
-	if (had && !neu && (rc = adj_write(t, &old, id, false)))
+	if (had && !neu && (rc = adj_remove(t, &old, id)))
 		return rc;
 	dn_key_put_u64(key, id);
 	if (neu) {
@@ -720,7 +713,7 @@ static int node_has_edges(dn_txn *t, dn_id id, bool *has)
 	adj_key(k, id, 0, 0);
 	MDB_val key = {sizeof k, k}, v;
 	int rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
-	*has = rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 8);
+	*has = rc == 0 && key.mv_size >= DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 8);
 	if (rc && rc != MDB_NOTFOUND)
 		return dn_error_lmdb(t->db, rc, "adjacency");
 	return 0;

@@ -110,7 +110,7 @@ static int purge_edge(dn_txn *t, dn_id id)
 			dn_key_put_u32(k + 9, e->type);
 			dn_key_put_u64(d, dir == 0 ? e->dst : e->src);
 			dn_key_put_u64(d + 8, id);
-			if ((rc = dn_del(t, DBI_ADJ, k, sizeof k, d, sizeof d)))
+			if ((rc = dn_adj_remove(t, k, d)) && rc != DN_ENOTFOUND)
 				return rc;
 		}
 		if ((rc = dn_del(t, DBI_EDGES, key, 8, NULL, 0)))
@@ -139,19 +139,24 @@ static int edges_of_node_ever(dn_txn *t, dn_id node, dn_id **ids, size_t *n)
 		uint8_t k[DN_ADJ_KEY_LEN] = {0};
 		dn_key_put_u64(k, node);
 		MDB_val key = {sizeof k, k}, v;
+		/* adj values are chunks of (nbr, edge); adj_hist values single
+		 * (nbr, edge, deleted) entries */
+		size_t step = db == 0 ? DN_ADJ_VAL_LEN : DN_ADJH_VAL_LEN;
 		for (rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
-		     rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 8);
+		     rc == 0 && key.mv_size >= DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 8);
 		     rc = mdb_cursor_get(c, &key, &v, MDB_NEXT)) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				dn_id *p = dn_realloc(*ids, cap * sizeof *p);
-				if (!p) {
-					mdb_cursor_close(c);
-					return dn_error(t->db, DN_ENOMEM, "out of memory");
+			for (size_t off = 0; off + step <= v.mv_size; off += step) {
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 16;
+					dn_id *p = dn_realloc(*ids, cap * sizeof *p);
+					if (!p) {
+						mdb_cursor_close(c);
+						return dn_error(t->db, DN_ENOMEM, "out of memory");
+					}
+					*ids = p;
 				}
-				*ids = p;
+				(*ids)[(*n)++] = dn_key_get_u64((uint8_t *)v.mv_data + off + 8);
 			}
-			(*ids)[(*n)++] = dn_key_get_u64((uint8_t *)v.mv_data + 8);
 		}
 		mdb_cursor_close(c);
 		if (rc && rc != MDB_NOTFOUND)

@@ -28,7 +28,9 @@
  *   tok_id    kind u8, token id u32 → name bytes
  *   nodes     node id u64 → node record (record.c)
  *   edges     edge id u64 → edge record
- *   adj       node u64, dir u8, type u32 → dups of (nbr u64, edge u64)
+ *   adj       node u64, dir u8, type u32, first nbr u64, first edge u64
+ *             → chunk: up to DN_ADJ_CHUNK sorted (nbr u64, edge u64) pairs
+ *   deg       node u64, dir u8, type u32 → count u64 (adj.c)
  *   labels    label u32 → dups of node u64
  *   counts    type u32 → edge count u64
  *   schema    index id u32 → index definition
@@ -44,7 +46,8 @@
 	X(TOK_ID, "tok_id", 0)                                      \
 	X(NODES, "nodes", 0)                                        \
 	X(EDGES, "edges", 0)                                        \
-	X(ADJ, "adj", MDB_DUPSORT | MDB_DUPFIXED)                   \
+	X(ADJ, "adj", 0)                                            \
+	X(DEG, "deg", 0)                                            \
 	X(LABELS, "labels", MDB_DUPSORT | MDB_DUPFIXED)             \
 	X(COUNTS, "counts", 0)                                      \
 	X(SCHEMA, "schema", 0)                                      \
@@ -62,6 +65,7 @@ enum dn_dbi_id {
 
 #define DN_ADJ_KEY_LEN 13  /* node u64, dir u8, type u32 */
 #define DN_ADJ_VAL_LEN 16  /* nbr u64, edge u64 */
+#define DN_ADJ_CHUNK 120   /* pairs per adjacency chunk: stays inline in a 4 KiB page */
 #define DN_ADJH_VAL_LEN 24 /* nbr u64, edge u64, deleted u64 */
 #define DN_MAX_MARKS 8     /* handling caveats on one element */
 
@@ -217,7 +221,7 @@ struct dn_txn {
 	/* adjacency of edges created in this transaction, not yet written:
 	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
 	 * in runs (graph.c, dn_adj_sync) */
-	dn_buf adj, adjvals;
+	dn_buf adj, adjvals, adjmerge, adjkeys;
 	bool nodes_deleted; /* a node was deleted or purged in this txn */
 	bool changed;
 	/* the journal of this transaction's changes, replayed after regrow */
@@ -322,6 +326,13 @@ int dn_index_check_unique(dn_txn *t, dn_id id, const dn_rec *old, const dn_rec *
 int dn_index_create_raw(dn_txn *t, const dn_index_def *def);
 int dn_index_drop_raw(dn_txn *t, uint32_t idx_id);
 void dn_index_defs_free(dn_txn *t);
+
+/* adj.c: chunked adjacency (prefix13 = node u64, dir u8, type u32) */
+int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n);
+int dn_adj_remove(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent);
+int dn_adj_contains(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent, bool *yes);
+int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n);
+int dn_adj_self_loops(dn_txn *t, const uint8_t *prefix13, dn_id node, uint64_t *n);
 
 /* history.c */
 int dn_purge_raw(dn_txn *t, uint8_t kind, dn_id id, const char *reason, size_t reason_len, bool top);

@@ -26,6 +26,7 @@ int dn_scan_open(dn_txn *t, dn_scan *s, int dbi, size_t item)
 	memset(&s->item, 0, offsetof(dn_scan, prefix) - offsetof(dn_scan, item));
 	s->item = item;
 	s->dbi = dbi;
+	s->chunked = dbi == DBI_ADJ;
 	if (!s->c) {
 		int rc = mdb_cursor_open(t->txn, t->db->dbi[dbi], &s->c);
 		if (rc) {
@@ -109,6 +110,8 @@ int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
 		if (s->state == 0) {
 			k = (MDB_val){s->key_len, s->key};
 			rc = mdb_cursor_get(s->c, &k, &v, MDB_SET_RANGE);
+		} else if (s->chunked) {
+			rc = mdb_cursor_get(s->c, &k, &v, MDB_NEXT);
 		} else {
 			rc = mdb_cursor_get(s->c, &k, &v, MDB_NEXT_MULTIPLE);
 			if (rc == 0) {
@@ -127,9 +130,10 @@ int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
 		if (rc)
 			return dn_error_lmdb(t->db, rc, "scan");
 		s->state = 1;
-		/* v holds the first item; GET_MULTIPLE widens it to a page when the
-		 * key has several (and leaves it alone when it has one) */
-		if ((rc = mdb_cursor_get(s->c, &k, &v, MDB_GET_MULTIPLE)))
+		/* a chunk is a batch as it is; for duplicates, v holds the first
+		 * item and GET_MULTIPLE widens it to a page when the key has
+		 * several (and leaves it alone when it has one) */
+		if (!s->chunked && (rc = mdb_cursor_get(s->c, &k, &v, MDB_GET_MULTIPLE)))
 			return dn_error_lmdb(t->db, rc, "scan");
 		if ((rc = take_batch(t, s, &k, &v)))
 			return rc;
@@ -327,7 +331,7 @@ static void adj_seek(dn_iter *it, dn_scan *s, uint8_t dir, bool sweep)
 	k[8] = dir;
 	dn_key_put_u32(k + 9, it->has_type ? it->type : 0);
 	memcpy(s->prefix, k, plen);
-	s->exact = it->has_type;
+	s->exact = it->has_type && !s->chunked;
 	s->exact_len = DN_ADJ_KEY_LEN;
 	dn_scan_seek(s, k, DN_ADJ_KEY_LEN, plen);
 	it->cur_dir = sweep ? DN_IN : dir; /* a sweep needs no second pass */
@@ -710,9 +714,10 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 		if (rc)
 			return rc;
 	}
-	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+	MDB_cursor *c = dn_txn_cursor(t, DBI_DEG);
 	if (!c)
 		return dn_error(t->db, DN_EIO, "cursor");
+	uint64_t loops = 0;
 	for (uint8_t d = DN_OUT; d <= DN_IN; d++) {
 		if (!(dir & d))
 			continue;
@@ -721,51 +726,28 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 		k[8] = d;
 		dn_key_put_u32(k + 9, tid);
 		MDB_val key = {sizeof k, k}, v;
-		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET : MDB_SET_RANGE);
-		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9)) {
-			size_t cnt;
-			if ((rc = mdb_cursor_count(c, &cnt)))
-				break;
-			*n += cnt;
-			if (type)
-				break;
-			rc = mdb_cursor_get(c, &key, &v, MDB_NEXT_NODUP);
-		}
-		if (rc && rc != MDB_NOTFOUND)
-			return dn_error_lmdb(t->db, rc, "degree");
-	}
-	if (dir == DN_BOTH) {
-		/* self-loops were counted under OUT and IN: find them in each
-		 * OUT run, where dups are sorted by neighbour */
-		uint8_t k[DN_ADJ_KEY_LEN], d[DN_ADJ_VAL_LEN];
-		dn_key_put_u64(k, node);
-		k[8] = DN_OUT;
-		dn_key_put_u32(k + 9, tid);
-		MDB_val key = {sizeof k, k}, v;
-		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET : MDB_SET_RANGE);
-		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9)) {
-			uint8_t cur[DN_ADJ_KEY_LEN];
-			memcpy(cur, key.mv_data, sizeof cur);
-			dn_key_put_u64(d, node);
-			dn_key_put_u64(d + 8, 0);
-			MDB_val kk = {sizeof cur, cur}, dv = {sizeof d, d};
-			int r2 = mdb_cursor_get(c, &kk, &dv, MDB_GET_BOTH_RANGE);
-			while (r2 == 0 && dn_key_get_u64(dv.mv_data) == node) {
-				(*n)--;
-				r2 = mdb_cursor_get(c, &kk, &dv, MDB_NEXT_DUP);
+		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET_KEY : MDB_SET_RANGE);
+		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9) && v.mv_size == 8) {
+			*n += dn_key_get_u64(v.mv_data);
+			if (dir == DN_BOTH && d == DN_OUT) {
+				/* a self-loop is under OUT and IN: count it once */
+				uint8_t cur[DN_ADJ_KEY_LEN];
+				uint64_t l;
+				memcpy(cur, key.mv_data, sizeof cur);
+				if ((rc = dn_adj_self_loops(t, cur, node, &l)))
+					return rc;
+				loops += l;
+				key = (MDB_val){sizeof cur, cur};
+				if ((rc = mdb_cursor_get(c, &key, &v, MDB_SET_KEY)))
+					break;
 			}
-			if (r2 && r2 != MDB_NOTFOUND)
-				return dn_error_lmdb(t->db, r2, "degree");
 			if (type)
 				break;
-			/* on to the next type: re-seek after this key */
-			key = (MDB_val){sizeof cur, cur};
-			rc = mdb_cursor_get(c, &key, &v, MDB_SET);
-			if (rc == 0)
-				rc = mdb_cursor_get(c, &key, &v, MDB_NEXT_NODUP);
+			rc = mdb_cursor_get(c, &key, &v, MDB_NEXT);
 		}
 		if (rc && rc != MDB_NOTFOUND)
-			return dn_error_lmdb(t->db, rc, "degree");
+			return rc < 0 ? rc : dn_error_lmdb(t->db, rc, "degree");
 	}
+	*n -= loops;
 	return 0;
 }

@@ -22,6 +22,7 @@ typedef struct dn_scan {
 	size_t item;                 /* bytes per duplicate value */
 	size_t n, i;
 	int state;                   /* 0 not started, 1 running, 2 done */
+	bool chunked;                /* values are adjacency chunks, not dups */
 	size_t prefix_len;
 	bool exact;                  /* only the key equal to prefix[0..exact_len) */
 	size_t exact_len;

@@ -454,6 +454,8 @@ static void txn_free(dn_txn *t)
 	dn_buf_free(&t->oldraw);
 	dn_buf_free(&t->adj);
 	dn_buf_free(&t->adjvals);
+	dn_buf_free(&t->adjmerge);
+	dn_buf_free(&t->adjkeys);
 	dn_arena_free(&t->arena);
 	free(t->type_delta);
 	free(t->clear);

@@ -459,3 +459,98 @@ Test(graph, aborted_transaction_leaves_nothing)
 	cr_assert_eq(mk_node(t, "Real", NULL, dn_value_null()), 1);
 	tu_commit(t);
 }
+
+/* A hub's adjacency spans many chunks: built by a bulk transaction, by
+ * single-edge transactions landing inside existing chunks, and by a second
+ * bulk; then edges are deleted at every position, chunk heads included. */
+Test(graph, hub_adjacency_chunks)
+{
+	enum { SPOKES = 1200 };
+	static dn_id spoke[SPOKES], edge[SPOKES + 3];
+	static bool alive[SPOKES + 3];
+	dn_txn *t = tu_begin(db, 0);
+	dn_id hub = mk_node(t, "Hub", NULL, dn_value_null());
+	for (int i = 0; i < SPOKES; i++)
+		spoke[i] = mk_node(t, "Spoke", NULL, dn_value_null());
+	tu_commit(t);
+	/* a permutation so that neighbours arrive out of order */
+	int order[SPOKES];
+	for (int i = 0; i < SPOKES; i++)
+		order[i] = (int)(((uint64_t)i * 7919) % SPOKES);
+	int k = 0;
+	t = tu_begin(db, 0);
+	for (; k < 500; k++)
+		TU_OK(db, dn_edge_create(t, hub, spoke[order[k]], "LINK", NULL, 0, NULL, &edge[order[k]]));
+	tu_commit(t);
+	for (; k < 800; k++) { /* one edge per transaction: the in-chunk path */
+		t = tu_begin(db, 0);
+		TU_OK(db, dn_edge_create(t, hub, spoke[order[k]], "LINK", NULL, 0, NULL, &edge[order[k]]));
+		tu_commit(t);
+	}
+	t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t pos_800 = dn_txn_position(t);
+	dn_txn_abort(t);
+	t = tu_begin(db, 0);
+	for (; k < SPOKES; k++)
+		TU_OK(db, dn_edge_create(t, hub, spoke[order[k]], "LINK", NULL, 0, NULL, &edge[order[k]]));
+	for (int i = 0; i < 3; i++)
+		TU_OK(db, dn_edge_create(t, hub, hub, "LINK", NULL, 0, NULL, &edge[SPOKES + i]));
+	tu_commit(t);
+	for (int i = 0; i < SPOKES + 3; i++)
+		alive[i] = true;
+	t = tu_begin(db, 0);
+	for (int i = 0; i < SPOKES; i += 7) {
+		TU_OK(db, dn_edge_delete(t, edge[i]));
+		alive[i] = false;
+	}
+	TU_OK(db, dn_edge_delete(t, edge[SPOKES + 1]));
+	alive[SPOKES + 1] = false;
+	tu_commit(t);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t want_out = 0, n;
+	for (int i = 0; i < SPOKES + 3; i++)
+		want_out += alive[i];
+	TU_OK(db, dn_degree(t, hub, DN_OUT, "LINK", &n));
+	cr_assert_eq(n, want_out);
+	TU_OK(db, dn_degree(t, hub, DN_BOTH, NULL, &n));
+	cr_assert_eq(n, want_out, "self-loops must count once: %llu vs %llu", (unsigned long long)n,
+	             (unsigned long long)want_out);
+	TU_OK(db, dn_degree(t, hub, DN_IN, NULL, &n));
+	cr_assert_eq(n, 2); /* the two surviving self-loops */
+	dn_iter *it;
+	dn_adj a;
+	int rc;
+	uint64_t seen = 0;
+	TU_OK(db, dn_edges_of(t, hub, DN_OUT, NULL, &it));
+	dn_id prev_nbr = 0;
+	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+		int idx = a.nbr == hub ? -1 : (int)(a.nbr - spoke[0]);
+		cr_assert_geq(a.nbr, prev_nbr, "adjacency out of neighbour order");
+		prev_nbr = a.nbr;
+		if (idx >= 0) {
+			cr_assert(alive[idx], "deleted edge to spoke %d still listed", idx);
+			cr_assert_eq(a.edge, edge[idx]);
+		}
+		seen++;
+	}
+	cr_assert_eq(rc, DN_DONE);
+	dn_iter_free(it);
+	cr_assert_eq(seen, want_out);
+	uint64_t problems;
+	TU_OK(db, dn_check(t, NULL, NULL, &problems));
+	cr_assert_eq(problems, 0);
+	dn_txn_abort(t);
+
+	/* as of the 800th edge: exactly the first 800 spokes */
+	dn_txn_opts o = {0};
+	o.as_of_pos = pos_800;
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+	TU_OK(db, dn_edges_of(t, hub, DN_OUT, NULL, &it));
+	seen = 0;
+	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
+		seen++;
+	dn_iter_free(it);
+	cr_assert_eq(seen, 800);
+	dn_txn_abort(t);
+}
