@@ -227,65 +227,65 @@ static int adj_remove(dn_txn *t, const dn_rec *e, dn_id id)
 
 /* --- adjacency of new edges: buffered, then written sorted in runs ----- */
 
-#define ADJ_ENT (DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN)
-#define ADJ_FLUSH_AT ((size_t)1 << 20) /* entries: 29 MiB of buffer */
+/* A buffered entry, in native integers so that sorting needs no byte
+ * swaps; written out big-endian by the flush. */
+typedef struct adj_pending {
+	uint64_t node, dirtype, nbr, edge; /* dirtype = dir << 32 | type */
+} adj_pending;
+
+#define ADJ_FLUSH_AT ((size_t)1 << 20) /* entries: 32 MiB of buffer */
 
 static int adj_buffer_add(dn_txn *t, const dn_rec *e, dn_id id)
 {
-	int rc = dn_buf_reserve(&t->adj, 2 * ADJ_ENT);
+	int rc = dn_buf_reserve(&t->adj, 2 * sizeof(adj_pending));
 	if (rc)
 		return rc;
-	for (int d = 0; d < 2; d++) {
-		uint8_t *p = t->adj.p + t->adj.len;
-		adj_key(p, d == 0 ? e->src : e->dst, d == 0 ? DN_OUT : DN_IN, e->type);
-		dn_key_put_u64(p + DN_ADJ_KEY_LEN, d == 0 ? e->dst : e->src);
-		dn_key_put_u64(p + DN_ADJ_KEY_LEN + 8, id);
-		t->adj.len += ADJ_ENT;
-	}
+	adj_pending *p = (adj_pending *)(t->adj.p + t->adj.len);
+	p[0] = (adj_pending){e->src, (uint64_t)DN_OUT << 32 | e->type, e->dst, id};
+	p[1] = (adj_pending){e->dst, (uint64_t)DN_IN << 32 | e->type, e->src, id};
+	t->adj.len += 2 * sizeof(adj_pending);
 	t->changed = true;
 	return 0;
 }
 
-static int cmp_adj_ent(const void *a, const void *b)
+static int cmp_adj_pending(const void *a, const void *b)
 {
-	/* big-endian fields: compare as integers, field by field */
-	const uint8_t *x = a, *y = b;
-	uint64_t u = dn_key_get_u64(x), v = dn_key_get_u64(y);
-	if (u != v)
-		return u < v ? -1 : 1;
-	u = (uint64_t)x[8] << 32 | dn_key_get_u32(x + 9);
-	v = (uint64_t)y[8] << 32 | dn_key_get_u32(y + 9);
-	if (u != v)
-		return u < v ? -1 : 1;
-	u = dn_key_get_u64(x + 13);
-	v = dn_key_get_u64(y + 13);
-	if (u != v)
-		return u < v ? -1 : 1;
-	u = dn_key_get_u64(x + 21);
-	v = dn_key_get_u64(y + 21);
-	return u < v ? -1 : u > v;
+	const adj_pending *x = a, *y = b;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->dirtype != y->dirtype)
+		return x->dirtype < y->dirtype ? -1 : 1;
+	if (x->nbr != y->nbr)
+		return x->nbr < y->nbr ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
 /* Writes the buffered entries: sorted, then one group per (node,
  * direction, type) into the chunks of adj.c. */
 int dn_adj_flush(dn_txn *t)
 {
-	size_t n = t->adj.len / ADJ_ENT;
+	size_t n = t->adj.len / sizeof(adj_pending);
 	if (!n)
 		return 0;
-	qsort(t->adj.p, n, ADJ_ENT, cmp_adj_ent);
+	adj_pending *p = (adj_pending *)t->adj.p;
+	qsort(p, n, sizeof *p, cmp_adj_pending);
 	dn_buf *vals = &t->adjvals;
-	int rc = 0;
+	int rc;
 	for (size_t i = 0; i < n;) {
-		const uint8_t *k = t->adj.p + i * ADJ_ENT;
 		size_t j = i;
-		vals->len = 0;
-		while (j < n && !memcmp(t->adj.p + j * ADJ_ENT, k, DN_ADJ_KEY_LEN)) {
-			if ((rc = dn_buf_put(vals, t->adj.p + j * ADJ_ENT + DN_ADJ_KEY_LEN, DN_ADJ_VAL_LEN)))
-				return rc;
+		uint8_t prefix[DN_ADJ_KEY_LEN];
+		adj_key(prefix, p[i].node, (uint8_t)(p[i].dirtype >> 32), (uint32_t)p[i].dirtype);
+		while (j < n && p[j].node == p[i].node && p[j].dirtype == p[i].dirtype)
 			j++;
+		vals->len = 0;
+		if ((rc = dn_buf_reserve(vals, (j - i) * DN_ADJ_VAL_LEN)))
+			return rc;
+		for (size_t q = i; q < j; q++) {
+			dn_key_put_u64(vals->p + vals->len, p[q].nbr);
+			dn_key_put_u64(vals->p + vals->len + 8, p[q].edge);
+			vals->len += DN_ADJ_VAL_LEN;
 		}
-		if ((rc = dn_adj_add_group(t, k, vals->p, j - i)))
+		if ((rc = dn_adj_add_group(t, prefix, vals->p, j - i)))
 			return rc;
 		i = j;
 	}
@@ -351,7 +351,8 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 		return rc;
 	if (!had && (rc = adj_buffer_add(t, &rec, id)))
 		return rc;
-	if (!had && t->adj.len >= ADJ_FLUSH_AT * ADJ_ENT && !t->replaying && (rc = dn_adj_flush(t)))
+	if (!had && t->adj.len >= ADJ_FLUSH_AT * sizeof(adj_pending) && !t->replaying &&
+	    (rc = dn_adj_flush(t)))
 		return rc;
 	/* buffered adjacency (this transaction's new edges) must be written
 	 * before an entry can be removed; replays take this path too */

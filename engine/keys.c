@@ -47,29 +47,7 @@ enum {
 	LIST_END = 0x00,
 };
 
-void dn_key_put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-void dn_key_put_u64(uint8_t *p, uint64_t v)
-{
-	dn_key_put_u32(p, (uint32_t)(v >> 32));
-	dn_key_put_u32(p + 4, (uint32_t)v);
-}
-
-uint32_t dn_key_get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-uint64_t dn_key_get_u64(const uint8_t *p)
-{
-	return (uint64_t)dn_key_get_u32(p) << 32 | dn_key_get_u32(p + 4);
-}
+/* The fixed-width helpers are inline in keys.h. */
 
 #define SIGN_BIT (UINT64_C(1) << 63)
 

@@ -11,14 +11,41 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dragnet.h"
 
-/* Fixed-width big-endian unsigned integers. */
-void dn_key_put_u32(uint8_t *p, uint32_t v);
-void dn_key_put_u64(uint8_t *p, uint64_t v);
-uint32_t dn_key_get_u32(const uint8_t *p);
-uint64_t dn_key_get_u64(const uint8_t *p);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "keys.h assumes a little-endian host; add the big-endian case"
+#endif
+
+/* Fixed-width big-endian unsigned integers (inline: they are on every hot
+ * path; memcpy plus a byte swap compiles to a load and a bswap). */
+static inline void dn_key_put_u32(uint8_t *p, uint32_t v)
+{
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
+}
+
+static inline void dn_key_put_u64(uint8_t *p, uint64_t v)
+{
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+}
+
+static inline uint32_t dn_key_get_u32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return __builtin_bswap32(v);
+}
+
+static inline uint64_t dn_key_get_u64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
 
 /* Signed 64-bit integers: sign bit flipped, big-endian (8 bytes), so that
  * INT64_MIN < -1 < 0 < 1 < INT64_MAX in byte order. */
