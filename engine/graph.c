@@ -301,7 +301,7 @@ int dn_adj_sync(dn_txn *t)
 			return 0;
 		if (rc == DN_EMAPFULL_INTERNAL) {
 			/* grow, replay (which buffers the entries again), flush again */
-			rc = dn_txn_finish_write(t, rc, t->journal.len);
+			rc = dn_txn_finish_write(t, rc, dn_journal_mark(t));
 			if (rc == DN_RETRY_INTERNAL)
 				continue;
 			return rc;

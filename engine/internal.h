@@ -82,7 +82,7 @@ enum dn_dbi_id {
 		if (wc_rc_)                                                    \
 			return wc_rc_;                                             \
 		for (;;) {                                                     \
-			size_t wc_mark_ = (t)->journal.len;                        \
+			size_t wc_mark_ = dn_journal_mark(t);                      \
 			dn_txn_begin_call(t);                                      \
 			wc_rc_ = (call);                                           \
 			wc_rc_ = dn_txn_finish_write((t), wc_rc_, wc_mark_);       \
@@ -224,8 +224,12 @@ struct dn_txn {
 	dn_buf adj, adjvals, adjmerge, adjkeys;
 	bool nodes_deleted; /* a node was deleted or purged in this txn */
 	bool changed;
-	/* the journal of this transaction's changes, replayed after regrow */
+	/* the journal of this transaction's changes, replayed after regrow:
+	 * in memory, spilled to an unlinked file past DN_JOURNAL_SPILL bytes
+	 * so that a huge load keeps a flat memory footprint */
 	dn_buf journal;
+	int jfd;            /* the spill file, when jfile_len > 0 */
+	uint64_t jfile_len;
 	bool replaying;
 	/* snapshot of the counters at begin, to restart a replay from */
 	uint64_t b_next_node, b_next_edge, b_nodes, b_edges;
@@ -284,6 +288,12 @@ int dn_log_flush(dn_txn *t);
 int dn_adj_sync(dn_txn *t);
 int dn_adj_flush(dn_txn *t);
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n);
+/* The journal's logical length (spilled plus in memory), and cutting it
+ * back to such a length (undoing the calls after it). */
+size_t dn_journal_mark(const dn_txn *t);
+int dn_journal_truncate(dn_txn *t, size_t mark);
+/* Journal bytes kept in memory before spilling (64 MiB; tests lower it). */
+extern size_t dn_journal_spill_bytes;
 int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark);
 int dn_txn_replay(dn_txn *t);
 int dn_type_delta(dn_txn *t, uint32_t type, int64_t d);

@@ -8,7 +8,9 @@
  * needed, and the journal replayed onto a fresh transaction, so the caller
  * never sees MDB_MAP_FULL and a failed call leaves no trace.
  */
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/mman.h>
 #include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +285,56 @@ int dn_log_position_at(dn_txn *t, int64_t time_ms, uint64_t *pos)
 
 /* --- journal ---------------------------------------------------------- */
 
+size_t dn_journal_spill_bytes = (size_t)64 << 20;
+
+size_t dn_journal_mark(const dn_txn *t)
+{
+	return (size_t)t->jfile_len + t->journal.len;
+}
+
+int dn_journal_truncate(dn_txn *t, size_t mark)
+{
+	if (mark >= t->jfile_len) {
+		t->journal.len = mark - (size_t)t->jfile_len;
+		return 0;
+	}
+	/* the undone calls reach into the spilled part */
+	t->journal.len = 0;
+	t->jfile_len = mark;
+	if (ftruncate(t->jfd - 1, (off_t)mark) != 0)
+		return dn_error(t->db, DN_EIO, "journal: %s", strerror(errno));
+	return 0;
+}
+
+/* Moves the in-memory journal to the spill file (created unlinked in the
+ * database directory, mode 0600, on first use). */
+static int journal_spill(dn_txn *t)
+{
+	if (!t->jfile_len && t->jfd <= 0) {
+		t->jfd = open(t->db->path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (t->jfd < 0) {
+			t->jfd = 0;
+			return 0; /* no spill file: keep it in memory */
+		}
+		t->jfd++; /* stored +1 so that 0 means none */
+	}
+	const uint8_t *p = t->journal.p;
+	size_t left = t->journal.len;
+	while (left) {
+		ssize_t w = pwrite(t->jfd - 1, p, left, (off_t)t->jfile_len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return dn_error(t->db, DN_EIO, "journal spill: %s", strerror(errno));
+		}
+		p += w;
+		left -= (size_t)w;
+		t->jfile_len += (uint64_t)w;
+	}
+	t->journal.len = 0;
+	return 0;
+}
+
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n)
 {
 	int rc;
@@ -294,7 +346,11 @@ int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void 
 	dn_buf_put_u8(&t->journal, kind);
 	dn_buf_put_varint(&t->journal, id);
 	dn_buf_put_varint(&t->journal, n);
-	return dn_buf_put(&t->journal, p, n);
+	if ((rc = dn_buf_put(&t->journal, p, n)))
+		return rc;
+	if (t->journal.len >= dn_journal_spill_bytes)
+		return journal_spill(t);
+	return 0;
 }
 
 /* meta "state": the counters a transaction starts from, in one value so
@@ -449,6 +505,8 @@ static void txn_free(dn_txn *t)
 	dn_tok_cache_free(t);
 	dn_index_defs_free(t);
 	dn_buf_free(&t->journal);
+	if (t->jfd > 0)
+		close(t->jfd - 1);
 	dn_buf_free(&t->scratch);
 	dn_buf_free(&t->scratch2);
 	dn_buf_free(&t->oldraw);
@@ -566,6 +624,60 @@ void dn_txn_abort(dn_txn *t)
 	txn_end(t, false);
 }
 
+/* Re-applies the journal entries in p[0..end). */
+static int replay_region(dn_txn *t, const uint8_t *p, const uint8_t *end)
+{
+	dn_db *db = t->db;
+	int rc = 0;
+	while (p < end) {
+		uint8_t op = p[0], kind = p[1];
+		uint64_t id, n;
+		size_t k;
+		p += 2;
+		if (!(k = dn_varint_get(p, end, &id)))
+			break;
+		p += k;
+		if (!(k = dn_varint_get(p, end, &n)))
+			break;
+		p += k;
+		dn_arena_reset(&t->arena);
+		switch (op) {
+		case DN_J_NODE_PUT:
+		case DN_J_EDGE_PUT: {
+			dn_rec r;
+			if ((rc = dn_rec_decode(p, n, &t->arena, &r)))
+				return rc;
+			rc = op == DN_J_NODE_PUT ? dn_node_store(t, id, &r, kind)
+			                         : dn_edge_store(t, id, &r, kind);
+			break;
+		}
+		case DN_J_NODE_DEL: rc = dn_node_store(t, id, NULL, kind); break;
+		case DN_J_EDGE_DEL: rc = dn_edge_store(t, id, NULL, kind); break;
+		case DN_J_TOKEN: rc = dn_tok_create_raw(t, kind, (uint32_t)id, (const char *)p, n); break;
+		case DN_J_NODE_PURGE: rc = dn_purge_raw(t, DN_REC_NODE, id, (const char *)p, n, true); break;
+		case DN_J_EDGE_PURGE: rc = dn_purge_raw(t, DN_REC_EDGE, id, (const char *)p, n, true); break;
+		case DN_J_INDEX_CREATE: {
+			dn_index_def def = {0};
+			uint8_t *q = (uint8_t *)p;
+			def.id = (uint32_t)id;
+			def.label = dn_key_get_u32(q);
+			def.key = dn_key_get_u32(q + 4);
+			def.flags = dn_key_get_u32(q + 8);
+			def.name = dn_strndup((const char *)q + 12, n - 12);
+			rc = def.name ? dn_index_create_raw(t, &def) : DN_ENOMEM;
+			free(def.name);
+			break;
+		}
+		case DN_J_INDEX_DROP: rc = dn_index_drop_raw(t, (uint32_t)id); break;
+		default: rc = dn_error(db, DN_ECORRUPT, "bad journal entry %u", op); break;
+		}
+		if (rc)
+			return rc;
+		p += n;
+	}
+	return 0;
+}
+
 /* Replays the journal onto a fresh LMDB transaction: after a full map (the
  * map is grown first) or to undo a call that failed halfway. */
 int dn_txn_replay(dn_txn *t)
@@ -605,53 +717,19 @@ int dn_txn_replay(dn_txn *t)
 	dn_index_defs_free(t);
 	dn_tok_cache_free(t); /* tokens of undone calls are gone */
 	t->replaying = true;
-	const uint8_t *p = t->journal.p, *end = p + t->journal.len;
-	while (p < end) {
-		uint8_t op = p[0], kind = p[1];
-		uint64_t id, n;
-		size_t k;
-		p += 2;
-		if (!(k = dn_varint_get(p, end, &id)))
-			break;
-		p += k;
-		if (!(k = dn_varint_get(p, end, &n)))
-			break;
-		p += k;
-		dn_arena_reset(&t->arena);
-		switch (op) {
-		case DN_J_NODE_PUT:
-		case DN_J_EDGE_PUT: {
-			dn_rec r;
-			if ((rc = dn_rec_decode(p, n, &t->arena, &r)))
-				goto poison_replay;
-			rc = op == DN_J_NODE_PUT ? dn_node_store(t, id, &r, kind)
-			                         : dn_edge_store(t, id, &r, kind);
-			break;
+	if (t->jfile_len) {
+		void *m = mmap(NULL, (size_t)t->jfile_len, PROT_READ, MAP_PRIVATE, t->jfd - 1, 0);
+		if (m == MAP_FAILED) {
+			rc = dn_error(db, DN_EIO, "journal: %s", strerror(errno));
+			goto poison_replay;
 		}
-		case DN_J_NODE_DEL: rc = dn_node_store(t, id, NULL, kind); break;
-		case DN_J_EDGE_DEL: rc = dn_edge_store(t, id, NULL, kind); break;
-		case DN_J_TOKEN: rc = dn_tok_create_raw(t, kind, (uint32_t)id, (const char *)p, n); break;
-		case DN_J_NODE_PURGE: rc = dn_purge_raw(t, DN_REC_NODE, id, (const char *)p, n, true); break;
-		case DN_J_EDGE_PURGE: rc = dn_purge_raw(t, DN_REC_EDGE, id, (const char *)p, n, true); break;
-		case DN_J_INDEX_CREATE: {
-			dn_index_def def = {0};
-			uint8_t *q = (uint8_t *)p;
-			def.id = (uint32_t)id;
-			def.label = dn_key_get_u32(q);
-			def.key = dn_key_get_u32(q + 4);
-			def.flags = dn_key_get_u32(q + 8);
-			def.name = dn_strndup((const char *)q + 12, n - 12);
-			rc = def.name ? dn_index_create_raw(t, &def) : DN_ENOMEM;
-			free(def.name);
-			break;
-		}
-		case DN_J_INDEX_DROP: rc = dn_index_drop_raw(t, (uint32_t)id); break;
-		default: rc = dn_error(db, DN_ECORRUPT, "bad journal entry %u", op); break;
-		}
+		rc = replay_region(t, m, (const uint8_t *)m + t->jfile_len);
+		munmap(m, (size_t)t->jfile_len);
 		if (rc)
 			goto poison_replay;
-		p += n;
 	}
+	if ((rc = replay_region(t, t->journal.p, t->journal.p + t->journal.len)))
+		goto poison_replay;
 	t->replaying = false;
 	return 0;
 poison_replay:
@@ -668,8 +746,12 @@ int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 {
 	if (rc == 0)
 		return 0;
-	bool wrote = t->journal.len != journal_mark || rc == DN_EMAPFULL_INTERNAL;
-	t->journal.len = journal_mark;
+	bool wrote = dn_journal_mark(t) != journal_mark || rc == DN_EMAPFULL_INTERNAL;
+	int trc = dn_journal_truncate(t, journal_mark);
+	if (trc) {
+		t->poisoned = true;
+		return trc;
+	}
 	if (!wrote && !t->poisoned)
 		return rc;
 	if (rc == DN_EMAPFULL_INTERNAL) {
@@ -791,7 +873,7 @@ int dn_txn_commit(dn_txn *t)
 	retry:
 		if (rc != DN_EMAPFULL_INTERNAL)
 			break;
-		rc = dn_txn_finish_write(t, rc, t->journal.len);
+		rc = dn_txn_finish_write(t, rc, dn_journal_mark(t));
 		if (rc != DN_RETRY_INTERNAL)
 			break;
 	}

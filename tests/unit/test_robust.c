@@ -1867,7 +1867,7 @@ static void mr_verify_item(dn_db *db, dn_txn *t, int i)
 	dn_node_free(n);
 }
 
-Test(map_full, replay_with_updates_and_deletes, .timeout = 300)
+static void replay_scenario(void)
 {
 	char path[4096];
 	fresh_path(path, sizeof path, "mapfull");
@@ -1977,4 +1977,19 @@ Test(map_full, replay_with_updates_and_deletes, .timeout = 300)
 	dn_txn_abort(t);
 	assert_check_clean(db);
 	dn_close(db);
+}
+
+Test(map_full, replay_with_updates_and_deletes, .timeout = 300)
+{
+	replay_scenario();
+}
+
+/* The same with the journal spilled to its file every 4 KiB: replays read
+ * the spilled part back, and undone calls cut into it. */
+Test(map_full, replay_from_spilled_journal, .timeout = 300)
+{
+	size_t saved = dn_journal_spill_bytes;
+	dn_journal_spill_bytes = 4096;
+	replay_scenario();
+	dn_journal_spill_bytes = saved;
 }
