@@ -275,16 +275,7 @@ int dn_open(const char *path, const dn_open_opts *opts, dn_db **out)
 	*out = db;
 	return 0;
 fail:
-	if (db->lock_fd >= 0)
-		close(db->lock_fd);
-	if (db->env)
-		mdb_env_close(db->env);
-	pthread_mutex_destroy(&db->pool_lock);
-	free(db->user);
-	pthread_rwlock_destroy(&db->map_lock);
-	pthread_mutex_destroy(&db->write_lock);
-	free(db->path);
-	free(db);
+	dn_close(db);
 	return rc;
 }
 
@@ -294,7 +285,8 @@ void dn_close(dn_db *db)
 		return;
 	for (int i = 0; i < db->npool; i++)
 		mdb_txn_abort(db->pool[i]);
-	mdb_env_close(db->env);
+	if (db->env)
+		mdb_env_close(db->env);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd);
 	pthread_mutex_destroy(&db->pool_lock);

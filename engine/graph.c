@@ -1009,7 +1009,8 @@ static int rec_export(dn_txn *t, const dn_rec *r, void **out)
 	return 0;
 }
 
-int dn_node_get(dn_txn *t, dn_id id, dn_node **out)
+/* The public, owned form of a visible node or edge. */
+static int get_export(dn_txn *t, uint8_t kind, dn_id id, void **out)
 {
 	dn_rec r;
 	bool found;
@@ -1018,33 +1019,28 @@ int dn_node_get(dn_txn *t, dn_id id, dn_node **out)
 	if (rc)
 		return rc;
 	dn_txn_begin_call(t);
-	if ((rc = dn_node_read(t, id, &r, &found)))
+	if ((rc = read_visible(t, kind, id, &r, &found)))
 		return rc;
 	if (!found)
-		return dn_error(t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
-	if ((rc = rec_export(t, &r, (void **)out)))
-		return rc;
-	(*out)->id = id;
-	return 0;
+		return dn_error(t->db, DN_ENOTFOUND, "%s %llu not found", kind == DN_REC_NODE ? "node" : "edge",
+		                (unsigned long long)id);
+	return rec_export(t, &r, out);
+}
+
+int dn_node_get(dn_txn *t, dn_id id, dn_node **out)
+{
+	int rc = get_export(t, DN_REC_NODE, id, (void **)out);
+	if (!rc)
+		(*out)->id = id;
+	return rc;
 }
 
 int dn_edge_get(dn_txn *t, dn_id id, dn_edge **out)
 {
-	dn_rec r;
-	bool found;
-	int rc = dn_txn_check_usable(t);
-	*out = NULL;
-	if (rc)
-		return rc;
-	dn_txn_begin_call(t);
-	if ((rc = dn_edge_read(t, id, &r, &found)))
-		return rc;
-	if (!found)
-		return dn_error(t->db, DN_ENOTFOUND, "edge %llu not found", (unsigned long long)id);
-	if ((rc = rec_export(t, &r, (void **)out)))
-		return rc;
-	(*out)->id = id;
-	return 0;
+	int rc = get_export(t, DN_REC_EDGE, id, (void **)out);
+	if (!rc)
+		(*out)->id = id;
+	return rc;
 }
 
 static bool exists(dn_txn *t, uint8_t kind, dn_id id)

@@ -50,6 +50,35 @@ static int drop_history(dn_txn *t, uint8_t kind, dn_id id, dn_rec *last, bool *a
 	return 0;
 }
 
+/* Reads the current record of (kind, id) if any (*cur, kept stable in
+ * t->oldraw) and removes all its history (the newest version in *past).
+ * DN_ENOTFOUND when there is neither. */
+static int take_versions(dn_txn *t, uint8_t kind, dn_id id, dn_rec *cur, bool *have_cur, dn_rec *past,
+                         bool *have_past)
+{
+	uint8_t key[8];
+	MDB_val v;
+	int rc;
+	*have_cur = false;
+	dn_key_put_u64(key, id);
+	rc = dn_get(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, key, 8, &v);
+	if (rc == 0) {
+		t->oldraw.len = 0;
+		if ((rc = dn_buf_put(&t->oldraw, v.mv_data, v.mv_size)) ||
+		    (rc = dn_rec_decode(t->oldraw.p, t->oldraw.len, &t->arena, cur)))
+			return rc;
+		*have_cur = true;
+	} else if (rc != DN_ENOTFOUND) {
+		return rc;
+	}
+	if ((rc = drop_history(t, kind, id, past, have_past)))
+		return rc;
+	if (!*have_cur && !*have_past)
+		return dn_error(t->db, DN_ENOTFOUND, "%s %llu has no current or past version",
+		                kind == DN_REC_NODE ? "node" : "edge", (unsigned long long)id);
+	return 0;
+}
+
 /* Removes adj_hist entries of edge eid under (node, dir, type). */
 static int drop_adj_hist(dn_txn *t, dn_id node, uint8_t dir, uint32_t type, dn_id nbr, dn_id eid)
 {
@@ -82,25 +111,11 @@ static int purge_edge(dn_txn *t, dn_id id)
 {
 	dn_rec cur, past;
 	uint8_t key[8];
-	MDB_val v;
-	bool have_cur = false, have_past;
+	bool have_cur, have_past;
 	int rc;
 	dn_key_put_u64(key, id);
-	rc = dn_get(t, DBI_EDGES, key, 8, &v);
-	if (rc == 0) {
-		t->oldraw.len = 0;
-		if ((rc = dn_buf_put(&t->oldraw, v.mv_data, v.mv_size)) ||
-		    (rc = dn_rec_decode(t->oldraw.p, t->oldraw.len, &t->arena, &cur)))
-			return rc;
-		have_cur = true;
-	} else if (rc != DN_ENOTFOUND) {
+	if ((rc = take_versions(t, DN_REC_EDGE, id, &cur, &have_cur, &past, &have_past)))
 		return rc;
-	}
-	if ((rc = drop_history(t, DN_REC_EDGE, id, &past, &have_past)))
-		return rc;
-	if (!have_cur && !have_past)
-		return dn_error(t->db, DN_ENOTFOUND, "edge %llu has no current or past version",
-		                (unsigned long long)id);
 	const dn_rec *e = have_cur ? &cur : &past;
 	if (have_cur) {
 		uint8_t k[DN_ADJ_KEY_LEN], d[DN_ADJ_VAL_LEN];
@@ -194,25 +209,11 @@ static int purge_node(dn_txn *t, dn_id id)
 		return rc;
 	dn_rec cur, past;
 	uint8_t key[8];
-	MDB_val v;
-	bool have_cur = false, have_past;
+	bool have_cur, have_past;
 	dn_arena_reset(&t->arena);
 	dn_key_put_u64(key, id);
-	rc = dn_get(t, DBI_NODES, key, 8, &v);
-	if (rc == 0) {
-		t->oldraw.len = 0;
-		if ((rc = dn_buf_put(&t->oldraw, v.mv_data, v.mv_size)) ||
-		    (rc = dn_rec_decode(t->oldraw.p, t->oldraw.len, &t->arena, &cur)))
-			return rc;
-		have_cur = true;
-	} else if (rc != DN_ENOTFOUND) {
+	if ((rc = take_versions(t, DN_REC_NODE, id, &cur, &have_cur, &past, &have_past)))
 		return rc;
-	}
-	if ((rc = drop_history(t, DN_REC_NODE, id, &past, &have_past)))
-		return rc;
-	if (!have_cur && !have_past)
-		return dn_error(t->db, DN_ENOTFOUND, "node %llu has no current or past version",
-		                (unsigned long long)id);
 	if (have_cur) {
 		for (uint32_t i = 0; i < cur.nlabels; i++) {
 			uint8_t lk[4], lv[8];

@@ -584,32 +584,30 @@ static int count_iter(dn_txn *t, int rc, dn_iter *it, uint64_t *n)
 	return rc == DN_DONE ? 0 : rc;
 }
 
-int dn_count_nodes(dn_txn *t, uint64_t *n)
+/* Total nodes or edges: the counter, or for a restricted reader a count
+ * of what it can see. */
+static int count_all(dn_txn *t, bool nodes, uint64_t *n)
 {
 	dn_iter *it;
 	int rc = dn_txn_check_usable(t);
 	if (rc)
 		return rc;
 	if (!dn_txn_is_restricted(t)) {
-		*n = t->rdonly ? t->n_nodes : t->n_nodes;
+		*n = nodes ? t->n_nodes : t->n_edges;
 		return 0;
 	}
-	rc = dn_nodes_all(t, &it);
+	rc = nodes ? dn_nodes_all(t, &it) : dn_edges_all(t, &it);
 	return count_iter(t, rc, it, n);
+}
+
+int dn_count_nodes(dn_txn *t, uint64_t *n)
+{
+	return count_all(t, true, n);
 }
 
 int dn_count_edges(dn_txn *t, uint64_t *n)
 {
-	dn_iter *it;
-	int rc = dn_txn_check_usable(t);
-	if (rc)
-		return rc;
-	if (!dn_txn_is_restricted(t)) {
-		*n = t->n_edges;
-		return 0;
-	}
-	rc = dn_edges_all(t, &it);
-	return count_iter(t, rc, it, n);
+	return count_all(t, false, n);
 }
 
 int dn_count_label(dn_txn *t, const char *label, uint64_t *n)
