@@ -3,7 +3,8 @@
 # The whole test suite, as the README's second command and CI run it:
 # installs missing dependencies, builds with warnings as errors, runs the
 # unit and CLI suites, then builds again with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the unit suites there. Ends with one
+# UndefinedBehaviorSanitizer and runs the unit suites there, then fuzzes the
+# query parser for 30 s (DN_FUZZ_SECONDS). Ends with one
 # line "tests: N passed, M failed" and exits non-zero if anything failed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -60,6 +61,16 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 set -- $(count build-asan)
 passed=$((passed + $1))
 failed=$((failed + $2))
+
+# the parser's fuzz target, for a bounded time (libFuzzer; crashes fail it)
+if sh tests/fuzz/run.sh "${DN_FUZZ_SECONDS:-30}" > build/fuzz.log 2>&1; then
+	passed=$((passed + 1))
+	echo "fuzz: parser ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' build/fuzz.log | grep -o '[0-9]*$') runs)"
+else
+	failed=$((failed + 1))
+	echo "fuzz: parser FAILED, see build/fuzz.log"
+	tail -30 build/fuzz.log
+fi
 
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
