@@ -67,8 +67,16 @@ typedef enum dn_type {
 	DN_DATETIME, /* milliseconds since 1970-01-01T00:00:00Z (UTC) */
 	DN_DURATION, /* months, days and nanoseconds, kept apart as in Cypher */
 	DN_LIST,     /* ordered list of values (may nest, may mix types) */
+	/* Query results only; never stored as properties: */
+	DN_MAP,      /* len entries; u.list holds 2*len values: key (STRING), value */
+	DN_NODE,     /* u.i is a node id (read it with dn_node_get) */
+	DN_REL,      /* u.i is an edge id (dn_edge_get) */
+	DN_PATH,     /* u.list holds len values: node, rel, node, ..., node */
 	DN_TYPE_COUNT_
 } dn_type;
+
+/* The last type a property may hold. */
+#define DN_STORABLE_MAX DN_LIST
 
 /*
  * One small tagged value, passed by value. A DN_STRING or DN_LIST value
@@ -523,6 +531,69 @@ void dn_stats_free(dn_stats *s);
  */
 int dn_check(dn_txn *txn, void (*report)(void *ctx, const char *problem),
              void *ctx, uint64_t *problems);
+
+/* ------------------------------------------------------------------ */
+/* Queries (the Cypher subset; docs/QUERY.md)                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A positioned query error. code is DN_ESYNTAX (malformed), DN_ESEMANTIC
+ * (well-formed but meaningless: unknown variable, misplaced aggregate...),
+ * DN_ENOTSUP (Cypher outside dragnet's subset), DN_ERUNTIME (division by
+ * zero, wrong argument type...) or another dn_err. The span is in bytes of
+ * the query text; line and column count from 1 (column in characters).
+ * tck_code is the openCypher TCK's name for the error when one applies
+ * ("UnexpectedSyntax", "UndefinedVariable", ...), else "".
+ */
+typedef struct dn_query_error {
+	int code;
+	size_t offset, length;
+	int line, column;
+	char tck_code[48];
+	char message[256];
+} dn_query_error;
+
+/* Side effects of an executed statement. */
+typedef struct dn_query_stats {
+	uint64_t nodes_created, nodes_deleted;
+	uint64_t rels_created, rels_deleted;
+	uint64_t labels_added, labels_removed;
+	uint64_t props_set;
+} dn_query_stats;
+
+typedef struct dn_stmt dn_stmt;
+
+/*
+ * Prepares one statement text[0..len). Returns 0 and *out, or an error
+ * code with *err filled (err may be NULL): DN_ESYNTAX, DN_ESEMANTIC,
+ * DN_ENOTSUP, DN_ELIMIT, DN_ENOMEM. The statement is independent of any
+ * transaction and may be executed many times.
+ */
+int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_query_error *err);
+/* Binds parameter $name (copied). DN_EINVAL for a bad value. */
+int dn_stmt_bind(dn_stmt *s, const char *name, const dn_value *v);
+/*
+ * Starts executing in txn (a write transaction for statements that write;
+ * DN_EREADONLY otherwise). Rows are then pulled with dn_stmt_step. A
+ * statement executes in one transaction at a time; executing again
+ * restarts it.
+ */
+int dn_stmt_execute(dn_stmt *s, dn_txn *txn);
+/* Next row: DN_ROW, DN_DONE or an error (details in dn_stmt_error). */
+int dn_stmt_step(dn_stmt *s);
+size_t dn_stmt_column_count(const dn_stmt *s);
+/* Column names as written ("n.name", or the alias). */
+const char *dn_stmt_column_name(const dn_stmt *s, size_t i);
+/* The value of column i in the current row: borrowed, valid until the next
+ * dn_stmt_step, dn_stmt_execute or dn_stmt_free. */
+const dn_value *dn_stmt_column(const dn_stmt *s, size_t i);
+/* The error of the last failed call on s (code 0 if none). */
+const dn_query_error *dn_stmt_error(const dn_stmt *s);
+/* Side effects so far of the current execution. */
+const dn_query_stats *dn_stmt_stats(const dn_stmt *s);
+/* True when the statement may write (CREATE, MERGE, SET, DELETE, ...). */
+bool dn_stmt_is_write(const dn_stmt *s);
+void dn_stmt_free(dn_stmt *s);
 
 /* The on-disk format version this library writes. */
 #define DN_FORMAT_VERSION 1

@@ -24,22 +24,10 @@
 
 #include "ast.h"
 
-/*
- * A positioned query error. code is DN_ESYNTAX (malformed query),
- * DN_ENOTSUP (well-formed Cypher outside dragnet's subset: FOREACH, LOAD
- * CSV, CALL { }, EXISTS { }, quantified path patterns, ...) or DN_ELIMIT
- * (nesting deeper than DN_PARSE_MAX_DEPTH); later stages add DN_ESEMANTIC.
- * The span is in bytes; line and column count from 1, the column in
- * characters (code points). tck_code is the openCypher TCK error detail
- * when one applies ("UnexpectedSyntax", "IntegerOverflow", ...), else "".
- */
-typedef struct dn_parse_error {
-	int code; /* 0 while there is no error */
-	size_t offset, length;
-	int line, column;
-	char tck_code[48];
-	char message[256];
-} dn_parse_error;
+/* A positioned query error: the public dn_query_error (dragnet.h). The
+ * parser sets DN_ESYNTAX, DN_ENOTSUP or DN_ELIMIT; later stages add
+ * DN_ESEMANTIC and DN_ERUNTIME. */
+typedef dn_query_error dn_parse_error;
 
 /* The parse of one statement: the tree and everything it points to live in
  * the arena, with a NUL-terminated copy of the statement text (spans index
