@@ -10,8 +10,13 @@
  * degrees need no scan. Everything that reads or writes `adj` goes through
  * this file or the scanner in iter.c.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "keys.h"
@@ -338,4 +343,242 @@ int dn_adj_self_loops(dn_txn *t, const uint8_t *prefix13, dn_id node, uint64_t *
 		if (rc)
 			return dn_error_lmdb(t->db, rc, "adjacency");
 	}
+}
+
+/* --- the transaction's new edges: buffered, sorted, written in runs ------ */
+
+/*
+ * New edges' adjacency is not written at once: each entry goes to a buffer
+ * in native integers. A full buffer (dn_adj_run_entries, 32 MiB) is sorted and
+ * appended as a run to an unlinked file in the database directory; a flush
+ * (before adjacency is read or removed in the transaction, and at commit)
+ * merges all runs with the buffer and hands each (node, direction, type)
+ * group to dn_adj_add_group exactly once — so a bulk load into an empty
+ * database writes each adjacency chunk once, in key order.
+ */
+typedef struct adj_pending {
+	uint64_t node, dirtype, nbr, edge; /* dirtype = dir << 32 | type */
+} adj_pending;
+
+size_t dn_adj_run_entries = (size_t)1 << 20;
+
+static int cmp_pending(const adj_pending *x, const adj_pending *y)
+{
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->dirtype != y->dirtype)
+		return x->dirtype < y->dirtype ? -1 : 1;
+	if (x->nbr != y->nbr)
+		return x->nbr < y->nbr ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+static int cmp_pending_q(const void *a, const void *b)
+{
+	return cmp_pending(a, b);
+}
+
+bool dn_adj_pending(const dn_txn *t)
+{
+	return t->adj.len || t->adj_runs.len;
+}
+
+/* Forgets everything buffered (a replay rebuilds it). */
+void dn_adj_discard(dn_txn *t)
+{
+	t->adj.len = 0;
+	t->adj_runs.len = 0;
+	if (t->adj_fd > 0 && t->adj_file_len && ftruncate(t->adj_fd - 1, 0) != 0) {
+		/* the file is only reused from offset 0: a failed truncate just
+		 * leaves blocks that the next runs overwrite */
+	}
+	t->adj_file_len = 0;
+}
+
+void dn_adj_close(dn_txn *t)
+{
+	if (t->adj_fd > 0)
+		close(t->adj_fd - 1);
+	t->adj_fd = 0;
+}
+
+/* Sorts the buffer and appends it to the run file. Returns 1 when there is
+ * no run file to be had (the caller then writes to LMDB instead). */
+static int spill_run(dn_txn *t)
+{
+	size_t n = t->adj.len / sizeof(adj_pending);
+	int rc;
+	if (t->adj_fd <= 0) {
+		int fd = open(t->db->path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return 1;
+		t->adj_fd = fd + 1;
+	}
+	qsort(t->adj.p, n, sizeof(adj_pending), cmp_pending_q);
+	const uint8_t *p = t->adj.p;
+	size_t left = t->adj.len;
+	uint64_t off = t->adj_file_len;
+	while (left) {
+		ssize_t w = pwrite(t->adj_fd - 1, p, left, (off_t)(off + (t->adj.len - left)));
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return dn_error(t->db, DN_EIO, "adjacency run: %s", strerror(errno));
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	uint64_t run[2] = {off, n};
+	if ((rc = dn_buf_put(&t->adj_runs, run, sizeof run)))
+		return rc;
+	t->adj_file_len += t->adj.len;
+	t->adj.len = 0;
+	return 0;
+}
+
+int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge)
+{
+	int rc = dn_buf_reserve(&t->adj, 2 * sizeof(adj_pending));
+	if (rc)
+		return rc;
+	adj_pending *p = (adj_pending *)(t->adj.p + t->adj.len);
+	p[0] = (adj_pending){src, (uint64_t)DN_OUT << 32 | type, dst, edge};
+	p[1] = (adj_pending){dst, (uint64_t)DN_IN << 32 | type, src, edge};
+	t->adj.len += 2 * sizeof(adj_pending);
+	t->changed = true;
+	if (t->adj.len < dn_adj_run_entries * sizeof(adj_pending))
+		return 0;
+	rc = spill_run(t);
+	if (rc == 1) /* no run file: write what we have now */
+		return t->replaying ? 0 : dn_adj_flush(t);
+	return rc;
+}
+
+/* Emits one (node, dirtype) group to the chunks. */
+static int emit_group(dn_txn *t, const adj_pending *first, const uint8_t *vals, size_t n)
+{
+	uint8_t prefix[DN_ADJ_KEY_LEN];
+	dn_key_put_u64(prefix, first->node);
+	prefix[8] = (uint8_t)(first->dirtype >> 32);
+	dn_key_put_u32(prefix + 9, (uint32_t)first->dirtype);
+	return dn_adj_add_group(t, prefix, vals, n);
+}
+
+/* A k-way merge over the runs and the (sorted) buffer: a binary heap of
+ * run indices ordered by each run's current entry. */
+typedef struct merge_src {
+	const adj_pending *cur, *end;
+} merge_src;
+
+static void heap_down(merge_src *s, size_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && cmp_pending(s[h[l]].cur, s[h[m]].cur) < 0)
+			m = l;
+		if (r < n && cmp_pending(s[h[r]].cur, s[h[m]].cur) < 0)
+			m = r;
+		if (m == i)
+			return;
+		size_t tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+int dn_adj_flush(dn_txn *t)
+{
+	size_t nruns = t->adj_runs.len / (2 * sizeof(uint64_t));
+	size_t nbuf = t->adj.len / sizeof(adj_pending);
+	if (!nruns && !nbuf)
+		return 0;
+	qsort(t->adj.p, nbuf, sizeof(adj_pending), cmp_pending_q);
+	void *map = NULL;
+	if (nruns) {
+		map = mmap(NULL, (size_t)t->adj_file_len, PROT_READ, MAP_PRIVATE, t->adj_fd - 1, 0);
+		if (map == MAP_FAILED)
+			return dn_error(t->db, DN_EIO, "adjacency runs: %s", strerror(errno));
+	}
+	size_t nsrc = nruns + 1;
+	merge_src *src = dn_calloc(nsrc, sizeof *src);
+	size_t *heap = dn_calloc(nsrc, sizeof *heap);
+	int rc = 0;
+	if (!src || !heap) {
+		rc = dn_error(t->db, DN_ENOMEM, "out of memory");
+		goto out;
+	}
+	const uint64_t *runs = (const uint64_t *)t->adj_runs.p;
+	size_t nh = 0;
+	for (size_t r = 0; r < nsrc; r++) {
+		if (r < nruns) {
+			src[r].cur = (const adj_pending *)((const uint8_t *)map + runs[2 * r]);
+			src[r].end = src[r].cur + runs[2 * r + 1];
+		} else {
+			src[r].cur = (const adj_pending *)t->adj.p;
+			src[r].end = src[r].cur + nbuf;
+		}
+		if (src[r].cur < src[r].end)
+			heap[nh++] = r;
+	}
+	for (size_t i = nh; i-- > 0;)
+		heap_down(src, heap, nh, i);
+	dn_buf *vals = &t->adjvals;
+	adj_pending first = {0};
+	size_t ng = 0;
+	vals->len = 0;
+	while (nh) {
+		merge_src *m = &src[heap[0]];
+		const adj_pending *e = m->cur;
+		if (ng && (e->node != first.node || e->dirtype != first.dirtype)) {
+			if ((rc = emit_group(t, &first, vals->p, ng)))
+				goto out;
+			ng = 0;
+			vals->len = 0;
+		}
+		if (!ng)
+			first = *e;
+		if ((rc = dn_buf_reserve(vals, DN_ADJ_VAL_LEN)))
+			goto out;
+		dn_key_put_u64(vals->p + vals->len, e->nbr);
+		dn_key_put_u64(vals->p + vals->len + 8, e->edge);
+		vals->len += DN_ADJ_VAL_LEN;
+		ng++;
+		if (++m->cur == m->end)
+			heap[0] = heap[--nh];
+		heap_down(src, heap, nh, 0);
+	}
+	if (ng && (rc = emit_group(t, &first, vals->p, ng)))
+		goto out;
+	dn_adj_discard(t);
+out:
+	if (map)
+		munmap(map, (size_t)t->adj_file_len);
+	free(src);
+	free(heap);
+	return rc;
+}
+
+int dn_adj_sync(dn_txn *t)
+{
+	while (dn_adj_pending(t)) {
+		int rc = dn_adj_flush(t);
+		if (rc == 0)
+			return 0;
+		if (rc == DN_EMAPFULL_INTERNAL) {
+			/* grow, replay (which buffers the entries again), flush again */
+			rc = dn_txn_finish_write(t, rc, dn_journal_mark(t));
+			if (rc == DN_RETRY_INTERNAL)
+				continue;
+			return rc;
+		}
+		/* undo the half-written flush: the replay rebuilds the buffer */
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", dn_errmsg(t->db));
+		int rrc = dn_txn_replay(t);
+		if (rrc)
+			return rrc;
+		return dn_error(t->db, rc, "%s", msg);
+	}
+	return 0;
 }

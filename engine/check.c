@@ -358,7 +358,7 @@ int dn_check(dn_txn *t, void (*report)(void *, const char *), void *ctx, uint64_
 		return rc;
 	if (t->as_of || t->restricted)
 		return dn_error(t->db, DN_EINVAL, "check needs an unrestricted transaction at the present");
-	if (t->adj.len && (rc = dn_adj_sync(t)))
+	if (dn_adj_pending(t) && (rc = dn_adj_sync(t)))
 		return rc;
 	dn_txn_begin_call(t);
 	if ((rc = check_nodes(&c, &nodes)) || (rc = check_edges(&c, &edges, &per_type, &ntypes)) ||

@@ -225,98 +225,6 @@ static int adj_remove(dn_txn *t, const dn_rec *e, dn_id id)
 	return 0;
 }
 
-/* --- adjacency of new edges: buffered, then written sorted in runs ----- */
-
-/* A buffered entry, in native integers so that sorting needs no byte
- * swaps; written out big-endian by the flush. */
-typedef struct adj_pending {
-	uint64_t node, dirtype, nbr, edge; /* dirtype = dir << 32 | type */
-} adj_pending;
-
-#define ADJ_FLUSH_AT ((size_t)1 << 20) /* entries: 32 MiB of buffer */
-
-static int adj_buffer_add(dn_txn *t, const dn_rec *e, dn_id id)
-{
-	int rc = dn_buf_reserve(&t->adj, 2 * sizeof(adj_pending));
-	if (rc)
-		return rc;
-	adj_pending *p = (adj_pending *)(t->adj.p + t->adj.len);
-	p[0] = (adj_pending){e->src, (uint64_t)DN_OUT << 32 | e->type, e->dst, id};
-	p[1] = (adj_pending){e->dst, (uint64_t)DN_IN << 32 | e->type, e->src, id};
-	t->adj.len += 2 * sizeof(adj_pending);
-	t->changed = true;
-	return 0;
-}
-
-static int cmp_adj_pending(const void *a, const void *b)
-{
-	const adj_pending *x = a, *y = b;
-	if (x->node != y->node)
-		return x->node < y->node ? -1 : 1;
-	if (x->dirtype != y->dirtype)
-		return x->dirtype < y->dirtype ? -1 : 1;
-	if (x->nbr != y->nbr)
-		return x->nbr < y->nbr ? -1 : 1;
-	return x->edge < y->edge ? -1 : x->edge > y->edge;
-}
-
-/* Writes the buffered entries: sorted, then one group per (node,
- * direction, type) into the chunks of adj.c. */
-int dn_adj_flush(dn_txn *t)
-{
-	size_t n = t->adj.len / sizeof(adj_pending);
-	if (!n)
-		return 0;
-	adj_pending *p = (adj_pending *)t->adj.p;
-	qsort(p, n, sizeof *p, cmp_adj_pending);
-	dn_buf *vals = &t->adjvals;
-	int rc;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		uint8_t prefix[DN_ADJ_KEY_LEN];
-		adj_key(prefix, p[i].node, (uint8_t)(p[i].dirtype >> 32), (uint32_t)p[i].dirtype);
-		while (j < n && p[j].node == p[i].node && p[j].dirtype == p[i].dirtype)
-			j++;
-		vals->len = 0;
-		if ((rc = dn_buf_reserve(vals, (j - i) * DN_ADJ_VAL_LEN)))
-			return rc;
-		for (size_t q = i; q < j; q++) {
-			dn_key_put_u64(vals->p + vals->len, p[q].nbr);
-			dn_key_put_u64(vals->p + vals->len + 8, p[q].edge);
-			vals->len += DN_ADJ_VAL_LEN;
-		}
-		if ((rc = dn_adj_add_group(t, prefix, vals->p, j - i)))
-			return rc;
-		i = j;
-	}
-	t->adj.len = 0;
-	return 0;
-}
-
-int dn_adj_sync(dn_txn *t)
-{
-	while (t->adj.len) {
-		int rc = dn_adj_flush(t);
-		if (rc == 0)
-			return 0;
-		if (rc == DN_EMAPFULL_INTERNAL) {
-			/* grow, replay (which buffers the entries again), flush again */
-			rc = dn_txn_finish_write(t, rc, dn_journal_mark(t));
-			if (rc == DN_RETRY_INTERNAL)
-				continue;
-			return rc;
-		}
-		/* undo the half-written run: the replay rebuilds the buffer */
-		char msg[1024];
-		snprintf(msg, sizeof msg, "%s", dn_errmsg(t->db));
-		int rrc = dn_txn_replay(t);
-		if (rrc)
-			return rrc;
-		return dn_error(t->db, rc, "%s", msg);
-	}
-	return 0;
-}
-
 int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 {
 	dn_rec old, rec;
@@ -349,14 +257,11 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	}
 	if (had && old.version_pos != t->pos && (rc = history_put(t, DN_REC_EDGE, id)))
 		return rc;
-	if (!had && (rc = adj_buffer_add(t, &rec, id)))
-		return rc;
-	if (!had && t->adj.len >= ADJ_FLUSH_AT * sizeof(adj_pending) && !t->replaying &&
-	    (rc = dn_adj_flush(t)))
+	if (!had && (rc = dn_adj_buffer_add(t, rec.src, rec.dst, rec.type, id)))
 		return rc;
 	/* buffered adjacency (this transaction's new edges) must be written
 	 * before an entry can be removed; replays take this path too */
-	if (had && !neu && t->adj.len && (rc = dn_adj_flush(t)))
+	if (had && !neu && dn_adj_pending(t) && (rc = dn_adj_flush(t)))
 		return rc;
 	if (had && !neu && (rc = adj_remove(t, &old, id)))
 		return rc;
@@ -749,7 +654,7 @@ static int do_node_delete(dn_txn *t, dn_id id, bool detach)
 
 int dn_node_delete(dn_txn *t, dn_id id)
 {
-	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	int rc = t && !t->rdonly && dn_adj_pending(t) ? dn_adj_sync(t) : 0;
 	if (rc)
 		return rc;
 	DN_WRITE_CALL(t, do_node_delete(t, id, false));
@@ -757,7 +662,7 @@ int dn_node_delete(dn_txn *t, dn_id id)
 
 int dn_node_detach_delete(dn_txn *t, dn_id id)
 {
-	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	int rc = t && !t->rdonly && dn_adj_pending(t) ? dn_adj_sync(t) : 0;
 	if (rc)
 		return rc;
 	DN_WRITE_CALL(t, do_node_delete(t, id, true));
@@ -823,7 +728,7 @@ static int do_edge_delete(dn_txn *t, dn_id id)
 
 int dn_edge_delete(dn_txn *t, dn_id id)
 {
-	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	int rc = t && !t->rdonly && dn_adj_pending(t) ? dn_adj_sync(t) : 0;
 	if (rc)
 		return rc;
 	DN_WRITE_CALL(t, do_edge_delete(t, id));

@@ -236,7 +236,7 @@ int dn_purge_raw(dn_txn *t, uint8_t kind, dn_id id, const char *reason, size_t r
 	if (top && (rc = dn_journal_add(t, kind == DN_REC_NODE ? DN_J_NODE_PURGE : DN_J_EDGE_PURGE, 0, id,
 	                                reason, reason_len)))
 		return rc;
-	if (t->adj.len && (rc = dn_adj_flush(t)))
+	if (dn_adj_pending(t) && (rc = dn_adj_flush(t)))
 		return rc;
 	rc = kind == DN_REC_NODE ? purge_node(t, id) : purge_edge(t, id);
 	if (rc)
@@ -254,7 +254,7 @@ static int do_purge(dn_txn *t, uint8_t kind, dn_id id, const char *reason)
 
 int dn_node_purge(dn_txn *t, dn_id id, const char *reason)
 {
-	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	int rc = t && !t->rdonly && dn_adj_pending(t) ? dn_adj_sync(t) : 0;
 	if (rc)
 		return rc;
 	t->nodes_deleted = true;
@@ -263,7 +263,7 @@ int dn_node_purge(dn_txn *t, dn_id id, const char *reason)
 
 int dn_edge_purge(dn_txn *t, dn_id id, const char *reason)
 {
-	int rc = t && !t->rdonly ? dn_adj_sync(t) : 0;
+	int rc = t && !t->rdonly && dn_adj_pending(t) ? dn_adj_sync(t) : 0;
 	if (rc)
 		return rc;
 	DN_WRITE_CALL(t, do_purge(t, DN_REC_EDGE, id, reason));

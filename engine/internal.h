@@ -222,6 +222,9 @@ struct dn_txn {
 	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
 	 * in runs (graph.c, dn_adj_sync) */
 	dn_buf adj, adjvals, adjmerge, adjkeys;
+	int adj_fd;          /* sorted runs spilled from `adj` (+1; 0 = none) */
+	uint64_t adj_file_len;
+	dn_buf adj_runs;     /* (offset, entries) u64 pairs of the runs */
 	bool nodes_deleted; /* a node was deleted or purged in this txn */
 	bool changed;
 	/* the journal of this transaction's changes, replayed after regrow:
@@ -285,8 +288,7 @@ int dn_txn_check_usable(dn_txn *t);
 void dn_txn_begin_call(dn_txn *t);
 int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail);
 int dn_log_flush(dn_txn *t);
-int dn_adj_sync(dn_txn *t);
-int dn_adj_flush(dn_txn *t);
+
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n);
 /* The journal's logical length (spilled plus in memory), and cutting it
  * back to such a length (undoing the calls after it). */
@@ -337,7 +339,16 @@ int dn_index_create_raw(dn_txn *t, const dn_index_def *def);
 int dn_index_drop_raw(dn_txn *t, uint32_t idx_id);
 void dn_index_defs_free(dn_txn *t);
 
-/* adj.c: chunked adjacency (prefix13 = node u64, dir u8, type u32) */
+/* adj.c: chunked adjacency (prefix13 = node u64, dir u8, type u32), and
+ * the buffer of a transaction's new edges */
+int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge);
+bool dn_adj_pending(const dn_txn *t);
+int dn_adj_flush(dn_txn *t);
+int dn_adj_sync(dn_txn *t);
+void dn_adj_discard(dn_txn *t);
+void dn_adj_close(dn_txn *t);
+/* Buffered adjacency entries per sorted run (2^20; tests lower it). */
+extern size_t dn_adj_run_entries;
 int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n);
 int dn_adj_remove(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent);
 int dn_adj_contains(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent, bool *yes);

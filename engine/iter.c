@@ -358,7 +358,7 @@ int dn_edges_of(dn_txn *t, dn_id node, dn_dir dir, const char *type, dn_iter **o
 		return rc;
 	if (dir < DN_OUT || dir > DN_BOTH)
 		return dn_error(t->db, DN_EINVAL, "bad direction %d", (int)dir);
-	if (t->adj.len && (rc = dn_adj_sync(t)))
+	if (dn_adj_pending(t) && (rc = dn_adj_sync(t)))
 		return rc;
 	dn_txn_begin_call(t);
 	bool fast = !t->as_of && !t->restricted;
@@ -695,7 +695,7 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 	*n = 0;
 	if (rc)
 		return rc;
-	if (t->adj.len && (rc = dn_adj_sync(t)))
+	if (dn_adj_pending(t) && (rc = dn_adj_sync(t)))
 		return rc;
 	if (dn_txn_is_restricted(t)) {
 		dn_iter *it;

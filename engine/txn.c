@@ -510,7 +510,9 @@ static void txn_free(dn_txn *t)
 	dn_buf_free(&t->scratch);
 	dn_buf_free(&t->scratch2);
 	dn_buf_free(&t->oldraw);
+	dn_adj_close(t);
 	dn_buf_free(&t->adj);
+	dn_buf_free(&t->adj_runs);
 	dn_buf_free(&t->adjvals);
 	dn_buf_free(&t->adjmerge);
 	dn_buf_free(&t->adjkeys);
@@ -712,7 +714,7 @@ int dn_txn_replay(dn_txn *t)
 		memset(t->type_delta, 0, t->type_delta_cap * sizeof *t->type_delta);
 	t->log_seq = 0;
 	t->plog_count = 0;
-	t->adj.len = 0;
+	dn_adj_discard(t);
 	t->changed = false;
 	dn_index_defs_free(t);
 	dn_tok_cache_free(t); /* tokens of undone calls are gone */

@@ -144,6 +144,12 @@ dn_value dn_value_string(const char *s, int *err)
 
 static int value_copy_into(dn_value *out, const dn_value *in);
 
+/* Items held in u.list: len for LIST and PATH, two per entry for MAP. */
+static size_t value_item_count(const dn_value *v)
+{
+	return v->type == DN_MAP ? (size_t)v->len * 2 : v->len;
+}
+
 /* Deep-copies n items into a fresh array (*out is NULL when n is 0). On
  * failure nothing stays allocated. */
 static int value_items_copy(const dn_value *items, size_t n, dn_value **out)
@@ -191,13 +197,14 @@ static int value_copy_into(dn_value *out, const dn_value *in)
 		}
 		v.u.s = copy;
 		v.owned = 1;
-	} else if (in->type == DN_LIST) {
+	} else if (in->type == DN_LIST || in->type == DN_MAP || in->type == DN_PATH) {
 		dn_value *items;
-		if (!in->u.list && in->len) {
+		size_t n = value_item_count(in);
+		if (!in->u.list && n) {
 			*out = value_of_type(DN_NULL);
 			return DN_EINVAL;
 		}
-		rc = value_items_copy(in->u.list, in->len, &items);
+		rc = value_items_copy(in->u.list, n, &items);
 		if (rc != 0) {
 			*out = value_of_type(DN_NULL);
 			return rc;
@@ -254,9 +261,9 @@ void dn_value_free(dn_value *v)
 	if (v->owned) {
 		if (v->type == DN_STRING) {
 			free((void *)(uintptr_t)v->u.s);
-		} else if (v->type == DN_LIST) {
-			uint32_t i;
-			for (i = 0; i < v->len; i++)
+		} else if (v->type == DN_LIST || v->type == DN_MAP || v->type == DN_PATH) {
+			size_t i, n = value_item_count(v);
+			for (i = 0; i < n; i++)
 				dn_value_free(&v->u.list[i]);
 			free(v->u.list);
 		}
@@ -269,8 +276,9 @@ void dn_value_free(dn_value *v)
 /* Equality and order                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Position of a type in the index order; INT and FLOAT share one. Unknown
- * type numbers sort after LIST, by number. */
+/* Position of a type in the index order; INT and FLOAT share one. The
+ * result-only types (MAP, NODE, REL, PATH) sort after LIST in enum order;
+ * unknown type numbers after them, by number. */
 static int value_type_rank(int type)
 {
 	switch (type) {
@@ -283,7 +291,11 @@ static int value_type_rank(int type)
 	case DN_DATETIME: return 5;
 	case DN_DURATION: return 6;
 	case DN_LIST: return 7;
-	default: return 8 + type;
+	case DN_MAP: return 8;
+	case DN_NODE: return 9;
+	case DN_REL: return 10;
+	case DN_PATH: return 11;
+	default: return 12 + type;
 	}
 }
 
@@ -377,7 +389,21 @@ int dn_value_compare(const dn_value *a, const dn_value *b)
 		if (r == 0)
 			r = value_cmp_i64(a->u.dur.nanos, b->u.dur.nanos);
 		return r;
+	case DN_NODE:
+	case DN_REL:
+		return value_cmp_i64(a->u.i, b->u.i);
+	case DN_MAP:
+		/* Entries are sorted by key: compare key, value, key, ... and
+		 * then by entry count (as lists compare). */
+		n = a->len < b->len ? a->len : b->len;
+		for (i = 0; i < 2 * n; i++) {
+			r = dn_value_compare(&a->u.list[i], &b->u.list[i]);
+			if (r != 0)
+				return r;
+		}
+		return (a->len > b->len) - (a->len < b->len);
 	case DN_LIST:
+	case DN_PATH:
 		n = a->len < b->len ? a->len : b->len;
 		for (i = 0; i < n; i++) {
 			r = dn_value_compare(&a->u.list[i], &b->u.list[i]);
@@ -408,6 +434,10 @@ const char *dn_type_name(int type)
 		[DN_DATETIME] = "DATETIME",
 		[DN_DURATION] = "DURATION",
 		[DN_LIST] = "LIST",
+		[DN_MAP] = "MAP",
+		[DN_NODE] = "NODE",
+		[DN_REL] = "RELATIONSHIP",
+		[DN_PATH] = "PATH",
 	};
 	if (type < 0 || type >= DN_TYPE_COUNT_)
 		return "UNKNOWN";

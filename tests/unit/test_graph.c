@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 static dn_db *db;
@@ -463,7 +464,24 @@ Test(graph, aborted_transaction_leaves_nothing)
 /* A hub's adjacency spans many chunks: built by a bulk transaction, by
  * single-edge transactions landing inside existing chunks, and by a second
  * bulk; then edges are deleted at every position, chunk heads included. */
+static void hub_adjacency_scenario(void);
+
 Test(graph, hub_adjacency_chunks)
+{
+	hub_adjacency_scenario();
+}
+
+/* The same with the new-edge buffer spilling a sorted run every 64
+ * entries, so that flushes merge many runs. */
+Test(graph, hub_adjacency_chunks_from_runs)
+{
+	size_t saved = dn_adj_run_entries;
+	dn_adj_run_entries = 64;
+	hub_adjacency_scenario();
+	dn_adj_run_entries = saved;
+}
+
+static void hub_adjacency_scenario(void)
 {
 	enum { SPOKES = 1200 };
 	static dn_id spoke[SPOKES], edge[SPOKES + 3];

@@ -1988,8 +1988,10 @@ Test(map_full, replay_with_updates_and_deletes, .timeout = 300)
  * the spilled part back, and undone calls cut into it. */
 Test(map_full, replay_from_spilled_journal, .timeout = 300)
 {
-	size_t saved = dn_journal_spill_bytes;
+	size_t saved = dn_journal_spill_bytes, saved_run = dn_adj_run_entries;
 	dn_journal_spill_bytes = 4096;
+	dn_adj_run_entries = 256; /* and adjacency in many sorted runs */
 	replay_scenario();
 	dn_journal_spill_bytes = saved;
+	dn_adj_run_entries = saved_run;
 }
