@@ -11,6 +11,7 @@
  * this file or the scanner in iter.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +379,65 @@ static int cmp_pending_q(const void *a, const void *b)
 	return cmp_pending(a, b);
 }
 
+/* Sorts a[0..n) by (node, dirtype, nbr, edge): an LSD radix sort over the
+ * bytes that the largest value of each field uses. Entries arrive in
+ * increasing edge id, and the sort is stable, so edge order needs no pass.
+ * 0 or DN_ENOMEM. */
+static int sort_pending(adj_pending *a, size_t n)
+{
+	if (n < 2)
+		return 0;
+	uint64_t max_node = 0, max_dt = 0, max_nbr = 0;
+	bool edges_sorted = true;
+	for (size_t i = 0; i < n; i++) {
+		max_node |= a[i].node;
+		max_dt |= a[i].dirtype;
+		max_nbr |= a[i].nbr;
+		if (i && a[i].edge < a[i - 1].edge)
+			edges_sorted = false;
+	}
+	if (!edges_sorted) { /* not in creation order (a merge of runs): compare */
+		qsort(a, n, sizeof *a, cmp_pending_q);
+		return 0;
+	}
+	adj_pending *tmp = dn_malloc(n * sizeof *tmp);
+	if (!tmp)
+		return DN_ENOMEM;
+	adj_pending *src = a, *dst = tmp;
+	const size_t offs[3] = {offsetof(adj_pending, nbr), offsetof(adj_pending, dirtype),
+	                        offsetof(adj_pending, node)};
+	const uint64_t maxes[3] = {max_nbr, max_dt, max_node};
+	for (int f = 0; f < 3; f++) {
+		for (unsigned byte = 0; byte < 8 && (maxes[f] >> (8 * byte)); byte++) {
+			size_t count[256] = {0};
+			unsigned shift = 8 * byte;
+			for (size_t i = 0; i < n; i++) {
+				uint64_t v;
+				memcpy(&v, (const uint8_t *)&src[i] + offs[f], 8);
+				count[(v >> shift) & 0xFF]++;
+			}
+			size_t pos = 0;
+			for (int b = 0; b < 256; b++) {
+				size_t c = count[b];
+				count[b] = pos;
+				pos += c;
+			}
+			for (size_t i = 0; i < n; i++) {
+				uint64_t v;
+				memcpy(&v, (const uint8_t *)&src[i] + offs[f], 8);
+				dst[count[(v >> shift) & 0xFF]++] = src[i];
+			}
+			adj_pending *sw = src;
+			src = dst;
+			dst = sw;
+		}
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+	free(tmp);
+	return 0;
+}
+
 bool dn_adj_pending(const dn_txn *t)
 {
 	return t->adj.len || t->adj_runs.len;
@@ -414,7 +474,8 @@ static int spill_run(dn_txn *t)
 			return 1;
 		t->adj_fd = fd + 1;
 	}
-	qsort(t->adj.p, n, sizeof(adj_pending), cmp_pending_q);
+	if ((rc = sort_pending((adj_pending *)t->adj.p, n)))
+		return rc;
 	const uint8_t *p = t->adj.p;
 	size_t left = t->adj.len;
 	uint64_t off = t->adj_file_len;
@@ -493,7 +554,8 @@ int dn_adj_flush(dn_txn *t)
 	size_t nbuf = t->adj.len / sizeof(adj_pending);
 	if (!nruns && !nbuf)
 		return 0;
-	qsort(t->adj.p, nbuf, sizeof(adj_pending), cmp_pending_q);
+	if (sort_pending((adj_pending *)t->adj.p, nbuf))
+		return dn_error(t->db, DN_ENOMEM, "out of memory");
 	void *map = NULL;
 	if (nruns) {
 		map = mmap(NULL, (size_t)t->adj_file_len, PROT_READ, MAP_PRIVATE, t->adj_fd - 1, 0);

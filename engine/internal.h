@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dragnet.h"
 
@@ -153,10 +154,46 @@ typedef struct dn_buf {
 	size_t len, cap;
 } dn_buf;
 
-int dn_buf_reserve(dn_buf *b, size_t more);
-int dn_buf_put(dn_buf *b, const void *p, size_t n);
-int dn_buf_put_u8(dn_buf *b, uint8_t v);
-int dn_buf_put_varint(dn_buf *b, uint64_t v);
+int dn_buf_grow(dn_buf *b, size_t more);
+
+/* Ensures room for `more` bytes (inline: record encoding calls these per
+ * field). 0 or DN_ENOMEM. */
+static inline int dn_buf_reserve(dn_buf *b, size_t more)
+{
+	return b->len + more <= b->cap ? 0 : dn_buf_grow(b, more);
+}
+
+static inline int dn_buf_put(dn_buf *b, const void *p, size_t n)
+{
+	if (dn_buf_reserve(b, n))
+		return DN_ENOMEM;
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+static inline int dn_buf_put_u8(dn_buf *b, uint8_t v)
+{
+	if (dn_buf_reserve(b, 1))
+		return DN_ENOMEM;
+	b->p[b->len++] = v;
+	return 0;
+}
+
+static inline int dn_buf_put_varint(dn_buf *b, uint64_t v)
+{
+	if (dn_buf_reserve(b, 10))
+		return DN_ENOMEM;
+	uint8_t *p = b->p + b->len;
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	b->len = (size_t)(p - b->p);
+	return 0;
+}
 void dn_buf_free(dn_buf *b);
 
 /* Allocation: every engine allocation goes through these, so that tests

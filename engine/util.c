@@ -9,10 +9,9 @@
 
 #include "internal.h"
 
-int dn_buf_reserve(dn_buf *b, size_t more)
+/* The slow path of dn_buf_reserve: at least doubles the capacity. */
+int dn_buf_grow(dn_buf *b, size_t more)
 {
-	if (b->len + more <= b->cap)
-		return 0;
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + more)
 		cap *= 2;
@@ -22,33 +21,6 @@ int dn_buf_reserve(dn_buf *b, size_t more)
 	b->p = p;
 	b->cap = cap;
 	return 0;
-}
-
-int dn_buf_put(dn_buf *b, const void *p, size_t n)
-{
-	if (dn_buf_reserve(b, n))
-		return DN_ENOMEM;
-	if (n)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-int dn_buf_put_u8(dn_buf *b, uint8_t v)
-{
-	return dn_buf_put(b, &v, 1);
-}
-
-int dn_buf_put_varint(dn_buf *b, uint64_t v)
-{
-	uint8_t tmp[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (uint8_t)v;
-	return dn_buf_put(b, tmp, n);
 }
 
 void dn_buf_free(dn_buf *b)
