@@ -62,6 +62,8 @@ int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t v
 	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
 	int rc = mdb_put(t->txn, t->db->dbi[dbi], &key, &val, flags);
 	t->changed = true;
+	if (rc == MDB_KEYEXIST && (flags & MDB_APPEND))
+		return DN_EEXISTS; /* an append attempt: the caller puts normally */
 	if (rc)
 		return dn_error_lmdb(t->db, rc, "write");
 	return 0;
