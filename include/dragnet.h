@@ -68,7 +68,8 @@ typedef enum dn_type {
 	DN_DURATION, /* months, days and nanoseconds, kept apart as in Cypher */
 	DN_LIST,     /* ordered list of values (may nest, may mix types) */
 	/* Query results only; never stored as properties: */
-	DN_MAP,      /* len entries; u.list holds 2*len values: key (STRING), value */
+	DN_MAP,      /* len entries; u.list holds 2*len values: key (STRING), value;
+	                keys unique and sorted by bytes (dn_cy_map_build) */
 	DN_NODE,     /* u.i is a node id (read it with dn_node_get) */
 	DN_REL,      /* u.i is an edge id (dn_edge_get) */
 	DN_PATH,     /* u.list holds len values: node, rel, node, ..., node */
@@ -127,8 +128,10 @@ void dn_value_free(dn_value *v);
  * compare equal, as in Cypher's `=`; NULL equals NULL here). */
 bool dn_value_equal(const dn_value *a, const dn_value *b);
 /* Total order used by indexes: NULL < BOOL < numbers < STRING < DATE <
- * DATETIME < DURATION < LIST; numbers compare numerically across INT and
- * FLOAT. Returns <0, 0, >0. */
+ * DATETIME < DURATION < LIST, then the result-only MAP < NODE < REL < PATH
+ * (maps entry by entry, nodes and rels by id, paths as lists); numbers
+ * compare numerically across INT and FLOAT. Returns <0, 0, >0. (Cypher's
+ * ORDER BY order is a different one: see query/value_ops.h.) */
 int dn_value_compare(const dn_value *a, const dn_value *b);
 /* Name of a type ("INTEGER", "STRING", ...). */
 const char *dn_type_name(int type);
