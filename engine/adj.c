@@ -526,10 +526,34 @@ static int emit_group(dn_txn *t, const adj_pending *first, const uint8_t *vals, 
 }
 
 /* A k-way merge over the runs and the (sorted) buffer: a binary heap of
- * run indices ordered by each run's current entry. */
+ * sources ordered by each one's current entry. Runs are read through a
+ * small buffer each (pread), so memory stays flat whatever their number. */
+#define RUN_READ 2048 /* entries per refill: 64 KiB */
+
 typedef struct merge_src {
 	const adj_pending *cur, *end;
+	adj_pending *buf;    /* NULL for the in-memory buffer */
+	uint64_t off, left;  /* next file offset and entries still unread */
 } merge_src;
+
+static int src_refill(dn_txn *t, merge_src *m)
+{
+	size_t n = m->left < RUN_READ ? (size_t)m->left : RUN_READ;
+	size_t bytes = n * sizeof(adj_pending), got = 0;
+	while (got < bytes) {
+		ssize_t r = pread(t->adj_fd - 1, (uint8_t *)m->buf + got, bytes - got, (off_t)(m->off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return dn_error(t->db, DN_EIO, "adjacency runs: %s", r < 0 ? strerror(errno) : "short read");
+		got += (size_t)r;
+	}
+	m->off += bytes;
+	m->left -= n;
+	m->cur = m->buf;
+	m->end = m->buf + n;
+	return 0;
+}
 
 static void heap_down(merge_src *s, size_t *h, size_t n, size_t i)
 {
@@ -556,12 +580,6 @@ int dn_adj_flush(dn_txn *t)
 		return 0;
 	if (sort_pending((adj_pending *)t->adj.p, nbuf))
 		return dn_error(t->db, DN_ENOMEM, "out of memory");
-	void *map = NULL;
-	if (nruns) {
-		map = mmap(NULL, (size_t)t->adj_file_len, PROT_READ, MAP_PRIVATE, t->adj_fd - 1, 0);
-		if (map == MAP_FAILED)
-			return dn_error(t->db, DN_EIO, "adjacency runs: %s", strerror(errno));
-	}
 	size_t nsrc = nruns + 1;
 	merge_src *src = dn_calloc(nsrc, sizeof *src);
 	size_t *heap = dn_calloc(nsrc, sizeof *heap);
@@ -574,8 +592,14 @@ int dn_adj_flush(dn_txn *t)
 	size_t nh = 0;
 	for (size_t r = 0; r < nsrc; r++) {
 		if (r < nruns) {
-			src[r].cur = (const adj_pending *)((const uint8_t *)map + runs[2 * r]);
-			src[r].end = src[r].cur + runs[2 * r + 1];
+			if (!(src[r].buf = dn_malloc(RUN_READ * sizeof(adj_pending)))) {
+				rc = dn_error(t->db, DN_ENOMEM, "out of memory");
+				goto out;
+			}
+			src[r].off = runs[2 * r];
+			src[r].left = runs[2 * r + 1];
+			if ((rc = src_refill(t, &src[r])))
+				goto out;
 		} else {
 			src[r].cur = (const adj_pending *)t->adj.p;
 			src[r].end = src[r].cur + nbuf;
@@ -606,16 +630,22 @@ int dn_adj_flush(dn_txn *t)
 		dn_key_put_u64(vals->p + vals->len + 8, e->edge);
 		vals->len += DN_ADJ_VAL_LEN;
 		ng++;
-		if (++m->cur == m->end)
-			heap[0] = heap[--nh];
+		if (++m->cur == m->end) {
+			if (m->buf && m->left) {
+				if ((rc = src_refill(t, m)))
+					goto out;
+			} else {
+				heap[0] = heap[--nh];
+			}
+		}
 		heap_down(src, heap, nh, 0);
 	}
 	if (ng && (rc = emit_group(t, &first, vals->p, ng)))
 		goto out;
 	dn_adj_discard(t);
 out:
-	if (map)
-		munmap(map, (size_t)t->adj_file_len);
+	for (size_t r = 0; src && r < nsrc; r++)
+		free(src[r].buf);
 	free(src);
 	free(heap);
 	return rc;
