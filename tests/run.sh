@@ -29,6 +29,13 @@ ok = bad = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
     out = (r.get("stdout") or "") + (r.get("stderr") or "")
+    if r.get("name") == "tck":
+        # the TCK runner's own line counts the backlog; the test passes
+        # when the baseline holds, and counts as one
+        tck = re.findall(r"^(\d+) passed, (\d+) failed, (\d+) skipped", out, re.M)
+        if tck:
+            print("tck: %s passed, %s failed, %s skipped (openCypher scenarios)" % tck[-1], file=sys.stderr)
+        out = 
     m = re.findall(r"Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
     p = re.findall(r"^(\d+) passed, (\d+) failed", out, re.M)
     passed_exe = r.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
@@ -49,7 +56,7 @@ PY
 
 [ -d build ] || meson setup build --werror
 ninja -C build
-run_suites build unit cli examples
+run_suites build unit cli examples tck
 set -- $(count build)
 passed=$1
 failed=$2
