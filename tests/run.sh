@@ -35,7 +35,7 @@ for line in open(sys.argv[1]):
         tck = re.findall(r"^(\d+) passed, (\d+) failed, (\d+) skipped", out, re.M)
         if tck:
             print("tck: %s passed, %s failed, %s skipped (openCypher scenarios)" % tck[-1], file=sys.stderr)
-        out = 
+        out = ""
     m = re.findall(r"Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)", out)
     p = re.findall(r"^(\d+) passed, (\d+) failed", out, re.M)
     passed_exe = r.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
