@@ -40,6 +40,7 @@ struct dn_cli_cmd {
 extern const dn_cli_cmd dn_cli_cmd_init;  /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_stats; /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_check; /* cmd_admin.c */
+extern const dn_cli_cmd dn_cli_cmd_query; /* cmd_query.c */
 
 /* One option a command accepts, matched as --name. Set exactly one of flag
  * (an option without argument: set to true when present) and arg (receives

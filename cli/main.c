@@ -22,6 +22,7 @@ static const dn_cli_cmd *const main_cmds[] = {
 	&dn_cli_cmd_init,
 	&dn_cli_cmd_stats,
 	&dn_cli_cmd_check,
+	&dn_cli_cmd_query,
 };
 
 #define MAIN_NCMDS (sizeof main_cmds / sizeof main_cmds[0])

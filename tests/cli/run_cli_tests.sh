@@ -208,6 +208,34 @@ t_readonly_commands() {
 	return 1
 }
 
+# --- query ---------------------------------------------------------------
+
+t_query_syntax_error() {
+	run query "$db" 'MATCH (n:Trader RETURN n' && want_rc 1 &&
+		want_err 'query:1:17: expected .\). but found .RETURN.' &&
+		want_err '^MATCH \(n:Trader RETURN n$' && want_err '^ {16}\^{6}$'
+}
+t_query_file_error_position() {
+	printf 'MATCH (n)\nWHERE n.x = 1\nRETURN n.y +\n' >"$work/bad.cypher"
+	run query "$db" -f "$work/bad.cypher" && want_rc 1 &&
+		want_err 'bad\.cypher:[34]:[0-9]+: ' && want_err '\^'
+}
+t_query_bad_param() {
+	run query "$db" 'RETURN $x' --param 'x={bad' && want_rc 2 &&
+		want_err 'param x: not JSON'
+}
+t_query_bad_format() {
+	run query "$db" 'RETURN 1' --format xml && want_rc 2 && want_err "unknown format 'xml'"
+}
+t_query_no_query() {
+	# an empty script on standard input runs nothing and says nothing
+	run query "$db" </dev/null && want_rc 0 && want_no_out
+}
+t_query_not_supported_yet() {
+	# honest until the executor lands: a well-formed query says it cannot run
+	run query "$db" 'MATCH (n) RETURN count(n)' && want_rc 1 && want_err 'not supported'
+}
+
 tc "--version prints versions" t_version
 tc "--help lists init, stats, check" t_help
 tc "stats --help and help stats print usage" t_cmd_help
@@ -230,6 +258,12 @@ tc "check on a fresh DB -> ok" t_check_fresh
 tc "check on random data.mdb -> exit 1" t_check_random
 tc "check on text data.mdb -> exit 1" t_check_text
 tc "stats and check leave data.mdb unchanged" t_readonly_commands
+tc "query: a syntax error names line and column and underlines the span" t_query_syntax_error
+tc "query -f: an error names the file and its line" t_query_file_error_position
+tc "query --param with bad JSON -> exit 2" t_query_bad_param
+tc "query --format xml -> exit 2" t_query_bad_format
+tc "query: an empty script on stdin runs nothing" t_query_no_query
+tc "query: execution not supported yet, said plainly" t_query_not_supported_yet
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
