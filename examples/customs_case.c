@@ -154,8 +154,9 @@ static void load_commit(load *l)
 		printf("  %-4llu %-14s %-46s %u unique indexes\n", (unsigned long long)pos, l->principal,
 		       l->what, l->indexes);
 	else
-		printf("  %-4llu %-14s %-46s %2u nodes, %2u edges\n", (unsigned long long)pos,
-		       l->principal, l->what, l->nodes, l->edges);
+		printf("  %-4llu %-14s %-46s %2u node%s, %2u edge%s\n", (unsigned long long)pos,
+		       l->principal, l->what, l->nodes, l->nodes == 1 ? " " : "s", l->edges,
+		       l->edges == 1 ? "" : "s");
 }
 
 static dn_id node(load *l, const char *label, const dn_prop *props, size_t nprops, dn_meta m)
