@@ -155,7 +155,7 @@ static void load_commit(load *l)
 		       l->what, l->indexes);
 	else
 		printf("  %-4llu %-14s %-46s %2u node%s, %2u edge%s\n", (unsigned long long)pos,
-		       l->principal, l->what, l->nodes, l->nodes == 1 ? " " : "s", l->edges,
+		       l->principal, l->what, l->nodes, l->nodes == 1 ? "" : "s", l->edges,
 		       l->edges == 1 ? "" : "s");
 }
 
