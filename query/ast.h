@@ -144,6 +144,10 @@ enum { DN_PATH_PLAIN = 0, DN_PATH_SHORTEST, DN_PATH_ALL_SHORTEST };
 enum {
 	DN_AST_F_CHAINED = 1u << 0, /* AND made from a chained comparison */
 	DN_AST_F_PAREN = 1u << 1,   /* expression was written in parentheses */
+	DN_AST_F_COLUMN = 1u << 2,  /* resolver: an ORDER BY (sub)expression of an
+	                               aggregating or DISTINCT projection that
+	                               equals a projected item: it stands for
+	                               that column (see resolve.h) */
 };
 
 typedef struct dn_ast dn_ast;
@@ -196,6 +200,7 @@ struct dn_ast {
 		struct {
 			dn_ast *expr;
 			dn_ast *alias;
+			int32_t slot; /* the column's slot (resolver) */
 		} item;
 		/* SORT_ITEM: expr ASC|DESC. */
 		struct {
@@ -254,6 +259,7 @@ struct dn_ast {
 		struct {
 			dn_ast *field;
 			dn_ast *alias;
+			int32_t slot; /* the output's slot (resolver) */
 		} yield;
 		/* CREATE INDEX [name] [IF NOT EXISTS] FOR (var:label) ON (props)
 		 * CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (var:label)
@@ -295,10 +301,14 @@ struct dn_ast {
 			bool varlen;
 			int64_t min, max;
 		} rel;
-		/* VAR, NAME, STRING, PARAM. */
+		/* VAR, NAME, STRING, PARAM. slot and vkind are written by the
+		 * resolver (resolve.h) on VAR nodes only: the variable's slot in
+		 * the executor's record and its dn_var_kind. */
 		struct {
 			const char *s; /* NUL-terminated */
 			uint32_t len;
+			int32_t slot;
+			uint8_t vkind;
 		} name;
 		bool b;
 		int64_t i;

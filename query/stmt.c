@@ -2,19 +2,21 @@
 /*
  * stmt.c — prepared statements: the public query API of dragnet.h on top
  * of the pipeline (lexer → parser → resolver → planner → executor). Today
- * only the first two stages exist: prepare parses and reports syntax
- * errors with their position; execution answers DN_ENOTSUP until the
- * resolver, planner and executor land (issue 3).
+ * the first three stages exist: prepare parses and resolves, reporting
+ * syntax and semantic errors with their position; execution answers
+ * DN_ENOTSUP until the planner and executor land (issue 3).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "parser.h"
+#include "resolve.h"
 
 struct dn_stmt {
 	dn_db *db;
 	dn_parse_result *parse;
+	dn_resolve_info resolved; /* slots of the resolved tree (resolve.h) */
 	dn_query_error err;
 	dn_query_stats stats;
 };
@@ -35,8 +37,11 @@ int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_q
 	}
 	s->db = db;
 	int rc = dn_parse(text, len, &s->parse, e);
+	if (!rc)
+		rc = dn_resolve(s->parse, &s->resolved, e);
 	if (rc) {
 		dn_error(db, rc, "%s", e->message);
+		dn_parse_free(s->parse);
 		free(s);
 		return rc;
 	}
@@ -49,8 +54,8 @@ static int not_yet(dn_stmt *s)
 	memset(&s->err, 0, sizeof s->err);
 	s->err.code = DN_ENOTSUP;
 	snprintf(s->err.message, sizeof s->err.message,
-	         "not supported yet: executing queries (dragnet parses the Cypher subset; the "
-	         "resolver, planner and executor are in progress)");
+	         "not supported yet: executing queries (dragnet parses and resolves the Cypher subset; "
+	         "the planner and executor are in progress)");
 	return dn_error(s->db, DN_ENOTSUP, "%s", s->err.message);
 }
 
