@@ -22,6 +22,10 @@ typedef struct dn_eval_env {
 	const dn_value *(*var)(void *ctx, const dn_ast *var);
 	/* The value of $name, or NULL when it is not given. Borrowed. */
 	const dn_value *(*param)(void *ctx, const char *name, size_t len);
+	/* Optional: the value that stands for an expression node computed
+	 * elsewhere — an aggregate call's result for its group, or a column
+	 * an ORDER BY term refers to (DN_AST_F_COLUMN). NULL: evaluate it. */
+	const dn_value *(*computed)(void *ctx, const dn_ast *node);
 	void *ctx;
 	/* Where a runtime error goes: code, span of the failing expression in
 	 * text, and message (first error wins). */

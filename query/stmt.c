@@ -3,14 +3,18 @@
  * stmt.c — prepared statements: the public query API of dragnet.h on top
  * of the pipeline (lexer → parser → resolver → planner → executor). Today
  * the first three stages exist: prepare parses and resolves, reporting
- * syntax and semantic errors with their position; execution answers
- * DN_ENOTSUP until the planner and executor land (issue 3).
+ * syntax and semantic errors with their position; execution runs the
+ * first executor (exec.c), which answers DN_ENOTSUP for the clauses it
+ * does not run yet (MATCH, MERGE, SET, REMOVE, DELETE, CALL).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "parser.h"
+#include "exec.h"
 #include "resolve.h"
 
 struct dn_stmt {
@@ -19,6 +23,13 @@ struct dn_stmt {
 	dn_resolve_info resolved; /* slots of the resolved tree (resolve.h) */
 	dn_query_error err;
 	dn_query_stats stats;
+	/* bound parameters */
+	char **pnames;
+	dn_value *pvalues;
+	size_t nparams;
+	/* the rows of the last execution and the cursor over them */
+	dn_exec_result result;
+	size_t row; /* SIZE_MAX before the first step */
 };
 
 int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_query_error *err)
@@ -36,6 +47,7 @@ int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_q
 		return DN_ENOMEM;
 	}
 	s->db = db;
+	s->row = SIZE_MAX;
 	int rc = dn_parse(text, len, &s->parse, e);
 	if (!rc)
 		rc = dn_resolve(s->parse, &s->resolved, e);
@@ -49,52 +61,83 @@ int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_q
 	return 0;
 }
 
-static int not_yet(dn_stmt *s)
-{
-	memset(&s->err, 0, sizeof s->err);
-	s->err.code = DN_ENOTSUP;
-	snprintf(s->err.message, sizeof s->err.message,
-	         "not supported yet: executing queries (dragnet parses and resolves the Cypher subset; "
-	         "the planner and executor are in progress)");
-	return dn_error(s->db, DN_ENOTSUP, "%s", s->err.message);
-}
-
 int dn_stmt_bind(dn_stmt *s, const char *name, const dn_value *v)
 {
-	(void)name;
-	(void)v;
-	return not_yet(s);
+	if (!name || !*name || !v)
+		return dn_error(s->db, DN_EINVAL, "bind needs a name and a value");
+	for (size_t i = 0; i < s->nparams; i++)
+		if (!strcmp(s->pnames[i], name)) {
+			dn_value_free(&s->pvalues[i]);
+			return dn_value_copy(&s->pvalues[i], v);
+		}
+	char **names = dn_realloc(s->pnames, (s->nparams + 1) * sizeof *names);
+	if (!names)
+		return DN_ENOMEM;
+	s->pnames = names;
+	dn_value *vals = dn_realloc(s->pvalues, (s->nparams + 1) * sizeof *vals);
+	if (!vals)
+		return DN_ENOMEM;
+	s->pvalues = vals;
+	if (!(names[s->nparams] = dn_strdup(name)))
+		return DN_ENOMEM;
+	int rc = dn_value_copy(&vals[s->nparams], v);
+	if (rc) {
+		free(names[s->nparams]);
+		return rc;
+	}
+	s->nparams++;
+	return 0;
 }
 
+/* Runs the whole statement now (the first executor materializes its
+ * rows; the planned pull operators will stream them). */
 int dn_stmt_execute(dn_stmt *s, dn_txn *txn)
 {
-	(void)txn;
-	return not_yet(s);
+	dn_exec_result_free(&s->result);
+	memset(&s->err, 0, sizeof s->err);
+	memset(&s->stats, 0, sizeof s->stats);
+	s->row = SIZE_MAX;
+	if (!txn)
+		return dn_error(s->db, DN_EINVAL, "no transaction");
+	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
+	int rc = dn_exec_run(txn, s->parse, s->resolved.nslots, &p, &s->stats, &s->err, &s->result);
+	if (rc) {
+		if (!s->err.code) {
+			s->err.code = rc;
+			snprintf(s->err.message, sizeof s->err.message, "%s",
+			         dn_errmsg(s->db)[0] ? dn_errmsg(s->db) : dn_strerror(rc));
+		}
+		return dn_error(s->db, rc, "%s", s->err.message);
+	}
+	return 0;
 }
 
 int dn_stmt_step(dn_stmt *s)
 {
-	return not_yet(s);
+	size_t next = s->row == SIZE_MAX ? 0 : s->row + 1;
+	if (next >= s->result.nrows) {
+		s->row = s->result.nrows;
+		return DN_DONE;
+	}
+	s->row = next;
+	return DN_ROW;
 }
 
 size_t dn_stmt_column_count(const dn_stmt *s)
 {
-	(void)s;
-	return 0;
+	return s->result.ncols;
 }
 
 const char *dn_stmt_column_name(const dn_stmt *s, size_t i)
 {
-	(void)s;
-	(void)i;
-	return NULL;
+	return i < s->result.ncols ? s->result.cols[i] : NULL;
 }
 
 const dn_value *dn_stmt_column(const dn_stmt *s, size_t i)
 {
-	(void)s;
-	(void)i;
-	return NULL;
+	if (i >= s->result.ncols || s->row == SIZE_MAX || s->row >= s->result.nrows)
+		return NULL;
+	return &s->result.vals[s->row * s->result.ncols + i];
 }
 
 const dn_query_error *dn_stmt_error(const dn_stmt *s)
@@ -109,8 +152,7 @@ const dn_query_stats *dn_stmt_stats(const dn_stmt *s)
 
 bool dn_stmt_is_write(const dn_stmt *s)
 {
-	(void)s;
-	return false;
+	return dn_exec_is_write(s->parse);
 }
 
 void dn_stmt_free(dn_stmt *s)
@@ -118,5 +160,12 @@ void dn_stmt_free(dn_stmt *s)
 	if (!s)
 		return;
 	dn_parse_free(s->parse);
+	dn_exec_result_free(&s->result);
+	for (size_t i = 0; i < s->nparams; i++) {
+		free(s->pnames[i]);
+		dn_value_free(&s->pvalues[i]);
+	}
+	free(s->pnames);
+	free(s->pvalues);
 	free(s);
 }

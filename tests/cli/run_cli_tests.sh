@@ -231,6 +231,25 @@ t_query_no_query() {
 	# an empty script on standard input runs nothing and says nothing
 	run query "$db" </dev/null && want_rc 0 && want_no_out
 }
+t_query_formats() {
+	q='UNWIND [2, 1] AS x RETURN x, x * 10 AS y, "a,b" AS s ORDER BY x'
+	run query "$db" "$q" --format csv && want_rc 0 && want_out '^x,y,s' &&
+		want_out '^1,10,"a,b"' || return 1
+	run query "$db" "$q" --format jsonl && want_rc 0 && want_out '^\{"x":1,"y":10,"s":"a,b"\}$' || return 1
+	run query "$db" "$q" --format json && want_rc 0 || return 1
+	python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+assert rows == [{"x": 1, "y": 10, "s": "a,b"}, {"x": 2, "y": 20, "s": "a,b"}], rows
+' <"$out" || { why="json output: $(cat "$out")"; return 1; }
+	run query "$db" "$q" && want_rc 0 && want_out '^\(2 rows\)$'
+}
+t_query_create_then_count() {
+	"$dragnet" init "$work/q.db" >/dev/null 2>&1
+	run query "$work/q.db" "CREATE (:Trader {tin: 'GB1'})-[:OWNS]->(:Company) RETURN 1 AS done" &&
+		want_rc 0 || return 1
+	run stats "$work/q.db" && want_out '^nodes: +2$' && want_out '^edges: +1$'
+}
 t_query_not_supported_yet() {
 	# honest until the executor lands: a well-formed query says it cannot run
 	run query "$db" 'MATCH (n) RETURN count(n)' && want_rc 1 && want_err 'not supported'
@@ -263,7 +282,9 @@ tc "query -f: an error names the file and its line" t_query_file_error_position
 tc "query --param with bad JSON -> exit 2" t_query_bad_param
 tc "query --format xml -> exit 2" t_query_bad_format
 tc "query: an empty script on stdin runs nothing" t_query_no_query
-tc "query: execution not supported yet, said plainly" t_query_not_supported_yet
+tc "query: csv, jsonl, json and table output" t_query_formats
+tc "query: CREATE writes, stats sees it" t_query_create_then_count
+tc "query: MATCH not supported yet, said plainly" t_query_not_supported_yet
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,914 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exec.c — the first executor (see exec.h): a query's clauses run in order
+ * over materialized rows. A row is an array of values indexed by the
+ * resolver's slots (resolve.h), so this file and the planned pull
+ * operators that will replace its loop share one record layout. Covered:
+ * UNWIND; WITH and RETURN with *, DISTINCT, aggregation (grouping keys,
+ * DISTINCT aggregates, count(*)), ORDER BY, SKIP, LIMIT and WITH ... WHERE;
+ * CREATE of nodes, relationships and named paths; UNION and UNION ALL.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "exec.h"
+#include "functions.h"
+#include "value_ops.h"
+
+/* A set of rows of `width` values each. */
+typedef struct rows {
+	size_t width, n, cap;
+	dn_value *v; /* n * width */
+	bool *bound; /* width: which slots hold a variable */
+} rows;
+
+/* A visible variable: name and slot. */
+typedef struct scope_var {
+	const char *name;
+	uint32_t len;
+	int32_t slot;
+} scope_var;
+
+typedef struct exec {
+	dn_txn *txn;
+	const dn_parse_result *pr;
+	const dn_exec_params *params;
+	dn_query_stats *stats;
+	dn_query_error *err;
+	size_t width;
+	scope_var *scope;
+	size_t nscope;
+	/* the row an expression is evaluated against */
+	const dn_value *row;
+	/* aggregate results and columns, for env.computed */
+	const dn_ast **comp_nodes;
+	const dn_value *comp_vals;
+	size_t ncomp;
+} exec;
+
+__attribute__((format(printf, 4, 5))) static int fail(exec *x, const dn_ast *at, int code, const char *fmt,
+                                                      ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	dn_parse_error_set(x->err, x->pr->text, x->pr->len, code, at ? at->off : 0, at ? at->len : 0, NULL,
+	                   "%s", msg);
+	return code;
+}
+
+/* --- rows ----------------------------------------------------------------- */
+
+static int rows_init(rows *r, size_t width)
+{
+	memset(r, 0, sizeof *r);
+	r->width = width;
+	r->bound = calloc(width ? width : 1, sizeof *r->bound);
+	return r->bound ? 0 : DN_ENOMEM;
+}
+
+static void rows_clear(rows *r)
+{
+	for (size_t i = 0; i < r->n * r->width; i++)
+		dn_value_free(&r->v[i]);
+	r->n = 0;
+}
+
+static void rows_free(rows *r)
+{
+	rows_clear(r);
+	free(r->v);
+	free(r->bound);
+	memset(r, 0, sizeof *r);
+}
+
+/* Appends a row of NULLs and returns it. */
+static dn_value *rows_add(rows *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		dn_value *v = realloc(r->v, cap * (r->width ? r->width : 1) * sizeof *v);
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	dn_value *row = r->v + r->n * r->width;
+	for (size_t i = 0; i < r->width; i++)
+		row[i] = dn_value_null();
+	r->n++;
+	return row;
+}
+
+static int row_copy(dn_value *dst, const dn_value *src, size_t width)
+{
+	for (size_t i = 0; i < width; i++) {
+		int rc = dn_value_copy(&dst[i], &src[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- evaluation against a row ----------------------------------------------- */
+
+static const dn_value *env_var(void *ctx, const dn_ast *var)
+{
+	exec *x = ctx;
+	int32_t slot = var->u.name.slot;
+	return slot >= 0 && (size_t)slot < x->width ? &x->row[slot] : NULL;
+}
+
+static const dn_value *env_param(void *ctx, const char *name, size_t len)
+{
+	exec *x = ctx;
+	for (size_t i = 0; x->params && i < x->params->n; i++)
+		if (strlen(x->params->names[i]) == len && !memcmp(x->params->names[i], name, len))
+			return &x->params->values[i];
+	return NULL;
+}
+
+static const dn_value *env_computed(void *ctx, const dn_ast *node)
+{
+	exec *x = ctx;
+	for (size_t i = 0; i < x->ncomp; i++)
+		if (x->comp_nodes[i] == node)
+			return &x->comp_vals[i];
+	return NULL;
+}
+
+static dn_eval_env env_of(exec *x, const dn_value *row)
+{
+	x->row = row;
+	return (dn_eval_env){x->txn, env_var, env_param, env_computed, x, x->err, x->pr->text, x->pr->len};
+}
+
+static int eval_at(exec *x, const dn_value *row, const dn_ast *e, dn_value *out)
+{
+	dn_eval_env env = env_of(x, row);
+	return dn_eval(&env, e, out);
+}
+
+/* --- UNWIND ------------------------------------------------------------------- */
+
+static int run_unwind(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	int32_t slot = c->u.unwind.var->u.name.slot;
+	for (size_t r = 0; r < in->n; r++) {
+		const dn_value *row = in->v + r * in->width;
+		dn_value list;
+		int rc = eval_at(x, row, c->u.unwind.expr, &list);
+		if (rc)
+			return rc;
+		uint32_t n = list.type == DN_LIST ? list.len : list.type == DN_NULL ? 0 : 1;
+		for (uint32_t i = 0; i < n && !rc; i++) {
+			dn_value *o = rows_add(out);
+			if (!o)
+				rc = DN_ENOMEM;
+			else if (!(rc = row_copy(o, row, in->width)))
+				rc = dn_value_copy(&o[slot], list.type == DN_LIST ? &list.u.list[i] : &list);
+		}
+		dn_value_free(&list);
+		if (rc)
+			return rc;
+	}
+	out->bound[slot] = true;
+	return 0;
+}
+
+/* --- CREATE ---------------------------------------------------------------------- */
+
+/* Evaluates a pattern element's property map into dn_props (borrowing
+ * from *map, which the caller frees). */
+static int pattern_props(exec *x, const dn_value *row, const dn_ast *props, dn_value *map, dn_prop **out,
+                         size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	*map = dn_value_null();
+	if (!props)
+		return 0;
+	int rc = eval_at(x, row, props, map);
+	if (rc)
+		return rc;
+	if (map->type == DN_NULL)
+		return 0;
+	if (map->type != DN_MAP)
+		return fail(x, props, DN_ETYPE, "properties must be a map, not a %s", dn_type_name(map->type));
+	*out = calloc(map->len ? map->len : 1, sizeof **out);
+	if (!*out)
+		return DN_ENOMEM;
+	for (uint32_t i = 0; i < map->len; i++) {
+		const dn_value *v = &map->u.list[2 * i + 1];
+		if (v->type == DN_NULL)
+			continue;
+		if (v->type > DN_STORABLE_MAX)
+			return fail(x, props, DN_ETYPE, "a %s cannot be stored as a property", dn_type_name(v->type));
+		(*out)[*n].key = map->u.list[2 * i].u.s;
+		(*out)[*n].value = *v;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int engine_fail(exec *x, const dn_ast *at, int rc)
+{
+	return fail(x, at, rc, "%s", dn_errmsg(dn_txn_db(x->txn))[0] ? dn_errmsg(dn_txn_db(x->txn))
+	                                                              : dn_strerror(rc));
+}
+
+static int create_path(exec *x, const dn_ast *path, dn_value *row, rows *r)
+{
+	const dn_ast_list *el = &path->u.path.elems;
+	dn_id *ids = calloc(el->n ? el->n : 1, sizeof *ids);
+	int rc = ids ? 0 : DN_ENOMEM;
+	/* nodes first, so that relationships have both ends */
+	for (uint32_t i = 0; !rc && i < el->n; i += 2) {
+		const dn_ast *np = el->item[i];
+		const dn_ast *var = np->u.node.var;
+		if (var && r->bound[var->u.name.slot]) {
+			const dn_value *v = &row[var->u.name.slot];
+			if (v->type != DN_NODE) {
+				rc = fail(x, var, DN_ETYPE, "`%s` is not a node", var->u.name.s);
+				break;
+			}
+			ids[i] = (dn_id)v->u.i;
+			continue;
+		}
+		const char **labels = calloc(np->u.node.labels.n ? np->u.node.labels.n : 1, sizeof *labels);
+		dn_value map;
+		dn_prop *props;
+		size_t np_n;
+		if (!labels) {
+			rc = DN_ENOMEM;
+			break;
+		}
+		for (uint32_t l = 0; l < np->u.node.labels.n; l++)
+			labels[l] = np->u.node.labels.item[l]->u.name.s;
+		rc = pattern_props(x, row, np->u.node.props, &map, &props, &np_n);
+		if (!rc && (rc = dn_node_create(x->txn, labels, np->u.node.labels.n, props, np_n, NULL, &ids[i])))
+			rc = engine_fail(x, np, rc);
+		if (!rc) {
+			x->stats->nodes_created++;
+			x->stats->labels_added += np->u.node.labels.n;
+			x->stats->props_set += np_n;
+			if (var) {
+				row[var->u.name.slot] = dn_value_int((int64_t)ids[i]);
+				row[var->u.name.slot].type = DN_NODE;
+				r->bound[var->u.name.slot] = true;
+			}
+		}
+		free(labels);
+		free(props);
+		dn_value_free(&map);
+	}
+	for (uint32_t i = 1; !rc && i < el->n; i += 2) {
+		const dn_ast *rp = el->item[i];
+		dn_value map;
+		dn_prop *props;
+		size_t rp_n;
+		dn_id src = ids[i - 1], dst = ids[i + 1], eid;
+		if (rp->u.rel.dir == DN_DIR_IN) {
+			src = ids[i + 1];
+			dst = ids[i - 1];
+		}
+		rc = pattern_props(x, row, rp->u.rel.props, &map, &props, &rp_n);
+		if (!rc && (rc = dn_edge_create(x->txn, src, dst, rp->u.rel.types.item[0]->u.name.s, props, rp_n,
+		                                NULL, &eid)))
+			rc = engine_fail(x, rp, rc);
+		if (!rc) {
+			x->stats->rels_created++;
+			x->stats->props_set += rp_n;
+			ids[i] = eid;
+			if (rp->u.rel.var) {
+				int32_t s = rp->u.rel.var->u.name.slot;
+				row[s] = dn_value_int((int64_t)eid);
+				row[s].type = DN_REL;
+				r->bound[s] = true;
+			}
+		}
+		free(props);
+		dn_value_free(&map);
+	}
+	if (!rc && path->u.path.var) {
+		dn_value *items = calloc(el->n ? el->n : 1, sizeof *items);
+		int err = items ? 0 : DN_ENOMEM;
+		for (uint32_t i = 0; items && i < el->n; i++) {
+			items[i] = dn_value_int((int64_t)ids[i]);
+			items[i].type = i % 2 ? DN_REL : DN_NODE;
+		}
+		int32_t s = path->u.path.var->u.name.slot;
+		if (!err) {
+			row[s] = dn_value_list(items, el->n, &err);
+			row[s].type = err ? DN_NULL : DN_PATH;
+			r->bound[s] = true;
+		}
+		free(items);
+		rc = err;
+	}
+	free(ids);
+	return rc;
+}
+
+static int run_create(exec *x, const dn_ast *c, rows *in)
+{
+	const dn_ast_list *paths = &c->u.create.pattern->u.pattern.paths;
+	bool *was = malloc(in->width ? in->width : 1);
+	if (!was)
+		return DN_ENOMEM;
+	memcpy(was, in->bound, in->width);
+	int rc = 0;
+	for (size_t r = 0; r < in->n && !rc; r++) {
+		/* each row starts from the variables bound before the clause */
+		memcpy(in->bound, was, in->width);
+		for (uint32_t p = 0; p < paths->n && !rc; p++)
+			rc = create_path(x, paths->item[p], in->v + r * in->width, in);
+	}
+	if (!in->n) { /* no rows: nothing created, but the variables exist */
+		for (uint32_t p = 0; p < paths->n; p++) {
+			const dn_ast_list *el = &paths->item[p]->u.path.elems;
+			for (uint32_t i = 0; i < el->n; i++) {
+				const dn_ast *v = el->item[i]->kind == DN_AST_NODE_PAT ? el->item[i]->u.node.var
+				                                                       : el->item[i]->u.rel.var;
+				if (v)
+					in->bound[v->u.name.slot] = true;
+			}
+		}
+	}
+	free(was);
+	return rc;
+}
+
+/* --- WITH and RETURN ----------------------------------------------------------- */
+
+typedef struct agg_call {
+	const dn_ast *node;          /* the FUNC node */
+	const dn_cy_func *f;
+} agg_call;
+
+typedef struct find_aggs {
+	agg_call *calls;
+	size_t n, cap;
+} find_aggs;
+
+static int collect_agg(dn_ast *child, dn_ast *parent, void *ctx)
+{
+	find_aggs *fa = ctx;
+	(void)parent;
+	if (child->kind != DN_AST_FUNC)
+		return 0;
+	const dn_ast *name = child->u.func.name;
+	const dn_cy_func *f = dn_cy_func_lookup(name->u.name.s, name->u.name.len);
+	if (!f || !(f->flags & DN_CY_FN_AGGREGATE))
+		return 0;
+	if (fa->n == fa->cap) {
+		size_t cap = fa->cap ? fa->cap * 2 : 8;
+		agg_call *p = realloc(fa->calls, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		fa->calls = p;
+		fa->cap = cap;
+	}
+	fa->calls[fa->n++] = (agg_call){child, f};
+	return 0;
+}
+
+/* Aggregates inside e (e itself included). */
+static int aggs_in(dn_ast *e, find_aggs *fa)
+{
+	int rc = collect_agg(e, NULL, fa);
+	return rc ? rc : dn_ast_walk(e, collect_agg, fa);
+}
+
+/* One group of an aggregating projection. */
+typedef struct group {
+	size_t first;  /* index of its first input row */
+	void **state;  /* per aggregate call */
+	dn_value *seen; /* DISTINCT aggregates: values seen, per call (lists) */
+	size_t *nseen;
+} group;
+
+static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row)
+{
+	const dn_ast *f = a->node;
+	dn_value args[2];
+	uint32_t n = f->u.func.args.n;
+	char err[DN_CY_ERRMSG_CAP] = "";
+	int rc = 0;
+	if (n > 2)
+		return fail(x, f, DN_ESEMANTIC, "too many arguments");
+	for (uint32_t i = 0; i < n; i++)
+		if ((rc = eval_at(x, row, f->u.func.args.item[i], &args[i]))) {
+			for (uint32_t j = 0; j < i; j++)
+				dn_value_free(&args[j]);
+			return rc;
+		}
+	if (f->u.func.distinct && n) {
+		bool dup = args[0].type == DN_NULL;
+		dn_value *list = &g->seen[k];
+		for (uint32_t i = 0; !dup && i < list->len; i++)
+			dup = dn_cy_equivalent(&list->u.list[i], &args[0]);
+		if (!dup) {
+			/* append a copy */
+			dn_value *items = calloc(list->len + 1, sizeof *items);
+			int e2 = items ? 0 : DN_ENOMEM;
+			for (uint32_t i = 0; items && i < list->len; i++)
+				items[i] = list->u.list[i];
+			if (items)
+				items[list->len] = args[0];
+			dn_value nl = e2 ? dn_value_null() : dn_value_list(items, list->len + 1, &e2);
+			free(items);
+			if (!e2) {
+				dn_value_free(list);
+				*list = nl;
+			}
+			rc = e2;
+		}
+		if (dup || rc) {
+			for (uint32_t i = 0; i < n; i++)
+				dn_value_free(&args[i]);
+			return rc;
+		}
+	}
+	rc = a->f->agg->step(g->state[k], args, n, err, sizeof err);
+	for (uint32_t i = 0; i < n; i++)
+		dn_value_free(&args[i]);
+	if (rc)
+		return fail(x, f, rc, "%s", err);
+	return 0;
+}
+
+/* Column name of a projection item: the alias, or the expression's text. */
+static char *item_name(exec *x, const dn_ast *item)
+{
+	if (item->u.item.alias)
+		return strdup(item->u.item.alias->u.name.s);
+	const dn_ast *e = item->u.item.expr;
+	return strndup(x->pr->text + e->off, e->len);
+}
+
+typedef struct sort_ctx {
+	const dn_ast_list *order;
+	const dn_value *keys; /* per row: one per ORDER BY term */
+} sort_ctx;
+
+static sort_ctx *g_sort; /* qsort has no context argument in C17 */
+
+static int cmp_rows(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t k = g_sort->order->n;
+	for (size_t t = 0; t < k; t++) {
+		int c = dn_cy_order(&g_sort->keys[i * k + t], &g_sort->keys[j * k + t]);
+		if (c)
+			return g_sort->order->item[t]->u.sort.desc ? -c : c;
+	}
+	return i < j ? -1 : i > j; /* stable */
+}
+
+static int const_count(exec *x, const dn_ast *e, int64_t *n)
+{
+	dn_value v;
+	int rc = eval_at(x, NULL, e, &v);
+	if (rc)
+		return rc;
+	if (v.type != DN_INT || v.u.i < 0) {
+		dn_value_free(&v);
+		return fail(x, e, DN_ERUNTIME, "expected a non-negative integer");
+	}
+	*n = v.u.i;
+	return 0;
+}
+
+static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	const dn_ast_list *items = &c->u.proj.items;
+	find_aggs fa = {NULL, 0, 0};
+	int rc = 0;
+	for (uint32_t i = 0; i < items->n && !rc; i++)
+		rc = aggs_in(items->item[i]->u.item.expr, &fa);
+	size_t nagg = fa.n;
+	bool aggregating = nagg > 0;
+	/* the aggregating case: group rows by the non-aggregate items */
+	group *groups = NULL;
+	size_t ngroups = 0;
+	dn_value *keyvals = NULL; /* per input row: the non-aggregate item values */
+	size_t nkeys = 0;
+	bool *is_key = calloc(items->n ? items->n : 1, sizeof *is_key);
+	if (!is_key)
+		rc = DN_ENOMEM;
+	for (uint32_t i = 0; !rc && i < items->n; i++) {
+		find_aggs one = {NULL, 0, 0};
+		rc = aggs_in(items->item[i]->u.item.expr, &one);
+		is_key[i] = !one.n;
+		nkeys += is_key[i];
+		free(one.calls);
+	}
+	if (!rc && aggregating) {
+		keyvals = calloc((in->n ? in->n : 1) * (nkeys ? nkeys : 1), sizeof *keyvals);
+		groups = calloc(in->n ? in->n : 1, sizeof *groups);
+		if (!keyvals || !groups)
+			rc = DN_ENOMEM;
+		for (size_t r = 0; !rc && r < in->n; r++) {
+			const dn_value *row = in->v + r * in->width;
+			size_t k = 0;
+			for (uint32_t i = 0; !rc && i < items->n; i++)
+				if (is_key[i])
+					rc = eval_at(x, row, items->item[i]->u.item.expr, &keyvals[r * nkeys + k++]);
+			if (rc)
+				break;
+			size_t g = 0;
+			for (; g < ngroups; g++) {
+				size_t f = groups[g].first;
+				bool same = true;
+				for (size_t t = 0; t < nkeys && same; t++)
+					same = dn_cy_equivalent(&keyvals[f * nkeys + t], &keyvals[r * nkeys + t]);
+				if (same)
+					break;
+			}
+			if (g == ngroups) {
+				groups[g].first = r;
+				groups[g].state = calloc(nagg, sizeof *groups[g].state);
+				groups[g].seen = calloc(nagg, sizeof *groups[g].seen);
+				if (!groups[g].state || !groups[g].seen) {
+					rc = DN_ENOMEM;
+					break;
+				}
+				ngroups++;
+				for (size_t a = 0; a < nagg && !rc; a++)
+					rc = fa.calls[a].f->agg->init(&groups[g].state[a]);
+			}
+			for (size_t a = 0; a < nagg && !rc; a++)
+				rc = agg_step(x, &fa.calls[a], &groups[g], a, row);
+		}
+		if (!rc && !ngroups && !nkeys) { /* no rows, no keys: one row of empty aggregates */
+			groups[0].first = SIZE_MAX;
+			groups[0].state = calloc(nagg, sizeof *groups[0].state);
+			groups[0].seen = calloc(nagg, sizeof *groups[0].seen);
+			ngroups = 1;
+			if (!groups[0].state || !groups[0].seen)
+				rc = DN_ENOMEM;
+			for (size_t a = 0; a < nagg && !rc; a++)
+				rc = fa.calls[a].f->agg->init(&groups[0].state[a]);
+		}
+	}
+	/* the projected rows: each keeps the source row (or the group's first
+	 * row) so that ORDER BY and WHERE can see the variables before it */
+	dn_value *aggvals = calloc(nagg ? nagg : 1, sizeof *aggvals);
+	const dn_ast **aggnodes = calloc(nagg ? nagg : 1, sizeof *aggnodes);
+	if (!aggvals || !aggnodes)
+		rc = DN_ENOMEM;
+	size_t nout = aggregating ? ngroups : in->n;
+	for (size_t o = 0; !rc && o < nout; o++) {
+		size_t src = aggregating ? groups[o].first : o;
+		const dn_value *srow = src == SIZE_MAX ? NULL : in->v + src * in->width;
+		char err[DN_CY_ERRMSG_CAP] = "";
+		for (size_t a = 0; aggregating && a < nagg && !rc; a++) {
+			aggnodes[a] = fa.calls[a].node;
+			if ((rc = fa.calls[a].f->agg->final(groups[o].state[a], &aggvals[a], err, sizeof err)))
+				rc = fail(x, fa.calls[a].node, rc, "%s", err);
+		}
+		x->comp_nodes = aggnodes;
+		x->comp_vals = aggvals;
+		x->ncomp = aggregating ? nagg : 0;
+		dn_value *row = rc ? NULL : rows_add(out);
+		if (!rc && !row)
+			rc = DN_ENOMEM;
+		if (!rc && srow)
+			rc = row_copy(row, srow, in->width);
+		for (uint32_t i = 0; !rc && i < items->n; i++) {
+			dn_value v;
+			const dn_value *eval_row = srow ? srow : row;
+			if ((rc = eval_at(x, eval_row, items->item[i]->u.item.expr, &v)))
+				break;
+			int32_t s = items->item[i]->u.item.slot;
+			dn_value_free(&row[s]);
+			row[s] = v;
+		}
+		for (size_t a = 0; a < nagg; a++)
+			dn_value_free(&aggvals[a]);
+		x->ncomp = 0;
+	}
+	/* what is bound after: the items, and with * what was bound before */
+	if (!c->u.proj.star)
+		memset(out->bound, 0, out->width);
+	for (uint32_t i = 0; i < items->n; i++)
+		out->bound[items->item[i]->u.item.slot] = true;
+	/* DISTINCT on the projected columns */
+	if (!rc && c->u.proj.distinct) {
+		size_t w = 0;
+		for (size_t r = 0; r < out->n; r++) {
+			dn_value *row = out->v + r * out->width;
+			bool dup = false;
+			for (size_t q = 0; q < w && !dup; q++) {
+				const dn_value *prev = out->v + q * out->width;
+				dup = true;
+				for (uint32_t i = 0; i < items->n && dup; i++) {
+					int32_t s = items->item[i]->u.item.slot;
+					dup = dn_cy_equivalent(&prev[s], &row[s]);
+				}
+			}
+			if (dup) {
+				for (size_t i = 0; i < out->width; i++)
+					dn_value_free(&row[i]);
+			} else if (w != r) {
+				memcpy(out->v + w * out->width, row, out->width * sizeof *row);
+				w++;
+			} else {
+				w++;
+			}
+		}
+		out->n = w;
+	}
+	/* WITH ... WHERE */
+	if (!rc && c->u.proj.where) {
+		size_t w = 0;
+		for (size_t r = 0; r < out->n && !rc; r++) {
+			dn_value *row = out->v + r * out->width;
+			bool keep;
+			dn_eval_env env = env_of(x, row);
+			if ((rc = dn_eval_pred(&env, c->u.proj.where, &keep)))
+				break;
+			if (!keep) {
+				for (size_t i = 0; i < out->width; i++)
+					dn_value_free(&row[i]);
+				continue;
+			}
+			if (w != r)
+				memcpy(out->v + w * out->width, row, out->width * sizeof *row);
+			w++;
+		}
+		if (!rc)
+			out->n = w;
+	}
+	/* ORDER BY: terms see the projected columns and the row before */
+	if (!rc && c->u.proj.order.n && out->n) {
+		size_t k = c->u.proj.order.n;
+		dn_value *keys = calloc(out->n * k, sizeof *keys);
+		size_t *idx = calloc(out->n, sizeof *idx);
+		dn_value *sorted = calloc(out->n * (out->width ? out->width : 1), sizeof *sorted);
+		if (!keys || !idx || !sorted)
+			rc = DN_ENOMEM;
+		for (size_t r = 0; !rc && r < out->n; r++) {
+			dn_value *row = out->v + r * out->width;
+			idx[r] = r;
+			for (size_t t = 0; t < k && !rc; t++) {
+				const dn_ast *term = c->u.proj.order.item[t]->u.sort.expr;
+				/* an item referred to by its alias or its very text */
+				const dn_value *hit = NULL;
+				for (uint32_t i = 0; i < items->n && !hit; i++) {
+					const dn_ast *ie = items->item[i]->u.item.expr;
+					if (term->len == ie->len && !memcmp(x->pr->text + term->off, x->pr->text + ie->off, ie->len))
+						hit = &row[items->item[i]->u.item.slot];
+				}
+				rc = hit ? dn_value_copy(&keys[r * k + t], hit) : eval_at(x, row, term, &keys[r * k + t]);
+			}
+		}
+		if (!rc) {
+			sort_ctx sc = {&c->u.proj.order, keys};
+			g_sort = &sc;
+			qsort(idx, out->n, sizeof *idx, cmp_rows);
+			g_sort = NULL;
+			for (size_t r = 0; r < out->n; r++)
+				memcpy(sorted + r * out->width, out->v + idx[r] * out->width, out->width * sizeof *sorted);
+			memcpy(out->v, sorted, out->n * out->width * sizeof *sorted);
+		}
+		for (size_t i = 0; keys && i < out->n * k; i++)
+			dn_value_free(&keys[i]);
+		free(keys);
+		free(idx);
+		free(sorted);
+	}
+	/* SKIP and LIMIT */
+	if (!rc && (c->u.proj.skip || c->u.proj.limit)) {
+		int64_t skip = 0, limit = INT64_MAX;
+		if (c->u.proj.skip)
+			rc = const_count(x, c->u.proj.skip, &skip);
+		if (!rc && c->u.proj.limit)
+			rc = const_count(x, c->u.proj.limit, &limit);
+		if (!rc) {
+			size_t from = (size_t)skip < out->n ? (size_t)skip : out->n;
+			size_t n = out->n - from < (uint64_t)limit ? out->n - from : (size_t)limit;
+			for (size_t r = 0; r < out->n; r++)
+				if (r < from || r >= from + n)
+					for (size_t i = 0; i < out->width; i++)
+						dn_value_free(&out->v[r * out->width + i]);
+			memmove(out->v, out->v + from * out->width, n * out->width * sizeof *out->v);
+			out->n = n;
+		}
+	}
+	for (size_t g = 0; groups && g < ngroups; g++) {
+		for (size_t a = 0; a < nagg; a++) {
+			if (groups[g].state)
+				fa.calls[a].f->agg->free(groups[g].state[a]);
+			if (groups[g].seen)
+				dn_value_free(&groups[g].seen[a]);
+		}
+		free(groups[g].state);
+		free(groups[g].seen);
+	}
+	free(groups);
+	for (size_t i = 0; keyvals && i < in->n * nkeys; i++)
+		dn_value_free(&keyvals[i]);
+	free(keyvals);
+	free(aggvals);
+	free(aggnodes);
+	free(is_key);
+	free(fa.calls);
+	return rc;
+}
+
+/* --- queries ---------------------------------------------------------------------- */
+
+static const char *clause_name(int kind)
+{
+	switch (kind) {
+	case DN_AST_MATCH: return "MATCH";
+	case DN_AST_MERGE: return "MERGE";
+	case DN_AST_SET: return "SET";
+	case DN_AST_REMOVE: return "REMOVE";
+	case DN_AST_DELETE: return "DELETE";
+	case DN_AST_CALL: return "CALL";
+	default: return dn_ast_kind_name(kind);
+	}
+}
+
+/* Runs one single query; on success *res holds its rows (RETURN's
+ * columns), or none. */
+static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
+{
+	rows cur, next;
+	int rc = rows_init(&cur, x->width);
+	if (rc)
+		return rc;
+	if (!rows_add(&cur)) {
+		rows_free(&cur);
+		return DN_ENOMEM;
+	}
+	const dn_ast *ret = NULL;
+	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
+		const dn_ast *c = q->u.query.clauses.item[i];
+		switch (c->kind) {
+		case DN_AST_UNWIND:
+		case DN_AST_WITH:
+		case DN_AST_RETURN:
+			if ((rc = rows_init(&next, x->width)))
+				break;
+			memcpy(next.bound, cur.bound, x->width);
+			rc = c->kind == DN_AST_UNWIND ? run_unwind(x, c, &cur, &next)
+			                              : run_projection(x, c, &cur, &next);
+			rows_free(&cur);
+			cur = next;
+			if (c->kind == DN_AST_RETURN)
+				ret = c;
+			break;
+		case DN_AST_CREATE: rc = run_create(x, c, &cur); break;
+		case DN_AST_MATCH:
+			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %sMATCH",
+			          c->u.match.optional ? "OPTIONAL " : "");
+			break;
+		default:
+			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));
+			break;
+		}
+	}
+	if (!rc && ret) {
+		/* the result: RETURN's items, or with RETURN * the variables too */
+		const dn_ast_list *items = &ret->u.proj.items;
+		size_t ncols = items->n;
+		res->cols = calloc(ncols ? ncols : 1, sizeof *res->cols);
+		res->vals = calloc((cur.n ? cur.n : 1) * (ncols ? ncols : 1), sizeof *res->vals);
+		if (!res->cols || !res->vals)
+			rc = DN_ENOMEM;
+		for (size_t i = 0; !rc && i < ncols; i++)
+			if (!(res->cols[i] = item_name(x, items->item[i])))
+				rc = DN_ENOMEM;
+		res->ncols = ncols;
+		for (size_t r = 0; !rc && r < cur.n; r++)
+			for (size_t i = 0; i < ncols && !rc; i++)
+				rc = dn_value_copy(&res->vals[r * ncols + i], &cur.v[r * cur.width + items->item[i]->u.item.slot]);
+		if (!rc)
+			res->nrows = cur.n;
+		if (ret->u.proj.star && !rc)
+			rc = fail(x, ret, DN_ENOTSUP, "not supported yet: RETURN *");
+	}
+	rows_free(&cur);
+	return rc;
+}
+
+bool dn_exec_is_write(const dn_parse_result *pr)
+{
+	const dn_ast *body = pr->root->u.stmt.body;
+	const dn_ast_list *queries = NULL;
+	dn_ast_list one = {(dn_ast **)&body, 1};
+	if (body->kind == DN_AST_UNION)
+		queries = &body->u.uni.queries;
+	else if (body->kind == DN_AST_QUERY)
+		queries = &one;
+	else
+		return true; /* schema commands write */
+	for (uint32_t q = 0; q < queries->n; q++) {
+		const dn_ast_list *cl = &queries->item[q]->u.query.clauses;
+		for (uint32_t i = 0; i < cl->n; i++) {
+			int k = cl->item[i]->kind;
+			if (k == DN_AST_CREATE || k == DN_AST_MERGE || k == DN_AST_SET || k == DN_AST_REMOVE ||
+			    k == DN_AST_DELETE)
+				return true;
+		}
+	}
+	return false;
+}
+
+void dn_exec_result_free(dn_exec_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; r->cols && i < r->ncols; i++)
+		free(r->cols[i]);
+	for (size_t i = 0; r->vals && i < r->nrows * r->ncols; i++)
+		dn_value_free(&r->vals[i]);
+	free(r->cols);
+	free(r->vals);
+	memset(r, 0, sizeof *r);
+}
+
+int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
+                dn_query_stats *stats, dn_query_error *err, dn_exec_result *out)
+{
+	const dn_ast *st = pr->root;
+	const dn_ast *body = st->u.stmt.body;
+	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, 0};
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (st->u.stmt.mode != DN_STMT_RUN)
+		return fail(&x, st, DN_ENOTSUP, "not supported yet: EXPLAIN and PROFILE");
+	if (st->u.stmt.as_of)
+		return fail(&x, st->u.stmt.as_of, DN_ENOTSUP, "not supported yet: AS OF in queries");
+	/* the record is as wide as the resolver's slots */
+	x.width = nslots;
+	if (body->kind == DN_AST_QUERY)
+		return run_query(&x, body, out);
+	if (body->kind != DN_AST_UNION)
+		return fail(&x, body, DN_ENOTSUP, "not supported yet: executing %s", dn_ast_kind_name(body->kind));
+	/* UNION: the parts' rows one after the other; without ALL, distinct */
+	for (uint32_t q = 0; q < body->u.uni.queries.n; q++) {
+		dn_exec_result part;
+		memset(&part, 0, sizeof part);
+		if ((rc = run_query(&x, body->u.uni.queries.item[q], &part))) {
+			dn_exec_result_free(out);
+			dn_exec_result_free(&part);
+			return rc;
+		}
+		if (q == 0) {
+			*out = part;
+			continue;
+		}
+		/* columns are matched by name (the resolver checked they agree) */
+		size_t nc = out->ncols;
+		dn_value *v = realloc(out->vals, (out->nrows + part.nrows) * (nc ? nc : 1) * sizeof *v);
+		if (!v) {
+			dn_exec_result_free(&part);
+			dn_exec_result_free(out);
+			return DN_ENOMEM;
+		}
+		out->vals = v;
+		for (size_t r = 0; r < part.nrows; r++)
+			for (size_t c = 0; c < nc; c++) {
+				size_t pc = c;
+				for (size_t k = 0; k < part.ncols; k++)
+					if (!strcmp(part.cols[k], out->cols[c]))
+						pc = k;
+				v[(out->nrows + r) * nc + c] = part.vals[r * part.ncols + pc];
+				part.vals[r * part.ncols + pc] = dn_value_null();
+			}
+		out->nrows += part.nrows;
+		dn_exec_result_free(&part);
+	}
+	if (!body->u.uni.all) {
+		size_t nc = out->ncols, w = 0;
+		for (size_t r = 0; r < out->nrows; r++) {
+			bool dup = false;
+			for (size_t q = 0; q < w && !dup; q++) {
+				dup = true;
+				for (size_t c = 0; c < nc && dup; c++)
+					dup = dn_cy_equivalent(&out->vals[q * nc + c], &out->vals[r * nc + c]);
+			}
+			if (dup) {
+				for (size_t c = 0; c < nc; c++)
+					dn_value_free(&out->vals[r * nc + c]);
+				continue;
+			}
+			if (w != r)
+				memmove(&out->vals[w * nc], &out->vals[r * nc], nc * sizeof *out->vals);
+			w++;
+		}
+		out->nrows = w;
+	}
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exec.h — the first executor: runs a query's clauses in order over
+ * materialized rows. It covers the clauses that need no graph search —
+ * UNWIND, WITH and RETURN (projection, DISTINCT, aggregation, ORDER BY,
+ * SKIP, LIMIT, WITH ... WHERE) and CREATE — so that expressions,
+ * aggregation and writes are exercised end to end; MATCH, MERGE, SET,
+ * REMOVE, DELETE and CALL answer DN_ENOTSUP until the planner and its pull
+ * operators replace this file's loop.
+ */
+#ifndef DN_EXEC_H
+#define DN_EXEC_H
+
+#include <stddef.h>
+
+#include "dragnet.h"
+#include "parser.h"
+
+typedef struct dn_exec_params {
+	const char *const *names;
+	const dn_value *values;
+	size_t n;
+} dn_exec_params;
+
+/* The rows a query returned: ncols names (owned, NUL-terminated) and
+ * nrows * ncols owned values, row by row. */
+typedef struct dn_exec_result {
+	size_t ncols, nrows;
+	char **cols;
+	dn_value *vals;
+} dn_exec_result;
+
+/* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE). */
+bool dn_exec_is_write(const dn_parse_result *pr);
+
+/*
+ * Runs the parsed and resolved statement (nslots: the resolver's record
+ * width) in txn. Returns 0 and *out (release with
+ * dn_exec_result_free), or an error code with *err filled (positioned when
+ * the error has a place in the text): DN_ENOTSUP for clauses not executed
+ * yet, DN_ERUNTIME, DN_ETYPE, DN_ESEMANTIC, DN_EREADONLY, DN_ENOMEM, and
+ * the storage engine's codes. Side effects are added to *stats.
+ */
+int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
+                dn_query_stats *stats, dn_query_error *err, dn_exec_result *out);
+
+void dn_exec_result_free(dn_exec_result *r);
+
+#endif /* DN_EXEC_H */
