@@ -4,7 +4,7 @@
  * over materialized rows. A row is an array of values indexed by the
  * resolver's slots (resolve.h), so this file and the planned pull
  * operators that will replace its loop share one record layout. Covered:
- * UNWIND; WITH and RETURN with *, DISTINCT, aggregation (grouping keys,
+ * MATCH and OPTIONAL MATCH; UNWIND; WITH and RETURN with *, DISTINCT, aggregation (grouping keys,
  * DISTINCT aggregates, count(*)), ORDER BY, SKIP, LIMIT and WITH ... WHERE;
  * CREATE of nodes, relationships and named paths; UNION and UNION ALL.
  */
@@ -699,7 +699,8 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 				if (r < from || r >= from + n)
 					for (size_t i = 0; i < out->width; i++)
 						dn_value_free(&out->v[r * out->width + i]);
-			memmove(out->v, out->v + from * out->width, n * out->width * sizeof *out->v);
+			if (n && from)
+				memmove(out->v, out->v + from * out->width, n * out->width * sizeof *out->v);
 			out->n = n;
 		}
 	}
@@ -721,6 +722,440 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 	free(aggnodes);
 	free(is_key);
 	free(fa.calls);
+	return rc;
+}
+
+/* --- MATCH ------------------------------------------------------------------------ */
+
+/*
+ * MATCH enumerates, for each input row, every way the pattern's paths can
+ * be laid on the graph: a path starts at a bound node, or at each node of
+ * its first label (or every node), and follows adjacency element by
+ * element; variable-length relationships walk depth-first. Within one
+ * MATCH a relationship is used at most once (Cypher's uniqueness).
+ */
+typedef struct matcher {
+	exec *x;
+	const dn_ast *clause;
+	const dn_ast_list *paths;
+	dn_value *row;   /* the working row */
+	bool *bound;     /* the working bound flags */
+	rows *out;
+	dn_id *used;     /* edges used by the current match */
+	size_t nused, capused;
+	dn_id *walk;     /* the current path: node, rel, node, ... ids */
+	size_t nwalk, capwalk;
+	size_t emitted;
+	size_t *walk_start; /* per path: where its walk begins */
+} matcher;
+
+static int m_paths(matcher *m, uint32_t p);
+static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
+
+static bool m_used(const matcher *m, dn_id e)
+{
+	for (size_t i = 0; i < m->nused; i++)
+		if (m->used[i] == e)
+			return true;
+	return false;
+}
+
+static int m_push(dn_id **a, size_t *n, size_t *cap, dn_id v)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		dn_id *p = realloc(*a, c * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		*a = p;
+		*cap = c;
+	}
+	(*a)[(*n)++] = v;
+	return 0;
+}
+
+/* Do the element's property map's entries all equal the entity's? */
+static int m_props_ok(matcher *m, const dn_ast *props, const dn_prop *have, size_t nhave, bool *ok)
+{
+	*ok = true;
+	if (!props)
+		return 0;
+	dn_value want;
+	int rc = eval_at(m->x, m->row, props, &want);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; *ok && want.type == DN_MAP && i < want.len; i++) {
+		const dn_value *k = &want.u.list[2 * i];
+		const dn_value *v = NULL;
+		for (size_t j = 0; j < nhave && !v; j++)
+			if (strlen(have[j].key) == k->len && !memcmp(have[j].key, k->u.s, k->len))
+				v = &have[j].value;
+		dn_value eq = v ? dn_cy_equals(v, &want.u.list[2 * i + 1]) : dn_value_bool(false);
+		*ok = eq.type == DN_BOOL && eq.u.b;
+	}
+	dn_value_free(&want);
+	return 0;
+}
+
+static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
+{
+	*ok = true;
+	if (!np->u.node.labels.n && !np->u.node.props)
+		return 0;
+	dn_node *n;
+	int rc = dn_node_get(m->x->txn, id, &n);
+	if (rc == DN_ENOTFOUND) {
+		*ok = false;
+		return 0;
+	}
+	if (rc)
+		return engine_fail(m->x, np, rc);
+	for (uint32_t l = 0; *ok && l < np->u.node.labels.n; l++)
+		*ok = dn_node_has_label(n, np->u.node.labels.item[l]->u.name.s);
+	if (*ok)
+		rc = m_props_ok(m, np->u.node.props, n->props, n->nprops, ok);
+	dn_node_free(n);
+	return rc;
+}
+
+static int m_rel_ok(matcher *m, const dn_ast *rp, dn_id id, bool *ok)
+{
+	*ok = true;
+	if (!rp->u.rel.props)
+		return 0;
+	dn_edge *e;
+	int rc = dn_edge_get(m->x->txn, id, &e);
+	if (rc)
+		return engine_fail(m->x, rp, rc);
+	rc = m_props_ok(m, rp->u.rel.props, e->props, e->nprops, ok);
+	dn_edge_free(e);
+	return rc;
+}
+
+/* Binds slot to v unless it is bound; *was tells the caller what to undo.
+ * When bound, *ok says whether the value agrees. */
+static void m_bind(matcher *m, int32_t slot, dn_value v, bool *was, bool *ok)
+{
+	*was = m->bound[slot];
+	*ok = true;
+	if (*was) {
+		dn_value eq = dn_cy_equals(&m->row[slot], &v);
+		*ok = eq.type == DN_BOOL && eq.u.b;
+		dn_value_free(&v);
+		return;
+	}
+	m->row[slot] = v;
+	m->bound[slot] = true;
+}
+
+static void m_unbind(matcher *m, int32_t slot, bool was)
+{
+	if (was)
+		return;
+	dn_value_free(&m->row[slot]);
+	m->row[slot] = dn_value_null();
+	m->bound[slot] = false;
+}
+
+static dn_value entity(dn_id id, int type)
+{
+	dn_value v = dn_value_int((int64_t)id);
+	v.type = (uint8_t)type;
+	return v;
+}
+
+static int m_dir(const dn_ast *rp)
+{
+	return rp->u.rel.dir == DN_DIR_OUT ? DN_OUT : rp->u.rel.dir == DN_DIR_IN ? DN_IN : DN_BOTH;
+}
+
+/* Calls fn for each adjacency entry of node that fits the relationship
+ * pattern's direction and types and is not used yet. */
+typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st);
+
+static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	uint32_t nt = rp->u.rel.types.n;
+	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
+		dn_iter *it;
+		dn_adj a;
+		int rc = dn_edges_of(m->x->txn, node, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL,
+		                     &it);
+		if (rc == DN_ENOTFOUND)
+			return 0;
+		if (rc)
+			return engine_fail(m->x, rp, rc);
+		/* collect first: the callback may open iterators of its own */
+		dn_adj *list = NULL;
+		size_t n = 0, cap = 0;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+			if (m_used(m, a.edge))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				dn_adj *q = realloc(list, cap * sizeof *q);
+				if (!q) {
+					rc = DN_ENOMEM;
+					break;
+				}
+				list = q;
+			}
+			list[n++] = a;
+		}
+		dn_iter_free(it);
+		if (rc == DN_DONE)
+			rc = 0;
+		for (size_t k = 0; !rc && k < n; k++)
+			rc = fn(m, p, i, &list[k], st);
+		free(list);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A single-hop relationship. */
+static int m_hop(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok, was = false;
+	int rc;
+	(void)st;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	if (rp->u.rel.var) {
+		m_bind(m, rp->u.rel.var->u.name.slot, entity(a->edge, DN_REL), &was, &ok);
+		if (!ok)
+			return 0;
+	}
+	if (!(rc = m_push(&m->used, &m->nused, &m->capused, a->edge)) &&
+	    !(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->edge))) {
+		rc = m_node(m, p, i + 1, a->nbr);
+		m->nwalk--;
+	}
+	m->nused--;
+	if (rp->u.rel.var)
+		m_unbind(m, rp->u.rel.var->u.name.slot, was);
+	return rc;
+}
+
+/* A variable-length relationship: depth-first from node, binding the
+ * relationship variable to the list of relationships walked. */
+typedef struct m_var_state {
+	int64_t depth, min, max;
+	dn_id start;
+} m_var_state;
+
+static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_state *vs);
+
+static int m_var_adj(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	m_var_state *vs = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	if ((rc = m_push(&m->used, &m->nused, &m->capused, a->edge)))
+		return rc;
+	vs->depth++;
+	rc = m_var_step(m, p, i, a->nbr, vs);
+	vs->depth--;
+	m->nused--;
+	return rc;
+}
+
+static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_state *vs)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	int rc = 0;
+	if (vs->depth >= vs->min) {
+		/* the relationships of this walk are the last `depth` used ones */
+		bool was = false, ok = true;
+		if (rp->u.rel.var) {
+			dn_value *items = calloc(vs->depth ? (size_t)vs->depth : 1, sizeof *items);
+			int err = items ? 0 : DN_ENOMEM;
+			for (int64_t k = 0; items && k < vs->depth; k++)
+				items[k] = entity(m->used[m->nused - (size_t)vs->depth + (size_t)k], DN_REL);
+			dn_value list = err ? dn_value_null() : dn_value_list(items, (size_t)vs->depth, &err);
+			free(items);
+			if (err)
+				return err;
+			m_bind(m, rp->u.rel.var->u.name.slot, list, &was, &ok);
+		}
+		if (ok) {
+			size_t mark = m->nwalk;
+			/* the walk records the relationships and inner nodes too */
+			for (int64_t k = 0; !rc && k < vs->depth; k++)
+				rc = m_push(&m->walk, &m->nwalk, &m->capwalk, m->used[m->nused - (size_t)vs->depth + (size_t)k]);
+			if (!rc)
+				rc = m_node(m, p, i + 1, node);
+			m->nwalk = mark;
+		}
+		if (rp->u.rel.var)
+			m_unbind(m, rp->u.rel.var->u.name.slot, was);
+		if (rc)
+			return rc;
+	}
+	if (vs->max >= 0 && vs->depth >= vs->max)
+		return 0;
+	return m_each_adj(m, p, i, node, m_var_adj, vs);
+}
+
+static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
+{
+	const dn_ast *path = m->paths->item[p];
+	const dn_ast *np = path->u.path.elems.item[i];
+	bool ok, was = false;
+	int rc;
+	if ((rc = m_node_ok(m, np, node, &ok)) || !ok)
+		return rc;
+	if (np->u.node.var) {
+		m_bind(m, np->u.node.var->u.name.slot, entity(node, DN_NODE), &was, &ok);
+		if (!ok)
+			return 0;
+	}
+	if ((rc = m_push(&m->walk, &m->nwalk, &m->capwalk, node)))
+		goto out;
+	if (i + 1 == path->u.path.elems.n) {
+		bool pwas = false;
+		if (path->u.path.var) {
+			dn_value *items = calloc(m->nwalk ? m->nwalk : 1, sizeof *items);
+			int err = items ? 0 : DN_ENOMEM;
+			size_t k = 0;
+			/* the walk of this path begins where the path began */
+			for (size_t w = m->walk_start[p]; items && w < m->nwalk; w++, k++)
+				items[k] = entity(m->walk[w], (k % 2) ? DN_REL : DN_NODE);
+			dn_value v = err ? dn_value_null() : dn_value_list(items, k, &err);
+			free(items);
+			if (!err)
+				v.type = DN_PATH;
+			if (err) {
+				rc = err;
+				m->nwalk--;
+				goto out;
+			}
+			m_bind(m, path->u.path.var->u.name.slot, v, &pwas, &ok);
+		}
+		rc = m_paths(m, p + 1);
+		if (path->u.path.var)
+			m_unbind(m, path->u.path.var->u.name.slot, pwas);
+	} else {
+		const dn_ast *rp = path->u.path.elems.item[i + 1];
+		if (!rp->u.rel.varlen) {
+			rc = m_each_adj(m, p, i + 1, node, m_hop, NULL);
+		} else {
+			m_var_state vs = {0, rp->u.rel.min < 0 ? 1 : rp->u.rel.min, rp->u.rel.max, node};
+			rc = m_var_step(m, p, i + 1, node, &vs);
+		}
+	}
+	m->nwalk--;
+out:
+	if (np->u.node.var)
+		m_unbind(m, np->u.node.var->u.name.slot, was);
+	return rc;
+}
+
+static int m_emit(matcher *m)
+{
+	const dn_ast *where = m->clause->u.match.where;
+	if (where) {
+		bool keep;
+		dn_eval_env env = env_of(m->x, m->row);
+		int rc = dn_eval_pred(&env, where, &keep);
+		if (rc || !keep)
+			return rc;
+	}
+	dn_value *o = rows_add(m->out);
+	if (!o)
+		return DN_ENOMEM;
+	m->emitted++;
+	return row_copy(o, m->row, m->out->width);
+}
+
+static int m_paths(matcher *m, uint32_t p)
+{
+	if (p == m->paths->n)
+		return m_emit(m);
+	const dn_ast *path = m->paths->item[p];
+	if (path->u.path.shortest != DN_PATH_PLAIN)
+		return fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath in MATCH");
+	const dn_ast *np = path->u.path.elems.item[0];
+	for (uint32_t i = 1; path->u.path.var && i < path->u.path.elems.n; i += 2)
+		if (path->u.path.elems.item[i]->u.rel.varlen)
+			return fail(m->x, path, DN_ENOTSUP, "not supported yet: named variable-length paths");
+	m->walk_start[p] = m->nwalk;
+	if (np->u.node.var && m->bound[np->u.node.var->u.name.slot]) {
+		const dn_value *v = &m->row[np->u.node.var->u.name.slot];
+		if (v->type == DN_NULL)
+			return 0;
+		if (v->type != DN_NODE)
+			return fail(m->x, np->u.node.var, DN_ETYPE, "`%s` is not a node", np->u.node.var->u.name.s);
+		return m_node(m, p, 0, (dn_id)v->u.i);
+	}
+	/* candidates: the first label's nodes, or every node */
+	dn_iter *it;
+	dn_id id, *cand = NULL;
+	size_t n = 0, cap = 0;
+	int rc = np->u.node.labels.n ? dn_nodes_by_label(m->x->txn, np->u.node.labels.item[0]->u.name.s, &it)
+	                              : dn_nodes_all(m->x->txn, &it);
+	if (rc)
+		return engine_fail(m->x, np, rc);
+	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
+		if ((rc = m_push(&cand, &n, &cap, id)))
+			break;
+	dn_iter_free(it);
+	if (rc == DN_DONE)
+		rc = 0;
+	for (size_t k = 0; !rc && k < n; k++)
+		rc = m_node(m, p, 0, cand[k]);
+	free(cand);
+	return rc;
+}
+
+static int run_match(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
+	matcher m = {x, c, paths, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL};
+	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
+	bool *before = malloc(in->width ? in->width : 1);
+	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
+	int rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
+	if (!rc)
+		memcpy(before, in->bound, in->width);
+	for (size_t r = 0; !rc && r < in->n; r++) {
+		memcpy(out->bound, before, in->width);
+		rc = row_copy(m.row, in->v + r * in->width, in->width);
+		m.emitted = 0;
+		if (!rc)
+			rc = m_paths(&m, 0);
+		if (!rc && !m.emitted && c->u.match.optional) {
+			/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
+			dn_value *o = rows_add(out);
+			rc = o ? row_copy(o, m.row, in->width) : DN_ENOMEM;
+		}
+		for (size_t i = 0; i < in->width; i++)
+			dn_value_free(&m.row[i]);
+	}
+	/* afterwards every variable of the pattern is bound (null if optional) */
+	memcpy(out->bound, before, in->width);
+	for (uint32_t p = 0; p < paths->n; p++) {
+		const dn_ast *path = paths->item[p];
+		if (path->u.path.var)
+			out->bound[path->u.path.var->u.name.slot] = true;
+		for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+			if (v)
+				out->bound[v->u.name.slot] = true;
+		}
+	}
+	free(m.row);
+	free(before);
+	free(m.walk_start);
+	free(m.used);
+	free(m.walk);
 	return rc;
 }
 
@@ -770,8 +1205,11 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 			break;
 		case DN_AST_CREATE: rc = run_create(x, c, &cur); break;
 		case DN_AST_MATCH:
-			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %sMATCH",
-			          c->u.match.optional ? "OPTIONAL " : "");
+			if ((rc = rows_init(&next, x->width)))
+				break;
+			rc = run_match(x, c, &cur, &next);
+			rows_free(&cur);
+			cur = next;
 			break;
 		default:
 			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exec.h — the first executor: runs a query's clauses in order over
- * materialized rows. It covers the clauses that need no graph search —
- * UNWIND, WITH and RETURN (projection, DISTINCT, aggregation, ORDER BY,
- * SKIP, LIMIT, WITH ... WHERE) and CREATE — so that expressions,
- * aggregation and writes are exercised end to end; MATCH, MERGE, SET,
- * REMOVE, DELETE and CALL answer DN_ENOTSUP until the planner and its pull
- * operators replace this file's loop.
+ * materialized rows: MATCH and OPTIONAL MATCH (fixed and variable-length
+ * patterns, named paths of fixed length), UNWIND, WITH and RETURN
+ * (projection, DISTINCT, aggregation, ORDER BY, SKIP, LIMIT, WITH ...
+ * WHERE) and CREATE. MERGE, SET, REMOVE, DELETE, CALL, shortestPath and
+ * EXPLAIN answer DN_ENOTSUP until the planner and its pull operators
+ * replace this file's loop (MATCH here scans a label or all nodes for
+ * each pattern's start: no index seeks, no join ordering).
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H
