@@ -736,7 +736,7 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
  */
 typedef struct matcher {
 	exec *x;
-	const dn_ast *clause;
+	const dn_ast *where; /* MATCH's WHERE, or NULL */
 	const dn_ast_list *paths;
 	dn_value *row;   /* the working row */
 	bool *bound;     /* the working bound flags */
@@ -1059,7 +1059,7 @@ out:
 
 static int m_emit(matcher *m)
 {
-	const dn_ast *where = m->clause->u.match.where;
+	const dn_ast *where = m->where;
 	if (where) {
 		bool keep;
 		dn_eval_env env = env_of(m->x, m->row);
@@ -1117,7 +1117,7 @@ static int m_paths(matcher *m, uint32_t p)
 static int run_match(exec *x, const dn_ast *c, rows *in, rows *out)
 {
 	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
-	matcher m = {x, c, paths, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL};
+	matcher m = {x, c->u.match.where, paths, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL};
 	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
 	bool *before = malloc(in->width ? in->width : 1);
 	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
@@ -1156,6 +1156,281 @@ static int run_match(exec *x, const dn_ast *c, rows *in, rows *out)
 	free(m.walk_start);
 	free(m.used);
 	free(m.walk);
+	return rc;
+}
+
+/* --- SET, REMOVE, DELETE ---------------------------------------------------------------- */
+
+/* The node or relationship a SET/REMOVE item targets (NULL target: skip). */
+static int target_entity(exec *x, const dn_value *row, const dn_ast *e, dn_value *out)
+{
+	int rc = eval_at(x, row, e, out);
+	if (rc)
+		return rc;
+	if (out->type != DN_NULL && out->type != DN_NODE && out->type != DN_REL) {
+		dn_value_free(out);
+		return fail(x, e, DN_ETYPE, "SET and REMOVE need a node or a relationship, not a %s",
+		            dn_type_name(out->type));
+	}
+	return 0;
+}
+
+static int set_prop(exec *x, const dn_ast *at, const dn_value *ent, const char *key, const dn_value *v)
+{
+	if (v->type > DN_STORABLE_MAX)
+		return fail(x, at, DN_ETYPE, "a %s cannot be stored as a property", dn_type_name(v->type));
+	int rc = ent->type == DN_NODE ? dn_node_set_prop(x->txn, (dn_id)ent->u.i, key, v)
+	                              : dn_edge_set_prop(x->txn, (dn_id)ent->u.i, key, v);
+	if (rc)
+		return engine_fail(x, at, rc);
+	x->stats->props_set++;
+	return 0;
+}
+
+/* The properties of an entity as a map (owned). */
+static int entity_map(exec *x, const dn_ast *at, const dn_value *ent, dn_value *out)
+{
+	const dn_prop *props;
+	size_t n;
+	dn_node *node = NULL;
+	dn_edge *edge = NULL;
+	int rc = ent->type == DN_NODE ? dn_node_get(x->txn, (dn_id)ent->u.i, &node)
+	                              : dn_edge_get(x->txn, (dn_id)ent->u.i, &edge);
+	if (rc)
+		return engine_fail(x, at, rc);
+	props = node ? node->props : edge->props;
+	n = node ? node->nprops : edge->nprops;
+	const char **keys = calloc(n ? n : 1, sizeof *keys);
+	dn_value *vals = calloc(n ? n : 1, sizeof *vals);
+	rc = keys && vals ? 0 : DN_ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++) {
+		keys[i] = props[i].key;
+		vals[i] = props[i].value;
+	}
+	if (!rc)
+		rc = dn_cy_map_build(keys, vals, n, out);
+	free(keys);
+	free(vals);
+	dn_node_free(node);
+	dn_edge_free(edge);
+	return rc;
+}
+
+static int set_item(exec *x, const dn_ast *it, dn_value *row)
+{
+	dn_value ent, v = dn_value_null();
+	const dn_ast *target = it->u.set_item.target;
+	int rc;
+	if (it->kind == DN_AST_SET_PROP || it->kind == DN_AST_REMOVE_PROP)
+		rc = target_entity(x, row, target->u.prop.expr, &ent);
+	else
+		rc = target_entity(x, row, target, &ent);
+	if (rc || ent.type == DN_NULL)
+		return rc;
+	switch (it->kind) {
+	case DN_AST_SET_PROP:
+	case DN_AST_REMOVE_PROP:
+		if (it->kind == DN_AST_SET_PROP && (rc = eval_at(x, row, it->u.set_item.value, &v)))
+			break;
+		rc = set_prop(x, it, &ent, target->u.prop.key->u.name.s, &v);
+		break;
+	case DN_AST_SET_ALL:
+	case DN_AST_SET_MERGE: {
+		if ((rc = eval_at(x, row, it->u.set_item.value, &v)))
+			break;
+		dn_value src = dn_value_null();
+		if (v.type == DN_NODE || v.type == DN_REL) {
+			rc = entity_map(x, it, &v, &src);
+		} else if (v.type == DN_MAP || v.type == DN_NULL) {
+			rc = dn_value_copy(&src, &v);
+		} else {
+			rc = fail(x, it->u.set_item.value, DN_ETYPE, "SET needs a map, not a %s", dn_type_name(v.type));
+		}
+		if (!rc && it->kind == DN_AST_SET_ALL) {
+			/* n = map: every property not in the map goes */
+			dn_value old;
+			if (!(rc = entity_map(x, it, &ent, &old))) {
+				for (uint32_t i = 0; !rc && i < old.len; i++) {
+					const dn_value *k = &old.u.list[2 * i];
+					if (src.type == DN_MAP && dn_cy_map_get(&src, k->u.s, k->len))
+						continue;
+					dn_value null = dn_value_null();
+					rc = set_prop(x, it, &ent, k->u.s, &null);
+				}
+				dn_value_free(&old);
+			}
+		}
+		for (uint32_t i = 0; !rc && src.type == DN_MAP && i < src.len; i++)
+			rc = set_prop(x, it, &ent, src.u.list[2 * i].u.s, &src.u.list[2 * i + 1]);
+		dn_value_free(&src);
+		break;
+	}
+	case DN_AST_SET_LABELS:
+	case DN_AST_REMOVE_LABELS:
+		if (ent.type != DN_NODE) {
+			rc = fail(x, target, DN_ETYPE, "labels belong to nodes");
+			break;
+		}
+		for (uint32_t l = 0; !rc && l < it->u.set_item.labels.n; l++) {
+			const char *name = it->u.set_item.labels.item[l]->u.name.s;
+			dn_node *n;
+			if ((rc = dn_node_get(x->txn, (dn_id)ent.u.i, &n)))
+				break;
+			bool has = dn_node_has_label(n, name);
+			dn_node_free(n);
+			if (it->kind == DN_AST_SET_LABELS && !has) {
+				if (!(rc = dn_node_add_label(x->txn, (dn_id)ent.u.i, name)))
+					x->stats->labels_added++;
+			} else if (it->kind == DN_AST_REMOVE_LABELS && has) {
+				if (!(rc = dn_node_remove_label(x->txn, (dn_id)ent.u.i, name)))
+					x->stats->labels_removed++;
+			}
+			if (rc)
+				rc = engine_fail(x, it, rc);
+		}
+		break;
+	default: rc = fail(x, it, DN_EINVAL, "unknown SET item"); break;
+	}
+	dn_value_free(&v);
+	dn_value_free(&ent);
+	return rc;
+}
+
+static int run_set(exec *x, const dn_ast *c, rows *in)
+{
+	int rc = 0;
+	for (size_t r = 0; !rc && r < in->n; r++)
+		for (uint32_t i = 0; !rc && i < c->u.set.items.n; i++)
+			rc = set_item(x, c->u.set.items.item[i], in->v + r * in->width);
+	return rc;
+}
+
+static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach)
+{
+	int rc = 0;
+	if (v->type == DN_NULL)
+		return 0;
+	if (v->type == DN_NODE) {
+		if (!dn_node_exists(x->txn, (dn_id)v->u.i))
+			return 0; /* deleted already (by this clause) */
+		uint64_t deg = 0;
+		if (detach && (rc = dn_degree(x->txn, (dn_id)v->u.i, DN_BOTH, NULL, &deg)))
+			return engine_fail(x, at, rc);
+		rc = detach ? dn_node_detach_delete(x->txn, (dn_id)v->u.i) : dn_node_delete(x->txn, (dn_id)v->u.i);
+		if (rc == DN_ECONSTRAINT) {
+			dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ERUNTIME, at->off, at->len,
+			                   "DeleteConnectedNode", "cannot delete a node that still has relationships; "
+			                                          "use DETACH DELETE");
+			return DN_ERUNTIME;
+		}
+		if (rc)
+			return engine_fail(x, at, rc);
+		x->stats->nodes_deleted++;
+		x->stats->rels_deleted += deg;
+		return 0;
+	}
+	if (v->type == DN_REL) {
+		if (!dn_edge_exists(x->txn, (dn_id)v->u.i))
+			return 0;
+		if ((rc = dn_edge_delete(x->txn, (dn_id)v->u.i)))
+			return engine_fail(x, at, rc);
+		x->stats->rels_deleted++;
+		return 0;
+	}
+	if (v->type == DN_PATH) {
+		for (uint32_t i = 1; !rc && i < v->len; i += 2)
+			rc = delete_one(x, at, &v->u.list[i], detach);
+		for (uint32_t i = 0; !rc && i < v->len; i += 2)
+			rc = delete_one(x, at, &v->u.list[i], detach);
+		return rc;
+	}
+	return fail(x, at, DN_ETYPE, "DELETE needs a node, relationship or path, not a %s", dn_type_name(v->type));
+}
+
+static int run_delete(exec *x, const dn_ast *c, rows *in)
+{
+	int rc = 0;
+	/* relationships first, so that a node and its relationship can go in
+	 * one DELETE without DETACH */
+	for (int pass = 0; pass < 2 && !rc; pass++)
+		for (size_t r = 0; !rc && r < in->n; r++)
+			for (uint32_t i = 0; !rc && i < c->u.del.exprs.n; i++) {
+				const dn_ast *e = c->u.del.exprs.item[i];
+				dn_value v;
+				if ((rc = eval_at(x, in->v + r * in->width, e, &v)))
+					break;
+				if ((pass == 0) == (v.type == DN_REL || v.type == DN_PATH))
+					rc = delete_one(x, e, &v, c->u.del.detach);
+				dn_value_free(&v);
+			}
+	return rc;
+}
+
+/* --- MERGE ------------------------------------------------------------------------- */
+
+/* MERGE path: for each row, the path's matches (then ON MATCH SET), or,
+ * when there is none, the path created (then ON CREATE SET). */
+static int run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	dn_ast *path = c->u.merge.path;
+	dn_ast_list paths = {&path, 1};
+	rows found;
+	int rc = rows_init(&found, in->width);
+	if (rc)
+		return rc;
+	bool *before = malloc(in->width ? in->width : 1);
+	dn_value *row = calloc(in->width ? in->width : 1, sizeof *row);
+	if (!before || !row)
+		rc = DN_ENOMEM;
+	if (!rc)
+		memcpy(before, in->bound, in->width);
+	for (size_t r = 0; !rc && r < in->n; r++) {
+		matcher m = {x, NULL, &paths, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL};
+		m.walk_start = calloc(1, sizeof *m.walk_start);
+		memcpy(found.bound, before, in->width);
+		rc = m.walk_start ? row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
+		if (!rc)
+			rc = m_paths(&m, 0);
+		free(m.walk_start);
+		free(m.used);
+		free(m.walk);
+		bool on_create = !rc && !found.n;
+		if (on_create) {
+			memcpy(in->bound, before, in->width);
+			dn_value *o = rows_add(&found);
+			if (!o || (rc = row_copy(o, row, in->width)) || (rc = create_path(x, path, o, in)))
+				rc = rc ? rc : DN_ENOMEM;
+		}
+		for (size_t f = 0; !rc && f < found.n; f++) {
+			dn_value *fr = found.v + f * found.width;
+			for (uint32_t a = 0; !rc && a < c->u.merge.actions.n; a++) {
+				const dn_ast *act = c->u.merge.actions.item[a];
+				if (act->u.action.on_create != on_create)
+					continue;
+				for (uint32_t i = 0; !rc && i < act->u.action.items.n; i++)
+					rc = set_item(x, act->u.action.items.item[i], fr);
+			}
+			dn_value *o = rc ? NULL : rows_add(out);
+			if (!rc)
+				rc = o ? row_copy(o, fr, in->width) : DN_ENOMEM;
+		}
+		rows_clear(&found);
+		for (size_t i = 0; i < in->width; i++)
+			dn_value_free(&row[i]);
+	}
+	if (before)
+		memcpy(out->bound, before, in->width);
+	if (path->u.path.var)
+		out->bound[path->u.path.var->u.name.slot] = true;
+	for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
+		const dn_ast *e = path->u.path.elems.item[i];
+		const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+		if (v)
+			out->bound[v->u.name.slot] = true;
+	}
+	rows_free(&found);
+	free(before);
+	free(row);
 	return rc;
 }
 
@@ -1204,6 +1479,16 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 				ret = c;
 			break;
 		case DN_AST_CREATE: rc = run_create(x, c, &cur); break;
+		case DN_AST_SET:
+		case DN_AST_REMOVE: rc = run_set(x, c, &cur); break;
+		case DN_AST_MERGE:
+			if ((rc = rows_init(&next, x->width)))
+				break;
+			rc = run_merge(x, c, &cur, &next);
+			rows_free(&cur);
+			cur = next;
+			break;
+		case DN_AST_DELETE: rc = run_delete(x, c, &cur); break;
 		case DN_AST_MATCH:
 			if ((rc = rows_init(&next, x->width)))
 				break;

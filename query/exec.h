@@ -4,10 +4,11 @@
  * materialized rows: MATCH and OPTIONAL MATCH (fixed and variable-length
  * patterns, named paths of fixed length), UNWIND, WITH and RETURN
  * (projection, DISTINCT, aggregation, ORDER BY, SKIP, LIMIT, WITH ...
- * WHERE) and CREATE. MERGE, SET, REMOVE, DELETE, CALL, shortestPath and
- * EXPLAIN answer DN_ENOTSUP until the planner and its pull operators
- * replace this file's loop (MATCH here scans a label or all nodes for
- * each pattern's start: no index seeks, no join ordering).
+ * WHERE), CREATE, MERGE with ON CREATE / ON MATCH SET, SET, REMOVE,
+ * DELETE and DETACH DELETE. CALL, shortestPath, RETURN * and EXPLAIN
+ * answer DN_ENOTSUP until the planner and its pull operators replace this
+ * file's loop (MATCH here scans a label or all nodes for each pattern's
+ * start: no index seeks, no join ordering).
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H
