@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "eval.h"
 #include "functions.h"
@@ -312,6 +313,18 @@ static int eval_func(ev *x, const dn_ast *e, dn_value *out)
 	if (rc != 1) {
 		free_args(args, n);
 		return rc;
+	}
+	if (!f && name_is(name, "rand") && n == 0) {
+		/* not pure, so not in the registry: xorshift seeded per thread */
+		static _Thread_local uint64_t state;
+		if (!state)
+			state = (uint64_t)(uintptr_t)&state ^ 0x9E3779B97F4A7C15ull ^ (uint64_t)time(NULL);
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		free_args(args, n);
+		*out = dn_value_float((double)(state >> 11) / 9007199254740992.0);
+		return 0;
 	}
 	if (!f) {
 		/* the resolver rejects names Cypher does not know; what reaches

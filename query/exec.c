@@ -957,11 +957,16 @@ static int m_var_adj(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *
 	int rc;
 	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
 		return rc;
+	/* the walk records each hop: the relationship and the node reached */
 	if ((rc = m_push(&m->used, &m->nused, &m->capused, a->edge)))
 		return rc;
-	vs->depth++;
-	rc = m_var_step(m, p, i, a->nbr, vs);
-	vs->depth--;
+	if (!(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->edge)) &&
+	    !(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->nbr))) {
+		vs->depth++;
+		rc = m_var_step(m, p, i, a->nbr, vs);
+		vs->depth--;
+	}
+	m->nwalk -= m->nwalk >= 2 ? 2 : m->nwalk;
 	m->nused--;
 	return rc;
 }
@@ -985,12 +990,11 @@ static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_stat
 			m_bind(m, rp->u.rel.var->u.name.slot, list, &was, &ok);
 		}
 		if (ok) {
+			/* the end node is in the walk already (or is the start, at
+			 * depth 0): m_node adds it again, so take it off meanwhile */
 			size_t mark = m->nwalk;
-			/* the walk records the relationships and inner nodes too */
-			for (int64_t k = 0; !rc && k < vs->depth; k++)
-				rc = m_push(&m->walk, &m->nwalk, &m->capwalk, m->used[m->nused - (size_t)vs->depth + (size_t)k]);
-			if (!rc)
-				rc = m_node(m, p, i + 1, node);
+			m->nwalk--;
+			rc = m_node(m, p, i + 1, node);
 			m->nwalk = mark;
 		}
 		if (rp->u.rel.var)
@@ -1082,9 +1086,6 @@ static int m_paths(matcher *m, uint32_t p)
 	if (path->u.path.shortest != DN_PATH_PLAIN)
 		return fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath in MATCH");
 	const dn_ast *np = path->u.path.elems.item[0];
-	for (uint32_t i = 1; path->u.path.var && i < path->u.path.elems.n; i += 2)
-		if (path->u.path.elems.item[i]->u.rel.varlen)
-			return fail(m->x, path, DN_ENOTSUP, "not supported yet: named variable-length paths");
 	m->walk_start[p] = m->nwalk;
 	if (np->u.node.var && m->bound[np->u.node.var->u.name.slot]) {
 		const dn_value *v = &m->row[np->u.node.var->u.name.slot];
