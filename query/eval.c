@@ -304,6 +304,9 @@ static int eval_func(ev *x, const dn_ast *e, dn_value *out)
 		            (int)name->u.name.len, name->u.name.s);
 	dn_value *args;
 	uint32_t n = e->u.func.args.n;
+	/* exists(pattern) is the pattern predicate itself */
+	if (name_is(name, "exists") && n == 1 && e->u.func.args.item[0]->kind == DN_AST_PATTERN_PRED)
+		return eval(x, e->u.func.args.item[0], out);
 	int rc = eval_args(x, e, &args);
 	if (rc)
 		return rc;
@@ -863,6 +866,8 @@ static int eval(ev *x, const dn_ast *e, dn_value *out)
 	case DN_AST_MAP_PROJ: return eval_mapproj(x, e, out);
 	case DN_AST_PATTERN_COMP:
 	case DN_AST_PATTERN_PRED:
+		if (x->env->pattern)
+			return x->env->pattern(x->env->ctx, e, out);
 		return fail(x, e, DN_ENOTSUP, NULL, "not supported yet: patterns inside expressions");
 	default:
 		return fail(x, e, DN_EINVAL, NULL, "not an expression (%s)", dn_ast_kind_name(e->kind));

@@ -26,6 +26,11 @@ typedef struct dn_eval_env {
 	 * elsewhere — an aggregate call's result for its group, or a column
 	 * an ORDER BY term refers to (DN_AST_F_COLUMN). NULL: evaluate it. */
 	const dn_value *(*computed)(void *ctx, const dn_ast *node);
+	/* Optional: a pattern predicate (PATTERN_PRED: BOOLEAN, whether the
+	 * pattern matches) or comprehension (PATTERN_COMP: a list), which need
+	 * the executor's matcher. Returns 0 or an error with env->err filled.
+	 * NULL: such expressions are DN_ENOTSUP. */
+	int (*pattern)(void *ctx, const dn_ast *node, dn_value *out);
 	void *ctx;
 	/* Where a runtime error goes: code, span of the failing expression in
 	 * text, and message (first error wins). */

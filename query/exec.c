@@ -42,8 +42,10 @@ typedef struct exec {
 	size_t width;
 	scope_var *scope;
 	size_t nscope;
-	/* the row an expression is evaluated against */
+	/* the row an expression is evaluated against, and which of its slots
+	 * hold variables (for pattern predicates) */
 	const dn_value *row;
+	const bool *bound;
 	/* aggregate results and columns, for env.computed */
 	const dn_ast **comp_nodes;
 	const dn_value *comp_vals;
@@ -143,10 +145,13 @@ static const dn_value *env_computed(void *ctx, const dn_ast *node)
 	return NULL;
 }
 
+static int env_pattern(void *ctx, const dn_ast *node, dn_value *out);
+
 static dn_eval_env env_of(exec *x, const dn_value *row)
 {
 	x->row = row;
-	return (dn_eval_env){x->txn, env_var, env_param, env_computed, x, x->err, x->pr->text, x->pr->len};
+	return (dn_eval_env){x->txn,      env_var, env_param,   env_computed, env_pattern,
+	                     x,           x->err,  x->pr->text, x->pr->len};
 }
 
 static int eval_at(exec *x, const dn_value *row, const dn_ast *e, dn_value *out)
@@ -1066,6 +1071,7 @@ static int m_emit(matcher *m)
 	const dn_ast *where = m->where;
 	if (where) {
 		bool keep;
+		m->x->bound = m->bound;
 		dn_eval_env env = env_of(m->x, m->row);
 		int rc = dn_eval_pred(&env, where, &keep);
 		if (rc || !keep)
@@ -1367,6 +1373,63 @@ static int run_delete(exec *x, const dn_ast *c, rows *in)
 	return rc;
 }
 
+/* --- patterns inside expressions ----------------------------------------------------- */
+
+static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
+{
+	exec *x = ctx;
+	bool comp = node->kind == DN_AST_PATTERN_COMP;
+	dn_ast *path = comp ? node->u.pcomp.path : node->u.pred.path;
+	dn_ast_list paths = {&path, 1};
+	const dn_value *saved_row = x->row;
+	const bool *saved_bound = x->bound;
+	rows found;
+	int rc = rows_init(&found, x->width);
+	if (rc)
+		return rc;
+	dn_value *row = calloc(x->width ? x->width : 1, sizeof *row);
+	size_t *starts = calloc(1, sizeof *starts);
+	if (!row || !starts)
+		rc = DN_ENOMEM;
+	if (!rc && saved_bound)
+		memcpy(found.bound, saved_bound, x->width);
+	if (!rc && saved_row)
+		rc = row_copy(row, saved_row, x->width);
+	matcher m = {x, comp ? node->u.pcomp.where : NULL, &paths, row, found.bound, &found, NULL, 0, 0, NULL,
+	             0, 0, 0, starts};
+	if (!rc)
+		rc = m_paths(&m, 0);
+	if (!rc && !comp) {
+		*out = dn_value_bool(found.n > 0);
+	} else if (!rc) {
+		dn_value *items = calloc(found.n ? found.n : 1, sizeof *items);
+		size_t k = 0;
+		rc = items ? 0 : DN_ENOMEM;
+		for (; !rc && k < found.n; k++) {
+			x->bound = found.bound;
+			rc = eval_at(x, found.v + k * found.width, node->u.pcomp.proj, &items[k]);
+		}
+		if (!rc) {
+			int err = 0;
+			*out = dn_value_list(items, found.n, &err);
+			rc = err;
+		}
+		for (size_t i = 0; items && i < k; i++)
+			dn_value_free(&items[i]);
+		free(items);
+	}
+	for (size_t i = 0; row && i < x->width; i++)
+		dn_value_free(&row[i]);
+	free(row);
+	free(starts);
+	free(m.used);
+	free(m.walk);
+	rows_free(&found);
+	x->row = saved_row;
+	x->bound = saved_bound;
+	return rc;
+}
+
 /* --- MERGE ------------------------------------------------------------------------- */
 
 /* MERGE path: for each row, the path's matches (then ON MATCH SET), or,
@@ -1465,6 +1528,7 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 	const dn_ast *ret = NULL;
 	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
 		const dn_ast *c = q->u.query.clauses.item[i];
+		x->bound = cur.bound;
 		switch (c->kind) {
 		case DN_AST_UNWIND:
 		case DN_AST_WITH:
@@ -1567,7 +1631,7 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
 {
 	const dn_ast *st = pr->root;
 	const dn_ast *body = st->u.stmt.body;
-	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, 0};
+	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, NULL, 0};
 	int rc;
 	memset(out, 0, sizeof *out);
 	if (st->u.stmt.mode != DN_STMT_RUN)

@@ -126,7 +126,7 @@ static int run(const char *expr, char *buf, size_t cap, dn_query_error *err)
 	cr_assert_eq(rc, 0, "parse of %s failed: %s", q, err->message);
 	const dn_ast *ret = res->root->u.stmt.body->u.query.clauses.item[0];
 	const dn_ast *item = ret->u.proj.items.item[0]->u.item.expr;
-	dn_eval_env env = {txn, lookup, param, NULL, &ctx, err, res->text, res->len};
+	dn_eval_env env = {txn, lookup, param, NULL, NULL, &ctx, err, res->text, res->len};
 	dn_value v;
 	buf[0] = '\0';
 	rc = dn_eval(&env, item, &v);
