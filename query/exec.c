@@ -1513,6 +1513,109 @@ static const char *clause_name(int kind)
 	}
 }
 
+/* A variable RETURN * shows. */
+typedef struct star_var {
+	const char *name;
+	uint32_t len;
+	int32_t slot;
+} star_var;
+
+typedef struct star_collect {
+	star_var *v;
+	size_t n, cap;
+	int rc;
+} star_collect;
+
+static void star_add(star_collect *sc, const dn_ast *var)
+{
+	if (!var || var->kind != DN_AST_VAR || var->u.name.slot < 0 || sc->rc)
+		return;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->v[i].len == var->u.name.len && !memcmp(sc->v[i].name, var->u.name.s, var->u.name.len)) {
+			sc->v[i].slot = var->u.name.slot; /* the latest binding */
+			return;
+		}
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 16;
+		star_var *p = realloc(sc->v, cap * sizeof *p);
+		if (!p) {
+			sc->rc = DN_ENOMEM;
+			return;
+		}
+		sc->v = p;
+		sc->cap = cap;
+	}
+	sc->v[sc->n++] = (star_var){var->u.name.s, var->u.name.len, var->u.name.slot};
+}
+
+static void star_pattern(star_collect *sc, const dn_ast *pattern_or_path)
+{
+	const dn_ast_list *paths = pattern_or_path->kind == DN_AST_PATTERN ? &pattern_or_path->u.pattern.paths : NULL;
+	dn_ast *single = (dn_ast *)pattern_or_path;
+	dn_ast_list one = {&single, 1};
+	if (!paths)
+		paths = &one;
+	for (uint32_t p = 0; p < paths->n; p++) {
+		const dn_ast *path = paths->item[p];
+		star_add(sc, path->u.path.var);
+		for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			star_add(sc, e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var);
+		}
+	}
+}
+
+static int cmp_star(const void *a, const void *b)
+{
+	const star_var *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The variables in scope at RETURN *, sorted by name: those named by the
+ * clauses before it whose slots are still bound. */
+static int star_vars(const dn_ast *q, const dn_ast *ret, const bool *bound, star_var **out, size_t *n)
+{
+	star_collect sc = {NULL, 0, 0, 0};
+	for (uint32_t i = 0; i < q->u.query.clauses.n; i++) {
+		const dn_ast *c = q->u.query.clauses.item[i];
+		if (c == ret)
+			break;
+		switch (c->kind) {
+		case DN_AST_MATCH: star_pattern(&sc, c->u.match.pattern); break;
+		case DN_AST_CREATE: star_pattern(&sc, c->u.create.pattern); break;
+		case DN_AST_MERGE: star_pattern(&sc, c->u.merge.path); break;
+		case DN_AST_UNWIND: star_add(&sc, c->u.unwind.var); break;
+		case DN_AST_WITH:
+			for (uint32_t k = 0; k < c->u.proj.items.n; k++) {
+				const dn_ast *it = c->u.proj.items.item[k];
+				if (it->u.item.alias) {
+					dn_ast tmp = *it->u.item.alias;
+					tmp.u.name.slot = it->u.item.slot;
+					star_add(&sc, &tmp);
+					/* star_add copied the name pointer, not tmp */
+				} else if (it->u.item.expr->kind == DN_AST_VAR) {
+					dn_ast tmp = *it->u.item.expr;
+					tmp.u.name.slot = it->u.item.slot;
+					star_add(&sc, &tmp);
+				}
+			}
+			break;
+		default: break;
+		}
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < sc.n; i++)
+		if (bound[sc.v[i].slot])
+			sc.v[w++] = sc.v[i];
+	if (w)
+		qsort(sc.v, w, sizeof *sc.v, cmp_star);
+	*out = sc.v;
+	*n = w;
+	return sc.rc;
+}
+
 /* Runs one single query; on success *res holds its rows (RETURN's
  * columns), or none. */
 static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
@@ -1567,24 +1670,37 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 		}
 	}
 	if (!rc && ret) {
-		/* the result: RETURN's items, or with RETURN * the variables too */
+		/* the result: RETURN's items, and with RETURN * first every
+		 * variable in scope, by name */
 		const dn_ast_list *items = &ret->u.proj.items;
-		size_t ncols = items->n;
+		star_var *vars = NULL;
+		size_t nvars = 0;
+		if (ret->u.proj.star)
+			rc = star_vars(q, ret, cur.bound, &vars, &nvars);
+		size_t ncols = nvars + items->n;
 		res->cols = calloc(ncols ? ncols : 1, sizeof *res->cols);
 		res->vals = calloc((cur.n ? cur.n : 1) * (ncols ? ncols : 1), sizeof *res->vals);
-		if (!res->cols || !res->vals)
+		int32_t *slots = calloc(ncols ? ncols : 1, sizeof *slots);
+		if (!rc && (!res->cols || !res->vals || !slots))
 			rc = DN_ENOMEM;
-		for (size_t i = 0; !rc && i < ncols; i++)
-			if (!(res->cols[i] = item_name(x, items->item[i])))
+		for (size_t i = 0; !rc && i < nvars; i++) {
+			slots[i] = vars[i].slot;
+			if (!(res->cols[i] = strndup(vars[i].name, vars[i].len)))
 				rc = DN_ENOMEM;
+		}
+		for (size_t i = 0; !rc && i < items->n; i++) {
+			slots[nvars + i] = items->item[i]->u.item.slot;
+			if (!(res->cols[nvars + i] = item_name(x, items->item[i])))
+				rc = DN_ENOMEM;
+		}
 		res->ncols = ncols;
 		for (size_t r = 0; !rc && r < cur.n; r++)
 			for (size_t i = 0; i < ncols && !rc; i++)
-				rc = dn_value_copy(&res->vals[r * ncols + i], &cur.v[r * cur.width + items->item[i]->u.item.slot]);
+				rc = dn_value_copy(&res->vals[r * ncols + i], &cur.v[r * cur.width + slots[i]]);
 		if (!rc)
 			res->nrows = cur.n;
-		if (ret->u.proj.star && !rc)
-			rc = fail(x, ret, DN_ENOTSUP, "not supported yet: RETURN *");
+		free(slots);
+		free(vars);
 	}
 	rows_free(&cur);
 	return rc;
