@@ -884,6 +884,11 @@ static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn f
 	uint32_t nt = rp->u.rel.types.n;
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		dn_iter *it;
+		bool again = false; /* [:T|:T] names a type twice: once is enough */
+		for (uint32_t u = 0; u < t && !again; u++)
+			again = !strcmp(rp->u.rel.types.item[u]->u.name.s, rp->u.rel.types.item[t]->u.name.s);
+		if (again)
+			continue;
 		dn_adj a;
 		int rc = dn_edges_of(m->x->txn, node, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL,
 		                     &it);
@@ -1449,6 +1454,25 @@ static int run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
 	if (!rc)
 		memcpy(before, in->bound, in->width);
 	for (size_t r = 0; !rc && r < in->n; r++) {
+		/* a null in MERGE's property maps can never match what it creates */
+		for (uint32_t i = 0; !rc && i < path->u.path.elems.n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			const dn_ast *props = e->kind == DN_AST_NODE_PAT ? e->u.node.props : e->u.rel.props;
+			dn_value mv;
+			if (!props || (rc = eval_at(x, in->v + r * in->width, props, &mv)))
+				continue;
+			for (uint32_t k = 0; mv.type == DN_MAP && k < mv.len && !rc; k++)
+				if (mv.u.list[2 * k + 1].type == DN_NULL) {
+					dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ESEMANTIC, props->off, props->len,
+					                   "MergeReadOwnWrites",
+					                   "MERGE cannot use a null property value ('%.*s')",
+					                   (int)mv.u.list[2 * k].len, mv.u.list[2 * k].u.s);
+					rc = DN_ESEMANTIC;
+				}
+			dn_value_free(&mv);
+		}
+		if (rc)
+			break;
 		matcher m = {x, NULL, &paths, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL};
 		m.walk_start = calloc(1, sizeof *m.walk_start);
 		memcpy(found.bound, before, in->width);
