@@ -368,8 +368,9 @@ static int query_rows(const dn_cli_cmd *cmd, dn_stmt *s, dn_txn *txn, int fmt, j
 					w[c] = strlen(t);
 			}
 		}
+		/* the last column is not padded: no trailing blanks */
 		for (size_t c = 0; w && c < nc; c++)
-			printf("%s%-*s", c ? "  " : "", (int)w[c], dn_stmt_column_name(s, c));
+			printf("%s%-*s", c ? "  " : "", c + 1 < nc ? (int)w[c] : 0, dn_stmt_column_name(s, c));
 		printf("\n");
 		for (size_t c = 0; w && c < nc; c++) {
 			printf("%s", c ? "  " : "");
@@ -380,7 +381,7 @@ static int query_rows(const dn_cli_cmd *cmd, dn_stmt *s, dn_txn *txn, int fmt, j
 		for (size_t r = 0; w && r < tab.nrows; r++) {
 			for (size_t c = 0; c < nc; c++) {
 				const char *t = tab.cells[r * nc + c];
-				printf("%s%-*s", c ? "  " : "", (int)w[c], t ? t : "");
+				printf("%s%-*s", c ? "  " : "", c + 1 < nc ? (int)w[c] : 0, t ? t : "");
 			}
 			printf("\n");
 		}

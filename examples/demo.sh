@@ -27,3 +27,24 @@ echo
 echo "== The same database through the dragnet tool =="
 build/cli/dragnet stats "$db"
 build/cli/dragnet check "$db"
+
+echo
+echo "== The investigation in Cypher (dragnet query) =="
+echo "-- who else do the directors of a seizure's importer run?"
+build/cli/dragnet query "$db" "
+  MATCH (s:Seizure)-[:SEIZED_IN]->(:Declaration)<-[:DECLARED]-(t:Trader)
+        <-[:DIRECTOR_OF]-(p:Person)-[:DIRECTOR_OF]->(other:Trader)
+  WHERE other <> t
+  RETURN s.ref AS seizure, t.name AS importer, p.name AS director,
+         other.name AS also_directs
+  ORDER BY seizure, also_directs"
+echo "-- traders sharing a registered address"
+build/cli/dragnet query "$db" "
+  MATCH (a:Trader)-[:REGISTERED_AT]->(addr:Address)<-[:REGISTERED_AT]-(b:Trader)
+  WHERE id(a) < id(b)
+  RETURN addr.text AS address, a.name AS trader, b.name AS shares_with"
+echo "-- seizures per commodity"
+build/cli/dragnet query "$db" "
+  MATCH (s:Seizure)
+  RETURN s.commodity AS commodity, count(*) AS seizures, sum(s.quantity) AS quantity
+  ORDER BY seizures DESC"
