@@ -53,7 +53,9 @@ __attribute__((format(printf, 5, 6))) static int fail(ev *x, const dn_ast *e, in
 static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 {
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
-	if (rc == DN_ERUNTIME && strstr(buf, "overflow"))
+	if (rc == DN_ERUNTIME && (strstr(buf, "percentile must be") || strstr(buf, "step must not be zero")))
+		tck = "NumberOutOfRange";
+	else if (rc == DN_ERUNTIME && strstr(buf, "overflow"))
 		tck = "IntegerOverflow";
 	else if (rc == DN_ERUNTIME && strstr(buf, "division by zero"))
 		tck = "DivisionByZero";
@@ -147,9 +149,10 @@ static int node_labels(ev *x, const dn_ast *e, const dn_value *v, dn_value *out)
 {
 	dn_node *n;
 	int rc = x->env->txn ? dn_node_get(x->env->txn, (dn_id)v->u.i, &n) : DN_ENOTSUP;
+	if (rc == DN_ENOTFOUND)
+		return fail(x, e, DN_ERUNTIME, "DeletedEntityAccess", "node %lld was deleted", (long long)v->u.i);
 	if (rc)
-		return fail(x, e, rc == DN_ENOTFOUND ? DN_ERUNTIME : rc, NULL, "cannot read node %lld",
-		            (long long)v->u.i);
+		return fail(x, e, rc, NULL, "cannot read node %lld", (long long)v->u.i);
 	dn_value *items = calloc(n->nlabels ? n->nlabels : 1, sizeof *items);
 	if (!items) {
 		dn_node_free(n);
@@ -291,7 +294,7 @@ static int graph_func(ev *x, const dn_ast *e, const dn_ast *name, dn_value *a, u
 	free(items);
 	return err;
 type:
-	return fail(x, e, DN_ETYPE, "InvalidArgumentType", "%.*s() does not take a %s", (int)name->u.name.len,
+	return fail(x, e, DN_ETYPE, "InvalidArgumentValue", "%.*s() does not take a %s", (int)name->u.name.len,
 	            name->u.name.s, dn_type_name(v->type));
 }
 

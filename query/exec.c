@@ -189,6 +189,25 @@ static int run_unwind(exec *x, const dn_ast *c, rows *in, rows *out)
 
 /* --- CREATE ---------------------------------------------------------------------- */
 
+/* Properties hold scalars and lists of scalars (no maps, no nesting). */
+static bool storable(const dn_value *v)
+{
+	if (v->type == DN_LIST) {
+		for (uint32_t i = 0; i < v->len; i++)
+			if (v->u.list[i].type >= DN_LIST)
+				return false;
+		return true;
+	}
+	return v->type <= DN_STORABLE_MAX;
+}
+
+static int not_storable(exec *x, const dn_ast *at, const dn_value *v)
+{
+	dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ETYPE, at->off, at->len, "InvalidPropertyType",
+	                   "a %s cannot be stored as a property", dn_type_name(v->type));
+	return DN_ETYPE;
+}
+
 /* Evaluates a pattern element's property map into dn_props (borrowing
  * from *map, which the caller frees). */
 static int pattern_props(exec *x, const dn_value *row, const dn_ast *props, dn_value *map, dn_prop **out,
@@ -213,8 +232,8 @@ static int pattern_props(exec *x, const dn_value *row, const dn_ast *props, dn_v
 		const dn_value *v = &map->u.list[2 * i + 1];
 		if (v->type == DN_NULL)
 			continue;
-		if (v->type > DN_STORABLE_MAX)
-			return fail(x, props, DN_ETYPE, "a %s cannot be stored as a property", dn_type_name(v->type));
+		if (!storable(v))
+			return not_storable(x, props, v);
 		(*out)[*n].key = map->u.list[2 * i].u.s;
 		(*out)[*n].value = *v;
 		(*n)++;
@@ -484,8 +503,12 @@ static int const_count(exec *x, const dn_ast *e, int64_t *n)
 	if (rc)
 		return rc;
 	if (v.type != DN_INT || v.u.i < 0) {
+		bool neg = v.type == DN_INT;
 		dn_value_free(&v);
-		return fail(x, e, DN_ERUNTIME, "expected a non-negative integer");
+		dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ERUNTIME, e->off, e->len,
+		                   neg ? "NegativeIntegerArgument" : "InvalidArgumentType",
+		                   "SKIP and LIMIT need a non-negative integer");
+		return DN_ERUNTIME;
 	}
 	*n = v.u.i;
 	return 0;
@@ -1189,8 +1212,8 @@ static int target_entity(exec *x, const dn_value *row, const dn_ast *e, dn_value
 
 static int set_prop(exec *x, const dn_ast *at, const dn_value *ent, const char *key, const dn_value *v)
 {
-	if (v->type > DN_STORABLE_MAX)
-		return fail(x, at, DN_ETYPE, "a %s cannot be stored as a property", dn_type_name(v->type));
+	if (!storable(v))
+		return not_storable(x, at, v);
 	int rc = ent->type == DN_NODE ? dn_node_set_prop(x->txn, (dn_id)ent->u.i, key, v)
 	                              : dn_edge_set_prop(x->txn, (dn_id)ent->u.i, key, v);
 	if (rc)

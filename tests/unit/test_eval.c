@@ -240,5 +240,5 @@ Test(eval, errors_name_the_expression)
 	check_error("$absent", DN_ESEMANTIC, "ParameterMissing", 8);
 	check_error("'a' - 1", DN_ETYPE, "InvalidArgumentType", 8);
 	check_error("9223372036854775807 + 1", DN_ERUNTIME, "IntegerOverflow", 8);
-	check_error("labels(1)", DN_ETYPE, "InvalidArgumentType", 8);
+	check_error("labels(1)", DN_ETYPE, "InvalidArgumentValue", 8);
 }
