@@ -53,7 +53,9 @@ __attribute__((format(printf, 5, 6))) static int fail(ev *x, const dn_ast *e, in
 static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 {
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
-	if (rc == DN_ERUNTIME && (strstr(buf, "percentile must be") || strstr(buf, "step must not be zero")))
+	if (rc == DN_ETYPE && strstr(buf, "map key must be"))
+		tck = "MapElementAccessByNonString";
+	else if (rc == DN_ERUNTIME && (strstr(buf, "percentile must be") || strstr(buf, "step must not be zero")))
 		tck = "NumberOutOfRange";
 	else if (rc == DN_ERUNTIME && strstr(buf, "overflow"))
 		tck = "IntegerOverflow";

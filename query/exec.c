@@ -142,6 +142,13 @@ static const dn_value *env_computed(void *ctx, const dn_ast *node)
 	for (size_t i = 0; i < x->ncomp; i++)
 		if (x->comp_nodes[i] == node)
 			return &x->comp_vals[i];
+	/* the same aggregate written again (ORDER BY avg(x) after RETURN
+	 * avg(x)): the same text stands for the same value */
+	for (size_t i = 0; node->kind == DN_AST_FUNC && i < x->ncomp; i++) {
+		const dn_ast *c = x->comp_nodes[i];
+		if (c->len == node->len && !memcmp(x->pr->text + c->off, x->pr->text + node->off, c->len))
+			return &x->comp_vals[i];
+	}
 	return NULL;
 }
 
@@ -654,7 +661,8 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 		}
 		out->n = w;
 	}
-	/* WITH ... WHERE */
+	/* WITH ... WHERE (and ORDER BY below) see the projected slots bound */
+	x->bound = out->bound;
 	if (!rc && c->u.proj.where) {
 		size_t w = 0;
 		for (size_t r = 0; r < out->n && !rc; r++) {
@@ -683,9 +691,21 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 		dn_value *sorted = calloc(out->n * (out->width ? out->width : 1), sizeof *sorted);
 		if (!keys || !idx || !sorted)
 			rc = DN_ENOMEM;
+		/* aggregates written again inside a term stand for their column */
+		const dn_ast **inodes = calloc(items->n ? items->n : 1, sizeof *inodes);
+		dn_value *ivals = calloc(items->n ? items->n : 1, sizeof *ivals);
+		if (!rc && (!inodes || !ivals))
+			rc = DN_ENOMEM;
 		for (size_t r = 0; !rc && r < out->n; r++) {
 			dn_value *row = out->v + r * out->width;
 			idx[r] = r;
+			for (uint32_t i = 0; aggregating && i < items->n; i++) {
+				inodes[i] = items->item[i]->u.item.expr;
+				ivals[i] = row[items->item[i]->u.item.slot]; /* borrowed */
+			}
+			x->comp_nodes = inodes;
+			x->comp_vals = ivals;
+			x->ncomp = aggregating ? items->n : 0;
 			for (size_t t = 0; t < k && !rc; t++) {
 				const dn_ast *term = c->u.proj.order.item[t]->u.sort.expr;
 				/* an item referred to by its alias or its very text */
@@ -698,6 +718,9 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 				rc = hit ? dn_value_copy(&keys[r * k + t], hit) : eval_at(x, row, term, &keys[r * k + t]);
 			}
 		}
+		x->ncomp = 0;
+		free(inodes);
+		free(ivals);
 		if (!rc) {
 			sort_ctx sc = {&c->u.proj.order, keys};
 			g_sort = &sc;
