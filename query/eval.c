@@ -322,6 +322,14 @@ static int eval_func(ev *x, const dn_ast *e, dn_value *out)
 		free_args(args, n);
 		return rc;
 	}
+	if (!f && name_is(name, "tail") && n == 1 && (args[0].type == DN_LIST || args[0].type == DN_NULL)) {
+		/* tail(list): all but the first element */
+		dn_value from = dn_value_int(1);
+		char err[DN_CY_ERRMSG_CAP] = "";
+		rc = args[0].type == DN_NULL ? 0 : dn_cy_slice(&args[0], &from, NULL, out, err, sizeof err);
+		free_args(args, n);
+		return rc ? fail_op(x, e, rc, err) : 0;
+	}
 	if (!f && name_is(name, "rand") && n == 0) {
 		/* not pure, so not in the registry: xorshift seeded per thread */
 		static _Thread_local uint64_t state;

@@ -198,6 +198,8 @@ Test(eval, strings_lists_maps)
 	check("size([1, 2, 3])", "3");
 	check("toUpper(s)", "'CUSTOMS'");
 	check("coalesce(null, x)", "5");
+	check("tail([1, 2, 3])", "[2, 3]");
+	check("tail([])", "[]");
 }
 
 Test(eval, case_and_comprehensions)
