@@ -72,25 +72,19 @@ static bool name_is(const dn_ast *n, const char *s)
 
 /* --- graph reads ---------------------------------------------------------- */
 
-/* The properties of a node or relationship value as a map (owned). */
-static int entity_props(ev *x, const dn_ast *e, const dn_value *v, dn_value *out)
+int dn_eval_entity_props(dn_txn *txn, const dn_value *v, dn_value *out)
 {
 	const dn_prop *props;
 	size_t n;
 	dn_node *node = NULL;
 	dn_edge *edge = NULL;
 	int rc;
-	if (!x->env->txn)
-		return fail(x, e, DN_ENOTSUP, NULL, "no transaction to read the graph");
-	if (v->type == DN_NODE)
-		rc = dn_node_get(x->env->txn, (dn_id)v->u.i, &node);
-	else
-		rc = dn_edge_get(x->env->txn, (dn_id)v->u.i, &edge);
-	if (rc == DN_ENOTFOUND)
-		return fail(x, e, DN_ERUNTIME, "DeletedEntityAccess", "the %s was deleted",
-		            v->type == DN_NODE ? "node" : "relationship");
+	*out = dn_value_null();
+	if (!txn)
+		return DN_ENOTSUP;
+	rc = v->type == DN_NODE ? dn_node_get(txn, (dn_id)v->u.i, &node) : dn_edge_get(txn, (dn_id)v->u.i, &edge);
 	if (rc)
-		return fail(x, e, rc, NULL, "%s", dn_strerror(rc));
+		return rc;
 	props = node ? node->props : edge->props;
 	n = node ? node->nprops : edge->nprops;
 	const char **keys = calloc(n ? n : 1, sizeof *keys);
@@ -107,6 +101,18 @@ static int entity_props(ev *x, const dn_ast *e, const dn_value *v, dn_value *out
 	free(vals);
 	dn_node_free(node);
 	dn_edge_free(edge);
+	return rc;
+}
+
+/* The properties of a node or relationship value as a map (owned). */
+static int entity_props(ev *x, const dn_ast *e, const dn_value *v, dn_value *out)
+{
+	int rc = dn_eval_entity_props(x->env->txn, v, out);
+	if (rc == DN_ENOTFOUND)
+		return fail(x, e, DN_ERUNTIME, "DeletedEntityAccess", "the %s was deleted",
+		            v->type == DN_NODE ? "node" : "relationship");
+	if (rc == DN_ENOTSUP)
+		return fail(x, e, DN_ENOTSUP, NULL, "no transaction to read the graph");
 	return rc ? fail(x, e, rc, NULL, "%s", dn_strerror(rc)) : 0;
 }
 

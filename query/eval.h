@@ -54,4 +54,8 @@ int dn_eval(const dn_eval_env *env, const dn_ast *e, dn_value *out);
  * and false both reject a row). Non-boolean values are a DN_ETYPE error. */
 int dn_eval_pred(const dn_eval_env *env, const dn_ast *e, bool *truth);
 
+/* The properties of a node or relationship value as a map (owned):
+ * 0, DN_ENOTFOUND (deleted or hidden), DN_ENOTSUP (no txn), DN_ENOMEM. */
+int dn_eval_entity_props(dn_txn *txn, const dn_value *entity, dn_value *out);
+
 #endif /* DN_EVAL_H */

@@ -1248,30 +1248,8 @@ static int set_prop(exec *x, const dn_ast *at, const dn_value *ent, const char *
 /* The properties of an entity as a map (owned). */
 static int entity_map(exec *x, const dn_ast *at, const dn_value *ent, dn_value *out)
 {
-	const dn_prop *props;
-	size_t n;
-	dn_node *node = NULL;
-	dn_edge *edge = NULL;
-	int rc = ent->type == DN_NODE ? dn_node_get(x->txn, (dn_id)ent->u.i, &node)
-	                              : dn_edge_get(x->txn, (dn_id)ent->u.i, &edge);
-	if (rc)
-		return engine_fail(x, at, rc);
-	props = node ? node->props : edge->props;
-	n = node ? node->nprops : edge->nprops;
-	const char **keys = calloc(n ? n : 1, sizeof *keys);
-	dn_value *vals = calloc(n ? n : 1, sizeof *vals);
-	rc = keys && vals ? 0 : DN_ENOMEM;
-	for (size_t i = 0; !rc && i < n; i++) {
-		keys[i] = props[i].key;
-		vals[i] = props[i].value;
-	}
-	if (!rc)
-		rc = dn_cy_map_build(keys, vals, n, out);
-	free(keys);
-	free(vals);
-	dn_node_free(node);
-	dn_edge_free(edge);
-	return rc;
+	int rc = dn_eval_entity_props(x->txn, ent, out);
+	return rc ? engine_fail(x, at, rc) : 0;
 }
 
 static int set_item(exec *x, const dn_ast *it, dn_value *row)
@@ -1720,20 +1698,15 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 		case DN_AST_SET:
 		case DN_AST_REMOVE: rc = run_set(x, c, &cur); break;
 		case DN_AST_MERGE:
+		case DN_AST_MATCH:
+			/* both turn each row into the rows of its matches */
 			if ((rc = rows_init(&next, x->width)))
 				break;
-			rc = run_merge(x, c, &cur, &next);
+			rc = c->kind == DN_AST_MATCH ? run_match(x, c, &cur, &next) : run_merge(x, c, &cur, &next);
 			rows_free(&cur);
 			cur = next;
 			break;
 		case DN_AST_DELETE: rc = run_delete(x, c, &cur); break;
-		case DN_AST_MATCH:
-			if ((rc = rows_init(&next, x->width)))
-				break;
-			rc = run_match(x, c, &cur, &next);
-			rows_free(&cur);
-			cur = next;
-			break;
 		default:
 			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));
 			break;
