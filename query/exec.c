@@ -1152,14 +1152,36 @@ static int m_paths(matcher *m, uint32_t p)
 			return fail(m->x, np->u.node.var, DN_ETYPE, "`%s` is not a node", np->u.node.var->u.name.s);
 		return m_node(m, p, 0, (dn_id)v->u.i);
 	}
-	/* candidates: the first label's nodes, or every node */
-	dn_iter *it;
+	/* candidates: an index seek when a label and a property of the
+	 * pattern have an index, else the first label's nodes, else every
+	 * node (m_node checks all labels and properties either way) */
+	dn_iter *it = NULL;
 	dn_id id, *cand = NULL;
 	size_t n = 0, cap = 0;
-	int rc = np->u.node.labels.n ? dn_nodes_by_label(m->x->txn, np->u.node.labels.item[0]->u.name.s, &it)
-	                              : dn_nodes_all(m->x->txn, &it);
-	if (rc)
-		return engine_fail(m->x, np, rc);
+	int rc = 0;
+	if (np->u.node.labels.n && np->u.node.props && np->u.node.props->kind == DN_AST_MAP) {
+		dn_value want;
+		if ((rc = eval_at(m->x, m->row, np->u.node.props, &want)))
+			return rc;
+		for (uint32_t l = 0; !it && want.type == DN_MAP && l < np->u.node.labels.n; l++)
+			for (uint32_t k = 0; !it && k < want.len; k++) {
+				const dn_value *key = &want.u.list[2 * k], *v = &want.u.list[2 * k + 1];
+				if (v->type == DN_NULL || v->type > DN_DURATION)
+					continue;
+				int src = dn_index_seek(m->x->txn, np->u.node.labels.item[l]->u.name.s, key->u.s, v, v, 0, &it);
+				if (src && src != DN_ENOTFOUND) {
+					dn_value_free(&want);
+					return engine_fail(m->x, np, src);
+				}
+			}
+		dn_value_free(&want);
+	}
+	if (!it) {
+		rc = np->u.node.labels.n ? dn_nodes_by_label(m->x->txn, np->u.node.labels.item[0]->u.name.s, &it)
+		                         : dn_nodes_all(m->x->txn, &it);
+		if (rc)
+			return engine_fail(m->x, np, rc);
+	}
 	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
 		if ((rc = m_push(&cand, &n, &cap, id)))
 			break;
