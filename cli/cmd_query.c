@@ -358,7 +358,23 @@ static int query_rows(const dn_cli_cmd *cmd, dn_stmt *s, dn_txn *txn, int fmt, j
 			cells[tab.nrows * nc + c] = value_to_text(txn, dn_stmt_column(s, c));
 		tab.nrows++;
 	}
-	if (fmt == FMT_TABLE && rc == DN_DONE) {
+	if (fmt == FMT_TABLE && rc == DN_DONE && nc == 0) {
+		/* a statement without RETURN: say what it changed, if anything */
+		const dn_query_stats *st = dn_stmt_stats(s);
+		struct { uint64_t n; const char *what; } parts[] = {
+			{st->nodes_created, "nodes created"}, {st->nodes_deleted, "nodes deleted"},
+			{st->rels_created, "relationships created"}, {st->rels_deleted, "relationships deleted"},
+			{st->labels_added, "labels added"}, {st->labels_removed, "labels removed"},
+			{st->props_set, "properties set"}};
+		const char *sep = "";
+		for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+			if (parts[i].n) {
+				printf("%s%llu %s", sep, (unsigned long long)parts[i].n, parts[i].what);
+				sep = ", ";
+			}
+		if (*sep)
+			printf("\n");
+	} else if (fmt == FMT_TABLE && rc == DN_DONE) {
 		size_t *w = calloc(nc ? nc : 1, sizeof *w);
 		for (size_t c = 0; w && c < nc; c++) {
 			w[c] = strlen(dn_stmt_column_name(s, c));

@@ -1771,6 +1771,79 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 	return rc;
 }
 
+/* --- schema commands ------------------------------------------------------------------ */
+
+/* SHOW INDEXES / SHOW CONSTRAINTS: name, label, property, unique, entries. */
+static int show_indexes(exec *x, const dn_ast *c, bool constraints, dn_exec_result *out)
+{
+	static const char *const cols[] = {"name", "label", "property", "unique", "entries"};
+	dn_index_info *list;
+	size_t n, k = 0;
+	int rc = dn_index_list(x->txn, &list, &n);
+	if (rc)
+		return engine_fail(x, c, rc);
+	out->cols = calloc(5, sizeof *out->cols);
+	out->vals = calloc((n ? n : 1) * 5, sizeof *out->vals);
+	rc = out->cols && out->vals ? 0 : DN_ENOMEM;
+	for (size_t i = 0; !rc && i < 5; i++)
+		if (!(out->cols[i] = strdup(cols[i])))
+			rc = DN_ENOMEM;
+	out->ncols = 5;
+	for (size_t i = 0; !rc && i < n; i++) {
+		bool unique = list[i].flags & DN_INDEX_UNIQUE;
+		if (constraints && !unique)
+			continue;
+		dn_value *row = out->vals + k * 5;
+		int e = 0;
+		row[0] = dn_value_string(list[i].name, &e);
+		if (!e)
+			row[1] = dn_value_string(list[i].label, &e);
+		if (!e)
+			row[2] = dn_value_string(list[i].key, &e);
+		row[3] = dn_value_bool(unique);
+		row[4] = dn_value_int((int64_t)list[i].entries);
+		rc = e;
+		k++;
+		out->nrows = k;
+	}
+	dn_index_list_free(list, n);
+	return rc;
+}
+
+static int run_schema(exec *x, const dn_ast *c, dn_exec_result *out)
+{
+	int rc;
+	switch (c->kind) {
+	case DN_AST_SHOW_INDEXES: return show_indexes(x, c, false, out);
+	case DN_AST_SHOW_CONSTRAINTS: return show_indexes(x, c, true, out);
+	case DN_AST_CREATE_INDEX:
+	case DN_AST_CREATE_CONSTRAINT: {
+		if (c->u.schema.props.n != 1)
+			return fail(x, c, DN_ENOTSUP, "not supported yet: indexes over several properties");
+		const dn_ast *prop = c->u.schema.props.item[0];
+		const char *name = c->u.schema.name ? c->u.schema.name->u.name.s : NULL;
+		rc = dn_index_create(x->txn, name, c->u.schema.label->u.name.s, prop->u.prop.key->u.name.s,
+		                     c->kind == DN_AST_CREATE_CONSTRAINT ? DN_INDEX_UNIQUE : 0);
+		if (rc == DN_EEXISTS && c->u.schema.if_not_exists)
+			return 0;
+		if (rc == DN_ECONSTRAINT) {
+			dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ECONSTRAINT, c->off, c->len,
+			                   "ConstraintCreationFailed", "%s", dn_errmsg(dn_txn_db(x->txn)));
+			return DN_ECONSTRAINT;
+		}
+		return rc ? engine_fail(x, c, rc) : 0;
+	}
+	case DN_AST_DROP_INDEX:
+	case DN_AST_DROP_CONSTRAINT:
+		rc = dn_index_drop(x->txn, c->u.schema.name->u.name.s);
+		if (rc == DN_ENOTFOUND && c->u.schema.if_exists)
+			return 0;
+		return rc ? engine_fail(x, c, rc) : 0;
+	default:
+		return fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", dn_ast_kind_name(c->kind));
+	}
+}
+
 bool dn_exec_is_write(const dn_parse_result *pr)
 {
 	const dn_ast *body = pr->root->u.stmt.body;
@@ -1781,7 +1854,7 @@ bool dn_exec_is_write(const dn_parse_result *pr)
 	else if (body->kind == DN_AST_QUERY)
 		queries = &one;
 	else
-		return true; /* schema commands write */
+		return body->kind != DN_AST_SHOW_INDEXES && body->kind != DN_AST_SHOW_CONSTRAINTS;
 	for (uint32_t q = 0; q < queries->n; q++) {
 		const dn_ast_list *cl = &queries->item[q]->u.query.clauses;
 		for (uint32_t i = 0; i < cl->n; i++) {
@@ -1824,7 +1897,7 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
 	if (body->kind == DN_AST_QUERY)
 		return run_query(&x, body, out);
 	if (body->kind != DN_AST_UNION)
-		return fail(&x, body, DN_ENOTSUP, "not supported yet: executing %s", dn_ast_kind_name(body->kind));
+		return run_schema(&x, body, out);
 	/* UNION: the parts' rows one after the other; without ALL, distinct */
 	for (uint32_t q = 0; q < body->u.uni.queries.n; q++) {
 		dn_exec_result part;

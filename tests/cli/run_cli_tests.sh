@@ -250,6 +250,17 @@ t_query_create_then_count() {
 		want_rc 0 || return 1
 	run stats "$work/q.db" && want_out '^nodes: +2$' && want_out '^edges: +1$'
 }
+t_query_schema() {
+	"$dragnet" init "$work/s.db" >/dev/null 2>&1
+	run query "$work/s.db" 'CREATE CONSTRAINT tin FOR (t:Trader) REQUIRE t.tin IS UNIQUE' && want_rc 0 || return 1
+	run query "$work/s.db" "CREATE (:Trader {tin: 'GB1'})" && want_rc 0 && want_out '^1 nodes created' || return 1
+	run query "$work/s.db" "CREATE (:Trader {tin: 'GB1'})" && want_rc 1 &&
+		want_err 'index tin requires to be unique' || return 1
+	run query "$work/s.db" 'SHOW CONSTRAINTS' --format csv && want_rc 0 &&
+		want_out '^tin,Trader,tin,true,1' || return 1
+	run query "$work/s.db" 'DROP CONSTRAINT nope' && want_rc 1 && want_err 'no index named nope' || return 1
+	run query "$work/s.db" 'DROP CONSTRAINT nope IF EXISTS' && want_rc 0
+}
 t_query_not_supported_yet() {
 	# honest until the executor grows: CALL is refused by name, with its place
 	run query "$db" 'UNWIND [1] AS x CALL db.labels() YIELD label RETURN label' && want_rc 1 &&
@@ -290,6 +301,7 @@ tc "query: an empty script on stdin runs nothing" t_query_no_query
 tc "query: csv, jsonl, json and table output" t_query_formats
 tc "query: CREATE writes, stats sees it" t_query_create_then_count
 tc "query: MATCH over what CREATE wrote" t_query_match
+tc "query: schema commands: constraint, violation, SHOW, DROP" t_query_schema
 tc "query: CALL not supported yet, said plainly" t_query_not_supported_yet
 
 echo "$passed passed, $failed failed"
