@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "eval.h"
 #include "exec.h"
@@ -1583,6 +1584,136 @@ static const char *clause_name(int kind)
 	}
 }
 
+static bool name_eq(const dn_ast *name, const char *s)
+{
+	return strlen(s) == name->u.name.len && !strncasecmp(name->u.name.s, s, name->u.name.len);
+}
+
+/* --- CALL ------------------------------------------------------------------------------ */
+
+/* The built-in procedures: each yields one column of names. */
+static const struct {
+	const char *name, *column;
+	dn_token_kind kind;
+} procs[] = {
+	{"db.labels", "label", DN_TOKEN_LABEL},
+	{"db.relationshiptypes", "relationshipType", DN_TOKEN_TYPE},
+	{"db.propertykeys", "propertyKey", DN_TOKEN_KEY},
+};
+
+/* The names a procedure yields: labels and types in use, every key. */
+static int proc_rows(exec *x, const dn_ast *c, size_t p, char ***names, size_t *n)
+{
+	int rc = dn_token_list(x->txn, procs[p].kind, names, n);
+	if (rc)
+		return engine_fail(x, c, rc);
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++) {
+		uint64_t k = 1;
+		if (procs[p].kind == DN_TOKEN_LABEL)
+			rc = dn_count_label(x->txn, (*names)[i], &k);
+		else if (procs[p].kind == DN_TOKEN_TYPE)
+			rc = dn_count_type(x->txn, (*names)[i], &k);
+		if (rc)
+			break;
+		if (k)
+			(*names)[w++] = (*names)[i];
+		else
+			free((*names)[i]);
+	}
+	*n = w;
+	return rc ? engine_fail(x, c, rc) : 0;
+}
+
+static int find_proc(exec *x, const dn_ast *c, size_t *p)
+{
+	const dn_ast *name = c->u.call.proc;
+	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
+		if (strlen(procs[i].name) == name->u.name.len && !strncasecmp(procs[i].name, name->u.name.s, name->u.name.len)) {
+			if (c->u.call.args.n)
+				return fail(x, c, DN_ESEMANTIC, "%s() takes no arguments", procs[i].name);
+			*p = i;
+			return 0;
+		}
+	dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ESEMANTIC, name->off, name->len, "ProcedureNotFound",
+	                   "unknown procedure %.*s (dragnet has db.labels, db.relationshipTypes, "
+	                   "db.propertyKeys)", (int)name->u.name.len, name->u.name.s);
+	return DN_ESEMANTIC;
+}
+
+/* CALL proc() YIELD f [AS a] [WHERE ...] inside a query. */
+static int run_call(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	size_t p;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = find_proc(x, c, &p);
+	if (!rc)
+		rc = proc_rows(x, c, p, &names, &n);
+	int32_t slot = -1;
+	for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
+		const dn_ast *y = c->u.call.yield.item[i];
+		if (!name_eq(y->u.yield.field, procs[p].column))
+			rc = fail(x, y, DN_ESEMANTIC, "%s yields %s", procs[p].name, procs[p].column);
+		slot = y->u.yield.slot;
+	}
+	for (size_t r = 0; !rc && r < in->n; r++)
+		for (size_t k = 0; !rc && k < n; k++) {
+			dn_value *o = rows_add(out);
+			if (!o) {
+				rc = DN_ENOMEM;
+				break;
+			}
+			if ((rc = row_copy(o, in->v + r * in->width, in->width)))
+				break;
+			if (slot >= 0) {
+				int e = 0;
+				o[slot] = dn_value_string(names[k], &e);
+				rc = e;
+			}
+			if (!rc && c->u.call.where) {
+				bool keep;
+				x->bound = out->bound;
+				out->bound[slot] = true;
+				dn_eval_env env = env_of(x, o);
+				if (!(rc = dn_eval_pred(&env, c->u.call.where, &keep)) && !keep) {
+					for (size_t i = 0; i < out->width; i++)
+						dn_value_free(&o[i]);
+					out->n--;
+				}
+			}
+		}
+	if (slot >= 0)
+		out->bound[slot] = true;
+	dn_strings_free(names, n);
+	return rc;
+}
+
+/* A standalone CALL proc() without YIELD: its columns are the result. */
+static int run_call_standalone(exec *x, const dn_ast *c, dn_exec_result *res)
+{
+	size_t p;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = find_proc(x, c, &p);
+	if (!rc)
+		rc = proc_rows(x, c, p, &names, &n);
+	if (!rc) {
+		res->cols = calloc(1, sizeof *res->cols);
+		res->vals = calloc(n ? n : 1, sizeof *res->vals);
+		rc = res->cols && res->vals && (res->cols[0] = strdup(procs[p].column)) ? 0 : DN_ENOMEM;
+		res->ncols = 1;
+		for (size_t k = 0; !rc && k < n; k++) {
+			int e = 0;
+			res->vals[k] = dn_value_string(names[k], &e);
+			rc = e;
+			res->nrows = k + 1;
+		}
+	}
+	dn_strings_free(names, n);
+	return rc;
+}
+
 /* A variable RETURN * shows. */
 typedef struct star_var {
 	const char *name;
@@ -1729,6 +1860,23 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 			cur = next;
 			break;
 		case DN_AST_DELETE: rc = run_delete(x, c, &cur); break;
+		case DN_AST_CALL:
+			if (!c->u.call.has_yield && q->u.query.clauses.n == 1) {
+				rc = run_call_standalone(x, c, res);
+				rows_free(&cur);
+				return rc;
+			}
+			if (c->u.call.yield_star || !c->u.call.has_yield) {
+				rc = fail(x, c, DN_ENOTSUP, "not supported yet: CALL without YIELD inside a query");
+				break;
+			}
+			if ((rc = rows_init(&next, x->width)))
+				break;
+			memcpy(next.bound, cur.bound, x->width);
+			rc = run_call(x, c, &cur, &next);
+			rows_free(&cur);
+			cur = next;
+			break;
 		default:
 			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));
 			break;

@@ -2,13 +2,13 @@
 /*
  * exec.h — the first executor: runs a query's clauses in order over
  * materialized rows: MATCH and OPTIONAL MATCH (fixed and variable-length
- * patterns, named paths of fixed length), UNWIND, WITH and RETURN
- * (projection, DISTINCT, aggregation, ORDER BY, SKIP, LIMIT, WITH ...
- * WHERE), CREATE, MERGE with ON CREATE / ON MATCH SET, SET, REMOVE,
- * DELETE and DETACH DELETE. CALL, shortestPath, RETURN * and EXPLAIN
- * answer DN_ENOTSUP until the planner and its pull operators replace this
- * file's loop (MATCH here scans a label or all nodes for each pattern's
- * start: no index seeks, no join ordering).
+ * patterns, named paths, an index seek for the start when one fits),
+ * UNWIND, WITH and RETURN (projection, *, DISTINCT, aggregation, ORDER BY,
+ * SKIP, LIMIT, WITH ... WHERE), CREATE, MERGE with ON CREATE / ON MATCH
+ * SET, SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
+ * db.relationshipTypes and db.propertyKeys, UNION, and the schema
+ * commands. shortestPath, AS OF and EXPLAIN/PROFILE answer DN_ENOTSUP
+ * until the planner and its pull operators replace this file's loop.
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H
