@@ -1136,13 +1136,241 @@ static int m_emit(matcher *m)
 	return row_copy(o, m->row, m->out->width);
 }
 
+/*
+ * shortestPath((a)-[r:T*min..max]-(b)) and allShortestPaths(...): a
+ * breadth-first search from a's node to b's (both must be bound by an
+ * earlier clause or pattern), following the relationship pattern's
+ * direction and types. Each node remembers every predecessor at its
+ * depth, so allShortestPaths can enumerate all paths of the least length.
+ */
+typedef struct bfs_node {
+	dn_id id;
+	uint32_t depth;
+	size_t first_parent; /* index into parents, or SIZE_MAX */
+} bfs_node;
+
+typedef struct bfs_parent {
+	size_t from;   /* index of the predecessor in nodes */
+	dn_id edge;
+	size_t next;   /* next parent of the same node, or SIZE_MAX */
+} bfs_parent;
+
+typedef struct bfs {
+	bfs_node *nodes;
+	size_t n, cap;
+	size_t *slots; /* open addressing: node index + 1 */
+	size_t nslots;
+	bfs_parent *parents;
+	size_t np, capp;
+} bfs;
+
+static size_t bfs_find(const bfs *b, dn_id id)
+{
+	for (size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1); b->slots[h]; h = (h + 1) & (b->nslots - 1))
+		if (b->nodes[b->slots[h] - 1].id == id)
+			return b->slots[h] - 1;
+	return SIZE_MAX;
+}
+
+static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
+{
+	if ((b->n + 1) * 2 > b->nslots) {
+		size_t ns = b->nslots ? b->nslots * 2 : 1024;
+		size_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return DN_ENOMEM;
+		for (size_t i = 0; i < b->n; i++) {
+			size_t h = (b->nodes[i].id * 0x9E3779B97F4A7C15ull) & (ns - 1);
+			while (sl[h])
+				h = (h + 1) & (ns - 1);
+			sl[h] = i + 1;
+		}
+		free(b->slots);
+		b->slots = sl;
+		b->nslots = ns;
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		bfs_node *p = realloc(b->nodes, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		b->nodes = p;
+		b->cap = cap;
+	}
+	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX};
+	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
+	while (b->slots[h])
+		h = (h + 1) & (b->nslots - 1);
+	b->slots[h] = b->n + 1;
+	*idx = b->n++;
+	return 0;
+}
+
+static int bfs_parent_add(bfs *b, size_t node, size_t from, dn_id edge)
+{
+	if (b->np == b->capp) {
+		size_t cap = b->capp ? b->capp * 2 : 256;
+		bfs_parent *p = realloc(b->parents, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		b->parents = p;
+		b->capp = cap;
+	}
+	b->parents[b->np] = (bfs_parent){from, edge, b->nodes[node].first_parent};
+	b->nodes[node].first_parent = b->np++;
+	return 0;
+}
+
+typedef struct bfs_walk {
+	matcher *m;
+	uint32_t p;
+	bfs *b;
+	dn_id *edges; /* the path being built, from the end backwards */
+	size_t *nodes;
+	uint32_t len;
+	bool all;
+	bool done;
+} bfs_walk;
+
+/* Emits the path ending at node index `at` with `k` more hops to go back. */
+static int bfs_emit(bfs_walk *w, size_t at, uint32_t k)
+{
+	matcher *m = w->m;
+	const dn_ast *path = m->paths->item[w->p];
+	const dn_ast *rp = path->u.path.elems.item[1];
+	int rc = 0;
+	w->nodes[k] = at;
+	if (k == 0) {
+		/* bind the relationship list and the path, then go on */
+		bool rwas = false, pwas = false, ok = true;
+		dn_value *items = calloc(2 * w->len + 1, sizeof *items);
+		if (!items)
+			return DN_ENOMEM;
+		int err = 0;
+		if (rp->u.rel.var) {
+			for (uint32_t i = 0; i < w->len; i++)
+				items[i] = entity(w->edges[i], DN_REL);
+			dn_value list = dn_value_list(items, w->len, &err);
+			if (!err)
+				m_bind(m, rp->u.rel.var->u.name.slot, list, &rwas, &ok);
+		}
+		if (!err && ok && path->u.path.var) {
+			for (uint32_t i = 0; i <= w->len; i++) {
+				items[2 * i] = entity(w->b->nodes[w->nodes[i]].id, DN_NODE);
+				if (i < w->len)
+					items[2 * i + 1] = entity(w->edges[i], DN_REL);
+			}
+			dn_value pv = dn_value_list(items, 2 * w->len + 1, &err);
+			if (!err) {
+				pv.type = DN_PATH;
+				m_bind(m, path->u.path.var->u.name.slot, pv, &pwas, &ok);
+			}
+		}
+		free(items);
+		if (err)
+			return err;
+		if (ok)
+			rc = m_paths(m, w->p + 1);
+		if (path->u.path.var)
+			m_unbind(m, path->u.path.var->u.name.slot, pwas);
+		if (rp->u.rel.var)
+			m_unbind(m, rp->u.rel.var->u.name.slot, rwas);
+		if (!w->all)
+			w->done = true;
+		return rc;
+	}
+	for (size_t pi = w->b->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX; pi = w->b->parents[pi].next) {
+		w->edges[k - 1] = w->b->parents[pi].edge;
+		rc = bfs_emit(w, w->b->parents[pi].from, k - 1);
+	}
+	return rc;
+}
+
+typedef struct bfs_step {
+	bfs *b;
+	size_t from;
+	uint32_t depth;
+	dn_id target;
+	bool found;
+} bfs_step;
+
+static int bfs_visit(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	bfs_step *bs = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	size_t at = bfs_find(bs->b, a->nbr);
+	if (at == SIZE_MAX) {
+		if ((rc = bfs_add(bs->b, a->nbr, bs->depth + 1, &at)))
+			return rc;
+	} else if (bs->b->nodes[at].depth != bs->depth + 1) {
+		return 0; /* reached earlier by a shorter way */
+	}
+	if (a->nbr == bs->target)
+		bs->found = true;
+	return bfs_parent_add(bs->b, at, bs->from, a->edge);
+}
+
+static int m_shortest(matcher *m, uint32_t p)
+{
+	const dn_ast *path = m->paths->item[p];
+	const dn_ast_list *el = &path->u.path.elems;
+	if (el->n != 3)
+		return fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath over more than one relationship");
+	const dn_ast *a = el->item[0], *rp = el->item[1], *bn = el->item[2];
+	if (!a->u.node.var || !bn->u.node.var || !m->bound[a->u.node.var->u.name.slot] ||
+	    !m->bound[bn->u.node.var->u.name.slot])
+		return fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath needs both ends bound first");
+	const dn_value *av = &m->row[a->u.node.var->u.name.slot], *bv = &m->row[bn->u.node.var->u.name.slot];
+	if (av->type != DN_NODE || bv->type != DN_NODE)
+		return 0; /* a null end: no path */
+	int64_t min = rp->u.rel.varlen ? (rp->u.rel.min < 0 ? 1 : rp->u.rel.min) : 1;
+	int64_t max = rp->u.rel.varlen ? rp->u.rel.max : 1;
+	dn_id from = (dn_id)av->u.i, to = (dn_id)bv->u.i;
+	bfs b = {0};
+	size_t idx;
+	int rc = bfs_add(&b, from, 0, &idx);
+	bool found = from == to && min == 0;
+	uint32_t depth = 0;
+	/* level by level; a level is the run of nodes added at that depth */
+	size_t level_start = 0;
+	while (!rc && !found && (max < 0 || depth < (uint64_t)max)) {
+		size_t level_end = b.n;
+		if (level_start == level_end)
+			break;
+		bfs_step st = {&b, 0, depth, to, false};
+		for (size_t k = level_start; !rc && k < level_end; k++) {
+			st.from = k;
+			rc = m_each_adj(m, p, 1, b.nodes[k].id, bfs_visit, &st);
+		}
+		depth++;
+		level_start = level_end;
+		found = st.found && depth >= min;
+	}
+	if (!rc && found) {
+		size_t end = bfs_find(&b, to);
+		bfs_walk w = {m, p, &b, calloc(depth + 1, sizeof(dn_id)), calloc(depth + 1, sizeof(size_t)), depth,
+		              path->u.path.shortest == DN_PATH_ALL_SHORTEST, false};
+		rc = w.edges && w.nodes ? bfs_emit(&w, end, depth) : DN_ENOMEM;
+		free(w.edges);
+		free(w.nodes);
+	}
+	free(b.nodes);
+	free(b.slots);
+	free(b.parents);
+	return rc;
+}
+
 static int m_paths(matcher *m, uint32_t p)
 {
 	if (p == m->paths->n)
 		return m_emit(m);
 	const dn_ast *path = m->paths->item[p];
 	if (path->u.path.shortest != DN_PATH_PLAIN)
-		return fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath in MATCH");
+		return m_shortest(m, p);
 	const dn_ast *np = path->u.path.elems.item[0];
 	m->walk_start[p] = m->nwalk;
 	if (np->u.node.var && m->bound[np->u.node.var->u.name.slot]) {

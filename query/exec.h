@@ -6,9 +6,10 @@
  * UNWIND, WITH and RETURN (projection, *, DISTINCT, aggregation, ORDER BY,
  * SKIP, LIMIT, WITH ... WHERE), CREATE, MERGE with ON CREATE / ON MATCH
  * SET, SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
- * db.relationshipTypes and db.propertyKeys, UNION, and the schema
- * commands. shortestPath, AS OF and EXPLAIN/PROFILE answer DN_ENOTSUP
- * until the planner and its pull operators replace this file's loop.
+ * db.relationshipTypes and db.propertyKeys, UNION, the schema commands,
+ * and shortestPath / allShortestPaths between bound ends (breadth-first).
+ * AS OF and EXPLAIN/PROFILE answer DN_ENOTSUP until the planner and its
+ * pull operators replace this file's loop.
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H

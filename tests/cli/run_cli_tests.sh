@@ -261,6 +261,21 @@ t_query_schema() {
 	run query "$work/s.db" 'DROP CONSTRAINT nope' && want_rc 1 && want_err 'no index named nope' || return 1
 	run query "$work/s.db" 'DROP CONSTRAINT nope IF EXISTS' && want_rc 0
 }
+t_query_shortest_paths() {
+	"$dragnet" init "$work/p.db" >/dev/null 2>&1
+	# a diamond a->b->d, a->c->d, plus a long way a->e->f->d
+	run query "$work/p.db" "CREATE (a:P {n: 'a'}), (b:P {n: 'b'}), (c:P {n: 'c'}), (d:P {n: 'd'}),
+	    (e:P {n: 'e'}), (f:P {n: 'f'}), (a)-[:K]->(b), (b)-[:K]->(d), (a)-[:K]->(c), (c)-[:K]->(d),
+	    (a)-[:K]->(e), (e)-[:K]->(f), (f)-[:K]->(d)" && want_rc 0 || return 1
+	run query "$work/p.db" "MATCH (a:P {n: 'a'}), (d:P {n: 'd'})
+	    MATCH p = shortestPath((a)-[:K*]->(d)) RETURN length(p) AS len" --format csv &&
+		want_rc 0 && want_out '^2' || return 1
+	run query "$work/p.db" "MATCH (a:P {n: 'a'}), (d:P {n: 'd'})
+	    MATCH p = allShortestPaths((a)-[:K*]->(d))
+	    RETURN [x IN nodes(p) | x.n] AS via ORDER BY via" --format jsonl && want_rc 0 || return 1
+	[ "$(cat "$out")" = '{"via":["a","b","d"]}
+{"via":["a","c","d"]}' ] || { why="allShortestPaths gave: $(cat "$out")"; return 1; }
+}
 t_query_not_supported_yet() {
 	# honest until the planner lands: EXPLAIN is refused by name, with its place
 	run query "$db" 'EXPLAIN MATCH (n) RETURN n' && want_rc 1 &&
@@ -308,6 +323,7 @@ tc "query: CREATE writes, stats sees it" t_query_create_then_count
 tc "query: MATCH over what CREATE wrote" t_query_match
 tc "query: schema commands: constraint, violation, SHOW, DROP" t_query_schema
 tc "query: db.labels() and an unknown procedure" t_query_procedures
+tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN not supported yet, said plainly" t_query_not_supported_yet
 
 echo "$passed passed, $failed failed"
