@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "functions.h"
 #include "lexer.h"
 #include "parser.h"
 
@@ -281,6 +282,11 @@ static char *value_to_text(dn_txn *txn, const dn_value *v)
 		return strndup(v->u.s, v->len);
 	if (v->type == DN_NULL)
 		return strdup("");
+	if (v->type == DN_FLOAT) { /* Cypher's text: 0.9, 1.0E7 */
+		char buf[64];
+		dn_cy_float_format(v->u.f, buf, sizeof buf);
+		return strdup(buf);
+	}
 	json_t *j = value_to_json(txn, v);
 	char *s = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	json_decref(j);
