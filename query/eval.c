@@ -9,6 +9,7 @@
  * comprehensions, quantifiers, reduce and map projections, with local
  * variables kept on a small scope chain.
  */
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,15 +364,56 @@ static int eval_func(ev *x, const dn_ast *e, dn_value *out)
 
 /* --- operators ---------------------------------------------------------------- */
 
+/* s =~ pattern: the whole string must match. POSIX extended regular
+ * expressions stand in for Java's (classes, alternation, repetition and
+ * anchors behave alike; look-arounds and \\d-style escapes do not). */
+static int regex_match(ev *x, const dn_ast *e, const dn_value *s, const dn_value *pat, dn_value *out)
+{
+	*out = dn_value_null();
+	if (s->type == DN_NULL || pat->type == DN_NULL)
+		return 0;
+	if (s->type != DN_STRING || pat->type != DN_STRING) {
+		*out = dn_value_null();
+		return 0; /* Cypher: =~ on non-strings is null */
+	}
+	char *whole = malloc(pat->len + 8), *subject = strndup(s->u.s, s->len);
+	if (!whole || !subject) {
+		free(whole);
+		free(subject);
+		return DN_ENOMEM;
+	}
+	snprintf(whole, pat->len + 8, "^(%.*s)$", (int)pat->len, pat->u.s);
+	regex_t re;
+	int rc = regcomp(&re, whole, REG_EXTENDED | REG_NOSUB);
+	free(whole);
+	if (rc) {
+		free(subject);
+		return fail(x, e, DN_ERUNTIME, "InvalidArgumentValue", "invalid regular expression '%.*s'",
+		            (int)pat->len, pat->u.s);
+	}
+	*out = dn_value_bool(regexec(&re, subject, 0, NULL, 0) == 0);
+	regfree(&re);
+	free(subject);
+	return 0;
+}
+
 static int eval_binop(ev *x, const dn_ast *e, dn_value *out)
 {
 	dn_value l, r;
 	char err[DN_CY_ERRMSG_CAP] = "";
 	int rc;
-	if (e->op == DN_OP_REGEX)
-		return fail(x, e, DN_ENOTSUP, NULL, "not supported yet: regular expressions (=~)");
 	if ((rc = eval(x, e->u.bin.l, &l)))
 		return rc;
+	if (e->op == DN_OP_REGEX) {
+		if ((rc = eval(x, e->u.bin.r, &r))) {
+			dn_value_free(&l);
+			return rc;
+		}
+		rc = regex_match(x, e, &l, &r, out);
+		dn_value_free(&l);
+		dn_value_free(&r);
+		return rc;
+	}
 	/* AND and OR decide on their left side when they can */
 	if ((e->op == DN_OP_AND && l.type == DN_BOOL && !l.u.b) ||
 	    (e->op == DN_OP_OR && l.type == DN_BOOL && l.u.b)) {

@@ -251,6 +251,11 @@ static int pattern_props(exec *x, const dn_value *row, const dn_ast *props, dn_v
 
 static int engine_fail(exec *x, const dn_ast *at, int rc)
 {
+	if (rc == DN_ECONSTRAINT) { /* a unique constraint said no */
+		dn_parse_error_set(x->err, x->pr->text, x->pr->len, rc, at->off, at->len, "ConstraintValidationFailed",
+		                   "%s", dn_errmsg(dn_txn_db(x->txn)));
+		return rc;
+	}
 	return fail(x, at, rc, "%s", dn_errmsg(dn_txn_db(x->txn))[0] ? dn_errmsg(dn_txn_db(x->txn))
 	                                                              : dn_strerror(rc));
 }

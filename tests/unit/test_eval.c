@@ -200,6 +200,10 @@ Test(eval, strings_lists_maps)
 	check("coalesce(null, x)", "5");
 	check("tail([1, 2, 3])", "[2, 3]");
 	check("tail([])", "[]");
+	check("s =~ 'cus.*'", "true");
+	check("s =~ 'tom'", "false");
+	check("'GB123' =~ 'GB[0-9]{3}'", "true");
+	check("null =~ 'x'", "null");
 }
 
 Test(eval, case_and_comprehensions)
