@@ -15,6 +15,7 @@
 
 #include "dragnet.h"
 #include "functions.h"
+#include "testutil.h"
 #include "value_ops.h"
 
 static dn_value I(int64_t i) { return dn_value_int(i); }
@@ -23,40 +24,9 @@ static dn_value B(bool b) { return dn_value_bool(b); }
 static dn_value N(void) { return dn_value_null(); }
 static dn_value S(const char *s) { return dn_value_string(s, NULL); }
 
-static dn_value L(int n, ...)
-{
-	dn_value items[32], out;
-	va_list ap;
-	int i;
-
-	va_start(ap, n);
-	for (i = 0; i < n; i++)
-		items[i] = va_arg(ap, dn_value);
-	va_end(ap);
-	out = dn_value_list(items, (size_t)n, NULL);
-	for (i = 0; i < n; i++)
-		dn_value_free(&items[i]);
-	return out;
-}
-
-static dn_value M(int n, ...)
-{
-	const char *keys[16];
-	dn_value vals[16], out;
-	va_list ap;
-	int i;
-
-	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		keys[i] = va_arg(ap, const char *);
-		vals[i] = va_arg(ap, dn_value);
-	}
-	va_end(ap);
-	cr_assert_eq(dn_cy_map_build(keys, vals, (size_t)n, &out), 0);
-	for (i = 0; i < n; i++)
-		dn_value_free(&vals[i]);
-	return out;
-}
+/* L(n, v1, ...) builds a list, M(n, "k1", v1, ...) a map (testutil.c). */
+#define L tu_list
+#define M tu_map
 
 #define EXPECT(got, want)                                                          \
 	do {                                                                           \

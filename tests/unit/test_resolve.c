@@ -10,18 +10,17 @@
  * a compile-time error may be rejected by the resolver.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "parser.h"
 #include "resolve.h"
+#include "tck_queries.h"
 #include "testutil.h"
 
 /* Parses q (which must parse) and resolves it; returns the resolver's
@@ -404,61 +403,18 @@ Test(resolve, alloc_failure)
 /* The openCypher TCK                                                  */
 /* ------------------------------------------------------------------ */
 
-static bool is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* As in test_parser.c: ../shared/data/tck from the project root, found
- * from this file's path or the working directory, or $DN_TCK_DIR. */
-static bool tck_find(char *out, size_t cap)
-{
-	const char *env = getenv("DN_TCK_DIR");
-	if (env && is_dir(env)) {
-		snprintf(out, cap, "%s", env);
-		return true;
-	}
-	char root[PATH_MAX];
-	snprintf(root, sizeof root, "%s", __FILE__);
-	char *p = strstr(root, "tests/unit/test_resolve.c");
-	if (!p)
-		return false;
-	*p = '\0';
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof cwd))
-		return false;
-	for (int up = 0; up < 6; up++) {
-		char cand[PATH_MAX * 2 + 32], mark[PATH_MAX + 32];
-		if (root[0] == '/')
-			snprintf(cand, sizeof cand, "%s../shared/data/tck", root);
-		else
-			snprintf(cand, sizeof cand, "%s/%s../shared/data/tck", cwd, root);
-		if (is_dir(cand) && cap >= PATH_MAX && realpath(cand, out))
-			return true;
-		snprintf(mark, sizeof mark, "%s/query/resolve.h", cwd);
-		snprintf(cand, sizeof cand, "%s/../shared/data/tck", cwd);
-		if (access(mark, F_OK) == 0 && is_dir(cand) && cap >= PATH_MAX && realpath(cand, out))
-			return true;
-		char *slash = strrchr(cwd, '/');
-		if (!slash || slash == cwd)
-			break;
-		*slash = '\0';
-	}
-	return false;
-}
-
 typedef struct tck_stats {
 	int files, run_total, run_parsed, run_rejected;
 	int err_total, err_parsed, err_caught, err_same_code;
 } tck_stats;
 
-/* One query: `expect` is the scenario's first Then line, or "" for a
- * setup query. */
-static void tck_run_one(tck_stats *st, const char *file, int line, const char *q,
-                        const char *expect)
+/* One TCK query, setup or main, with the error the scenario expects. */
+static void tck_run_one(void *ctx, const tck_query *tq)
 {
-	const char *ce = strstr(expect, "should be raised at compile time");
+	tck_stats *st = ctx;
+	const char *file = tq->file, *q = tq->text;
+	int line = tq->line;
+	bool ce = tq->err_phase && !strcmp(tq->err_phase, "compile time");
 	dn_parse_result *res = NULL;
 	dn_parse_error err;
 	memset(&err, 0, sizeof err);
@@ -477,10 +433,7 @@ static void tck_run_one(tck_stats *st, const char *file, int line, const char *q
 		}
 		return;
 	}
-	const char *code = strrchr(expect, ':');
-	code = code ? code + 1 : "";
-	while (*code == ' ')
-		code++;
+	const char *code = tq->err_code ? tq->err_code : "";
 	st->err_total++;
 	if (err.code == DN_ESEMANTIC) {
 		st->err_caught++;
@@ -490,250 +443,14 @@ static void tck_run_one(tck_stats *st, const char *file, int line, const char *q
 	}
 }
 
-typedef struct strv {
-	char **v;
-	size_t n, cap;
-} strv;
-
-static void strv_push(strv *s, char *str)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->v = realloc(s->v, sizeof *s->v * s->cap);
-		cr_assert_not_null(s->v);
-	}
-	s->v[s->n++] = str;
-}
-
-static void strv_free(strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
-static char *str_trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
-static char *str_subst(const char *s, const char *name, const char *value)
-{
-	char pat[256];
-	snprintf(pat, sizeof pat, "<%s>", name);
-	size_t pl = strlen(pat), vl = strlen(value);
-	size_t cap = strlen(s) + 1;
-	for (const char *p = s; (p = strstr(p, pat)); p += pl)
-		cap += vl;
-	char *out = malloc(cap), *o = out;
-	cr_assert_not_null(out);
-	for (const char *p = s;;) {
-		const char *h = strstr(p, pat);
-		if (!h) {
-			strcpy(o, p);
-			break;
-		}
-		memcpy(o, p, (size_t)(h - p));
-		o += h - p;
-		memcpy(o, value, vl);
-		o += vl;
-		p = h + pl;
-	}
-	return out;
-}
-
-static void row_cells(const char *row, strv *cells)
-{
-	char *copy = strdup(row), *p = strchr(copy, '|');
-	while (p) {
-		char *next = strchr(p + 1, '|');
-		if (!next)
-			break;
-		*next = '\0';
-		strv_push(cells, strdup(str_trim(p + 1)));
-		*next = '|';
-		p = next;
-	}
-	free(copy);
-}
-
-typedef struct scenario {
-	int line;
-	bool outline;
-	strv queries; /* setup queries ("S" prefix) and the query ("Q" prefix) */
-	char expect[512];
-	strv rows; /* Examples rows: "H|a|b|" starts a table, "R|1|2|" is a row */
-} scenario;
-
-static void scenario_run(tck_stats *st, const char *file, scenario *sc, const strv *header,
-                         const strv *cells)
-{
-	for (size_t i = 0; i < sc->queries.n; i++) {
-		const char *q = sc->queries.v[i];
-		char *qq = strdup(q + 1), *e = strdup(q[0] == 'Q' ? sc->expect : "");
-		for (size_t c = 0; header && c < cells->n && c < header->n; c++) {
-			char *q2 = str_subst(qq, header->v[c], cells->v[c]);
-			char *e2 = str_subst(e, header->v[c], cells->v[c]);
-			free(qq);
-			free(e);
-			qq = q2, e = e2;
-		}
-		tck_run_one(st, file, sc->line, qq, e);
-		free(qq);
-		free(e);
-	}
-}
-
-static void scenario_flush(tck_stats *st, const char *file, scenario *sc)
-{
-	if (!sc->outline) {
-		scenario_run(st, file, sc, NULL, NULL);
-	} else {
-		strv header = {0};
-		for (size_t i = 0; i < sc->rows.n; i++) {
-			const char *r = sc->rows.v[i];
-			if (r[0] == 'H') {
-				strv_free(&header);
-				row_cells(r + 1, &header);
-				continue;
-			}
-			strv cells = {0};
-			row_cells(r + 1, &cells);
-			scenario_run(st, file, sc, &header, &cells);
-			strv_free(&cells);
-		}
-		strv_free(&header);
-	}
-	strv_free(&sc->queries);
-	strv_free(&sc->rows);
-	memset(sc, 0, sizeof *sc);
-}
-
-/* Reads one .feature file: scenarios, their setup and query docstrings,
- * the first `Then` line after the query, and the Examples of outlines. */
-static void tck_file(tck_stats *st, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "%s", path);
-	strv lines = {0};
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		if (n && buf[n - 1] == '\n')
-			buf[--n] = '\0';
-		strv_push(&lines, strdup(buf));
-	}
-	free(buf);
-	fclose(f);
-	st->files++;
-	scenario sc = {0};
-	bool in_examples = false, have_query = false;
-	for (size_t i = 0; i < lines.n; i++) {
-		char *raw = lines.v[i];
-		char *t = str_trim(raw);
-		if (in_examples && t[0] == '|') {
-			char *row = malloc(strlen(t) + 2);
-			cr_assert_not_null(row);
-			sprintf(row, "R%s", t);
-			strv_push(&sc.rows, row);
-			continue;
-		}
-		in_examples = false;
-		if (!strncmp(t, "Scenario", 8)) {
-			scenario_flush(st, path, &sc);
-			have_query = false;
-			sc.line = (int)i + 1;
-			sc.outline = !strncmp(t, "Scenario Outline", 16);
-		} else if (!strncmp(t, "Examples", 8)) {
-			in_examples = true;
-			while (i + 1 < lines.n && str_trim(lines.v[i + 1])[0] == '#')
-				i++;
-			if (i + 1 < lines.n) {
-				char *h = str_trim(lines.v[++i]);
-				char *row = malloc(strlen(h) + 2);
-				cr_assert_not_null(row);
-				sprintf(row, "H%s", h);
-				strv_push(&sc.rows, row);
-			}
-		} else if (!strcmp(t, "\"\"\"")) {
-			size_t indent = (size_t)(strstr(raw, "\"\"\"") - raw);
-			char kind = 0;
-			for (size_t k = i; k-- > 0;) {
-				char *pt = str_trim(lines.v[k]);
-				if (!*pt || pt[0] == '#')
-					continue;
-				if (!strcmp(pt, "When executing query:"))
-					kind = have_query ? 0 : 'Q';
-				else if (strstr(pt, "having executed:"))
-					kind = 'S';
-				break;
-			}
-			dn_buf q = {0};
-			dn_buf_put(&q, &kind, 1);
-			size_t k = i + 1;
-			for (; k < lines.n && strcmp(str_trim(lines.v[k]), "\"\"\""); k++) {
-				const char *l = lines.v[k];
-				size_t skip = 0;
-				while (skip < indent && (l[skip] == ' ' || l[skip] == '\t'))
-					skip++;
-				if (q.len > 1)
-					dn_buf_put(&q, "\n", 1);
-				dn_buf_put(&q, l + skip, strlen(l + skip));
-			}
-			dn_buf_put(&q, "", 1);
-			if (kind)
-				strv_push(&sc.queries, strdup((const char *)q.p));
-			if (kind == 'Q') {
-				have_query = true;
-				sc.expect[0] = '\0';
-			}
-			dn_buf_free(&q);
-			i = k;
-		} else if (!strncmp(t, "Then ", 5) && have_query && !sc.expect[0]) {
-			snprintf(sc.expect, sizeof sc.expect, "%s", t);
-		}
-	}
-	scenario_flush(st, path, &sc);
-	strv_free(&lines);
-}
-
-static void tck_walk(tck_stats *st, const char *dir)
-{
-	DIR *d = opendir(dir);
-	cr_assert_not_null(d, "%s: %s", dir, strerror(errno));
-	strv names = {0};
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			strv_push(&names, strdup(e->d_name));
-	closedir(d);
-	for (size_t i = 0; i < names.n; i++) {
-		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", dir, names.v[i]);
-		size_t l = strlen(path);
-		if (is_dir(path))
-			tck_walk(st, path);
-		else if (l > 8 && !strcmp(path + l - 8, ".feature"))
-			tck_file(st, path);
-	}
-	strv_free(&names);
-}
-
 Test(resolve, tck, .timeout = 300)
 {
 	char dir[PATH_MAX];
-	if (!tck_find(dir, sizeof dir))
+	if (!tck_queries_find(dir, sizeof dir))
 		cr_skip_test("TCK not found (set DN_TCK_DIR)");
 	static tck_stats st;
 	memset(&st, 0, sizeof st);
-	tck_walk(&st, dir);
+	st.files = tck_queries_each(dir, tck_run_one, &st);
 	cr_assert_gt(st.files, 100, "only %d feature files under %s", st.files, dir);
 	printf("TCK queries expected to run (setup and main): %d: %d resolved, %d rejected by "
 	       "the resolver\n", st.run_total, st.run_parsed, st.run_rejected);

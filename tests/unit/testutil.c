@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared by the Criterion unit suites (see testutil.h). */
 #include "testutil.h"
+#include "value_ops.h"
 
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -51,4 +53,37 @@ void tu_commit(dn_txn *txn)
 	dn_db *db = dn_txn_db(txn);
 	int rc = dn_txn_commit(txn);
 	cr_assert_eq(rc, 0, "dn_txn_commit -> %s: %s", dn_strerror(rc), dn_errmsg(db));
+}
+
+dn_value tu_list(int n, ...)
+{
+	dn_value items[32], out;
+	va_list ap;
+	cr_assert(n <= 32);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		items[i] = va_arg(ap, dn_value);
+	va_end(ap);
+	out = dn_value_list(items, (size_t)n, NULL);
+	for (int i = 0; i < n; i++)
+		dn_value_free(&items[i]);
+	return out;
+}
+
+dn_value tu_map(int n, ...)
+{
+	const char *keys[16];
+	dn_value vals[16], out;
+	va_list ap;
+	cr_assert(n <= 16);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		keys[i] = va_arg(ap, const char *);
+		vals[i] = va_arg(ap, dn_value);
+	}
+	va_end(ap);
+	cr_assert_eq(dn_cy_map_build(keys, vals, (size_t)n, &out), 0);
+	for (int i = 0; i < n; i++)
+		dn_value_free(&vals[i]);
+	return out;
 }

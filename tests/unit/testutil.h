@@ -22,6 +22,12 @@ dn_txn *tu_begin(dn_db *db, unsigned flags);
 /* Commits; fails the test on error. */
 void tu_commit(dn_txn *txn);
 
+/* Owned values for expectations: tu_list(n, v1, ..., vn) and
+ * tu_map(n, "k1", v1, ..., "kn", vn) take (and free) the item values they
+ * are given; at most 32 items, 16 entries. */
+dn_value tu_list(int n, ...);
+dn_value tu_map(int n, ...);
+
 /* Asserts that an expression returns 0, printing dn_errmsg on failure. */
 #define TU_OK(db, expr)                                                        \
 	do {                                                                       \
