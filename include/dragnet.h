@@ -601,6 +601,10 @@ void dn_stmt_free(dn_stmt *s);
 /* The on-disk format version this library writes. */
 #define DN_FORMAT_VERSION 1
 
+#include "dragnet_import.h"
+#include "dragnet_export.h"
+#include "dragnet_analysis.h"
+
 #ifdef __cplusplus
 }
 #endif
