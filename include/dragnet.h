@@ -226,6 +226,13 @@ typedef struct dn_txn_opts {
  */
 int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **out);
 /*
+ * Begins a read-only transaction that sees the graph as of log position pos
+ * (or, when pos is 0, as of time_ms) with the same clearances as `like`:
+ * what `AS OF` in a query reads through. Returns 0 or dn_txn_begin's
+ * errors; DN_EINVAL when both pos and time_ms are 0.
+ */
+int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out);
+/*
  * Commits and frees the transaction (a read transaction is simply ended).
  * A write transaction that changed anything receives the next log
  * position. On failure nothing of the transaction is kept and it is freed
@@ -594,6 +601,11 @@ const dn_value *dn_stmt_column(const dn_stmt *s, size_t i);
 const dn_query_error *dn_stmt_error(const dn_stmt *s);
 /* Side effects so far of the current execution. */
 const dn_query_stats *dn_stmt_stats(const dn_stmt *s);
+/* The transaction to read the current result's nodes and relationships
+ * through (dn_node_get, dn_edge_get): the one given to dn_stmt_execute, or,
+ * for `AS OF`, the past read transaction the statement opened (owned by
+ * the statement, ended by the next execution or dn_stmt_free). */
+dn_txn *dn_stmt_txn(const dn_stmt *s);
 /* True when the statement may write (CREATE, MERGE, SET, DELETE, ...). */
 bool dn_stmt_is_write(const dn_stmt *s);
 void dn_stmt_free(dn_stmt *s);

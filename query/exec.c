@@ -2648,10 +2648,39 @@ void dn_exec_result_free(dn_exec_result *r)
 		dn_value_free(&r->vals[i]);
 	free(r->cols);
 	free(r->vals);
+	dn_txn_abort(r->past);
 	memset(r, 0, sizeof *r);
 }
 
 static int run_body(exec *x, const dn_ast *body, dn_exec_result *out);
+
+/* AS OF expr: reads in the past, so only a statement that writes nothing;
+ * expr is a log position (integer) or a datetime. Replaces x->txn by a
+ * past read transaction with the same clearances. */
+static int as_of_txn(exec *x, const dn_ast *st)
+{
+	const dn_ast *e = st->u.stmt.as_of;
+	if (dn_exec_is_write(x->pr))
+		return fail(x, e, DN_ESEMANTIC, "AS OF reads the past: a statement that writes cannot use it");
+	dn_value v;
+	int rc = eval_at(x, NULL, e, &v);
+	if (rc)
+		return rc;
+	uint64_t pos = 0;
+	int64_t ms = 0;
+	if (v.type == DN_INT && v.u.i >= 1)
+		pos = (uint64_t)v.u.i;
+	else if (v.type == DN_DATETIME)
+		ms = v.u.datetime;
+	dn_value_free(&v);
+	if (!pos && !ms)
+		return fail(x, e, DN_ETYPE, "AS OF needs a log position (an integer from 1) or a datetime");
+	dn_txn *past;
+	if ((rc = dn_txn_begin_as_of(x->txn, pos, ms, &past)))
+		return fail(x, e, rc, "AS OF: %s", dn_errmsg(dn_txn_db(x->txn)));
+	x->txn = past;
+	return 0;
+}
 
 int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
                 dn_query_stats *stats, dn_query_error *err, dn_exec_result *out)
@@ -2660,29 +2689,43 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
 	const dn_ast *body = st->u.stmt.body;
 	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
 	memset(out, 0, sizeof *out);
-	if (st->u.stmt.as_of)
-		return fail(&x, st->u.stmt.as_of, DN_ENOTSUP, "not supported yet: AS OF in queries");
 	/* the record is as wide as the resolver's slots */
 	x.width = nslots;
-	if (st->u.stmt.mode == DN_STMT_RUN)
-		return run_body(&x, body, out);
-	/* EXPLAIN plans without running; PROFILE runs, drops the rows and
-	 * returns the plan with what each operator did */
-	if (!(x.prof = dn_prof_new(st->u.stmt.mode == DN_STMT_PROFILE)))
-		return DN_ENOMEM;
+	dn_txn *past = NULL;
 	int rc = 0;
-	double t0 = now_ms();
-	if (body->kind == DN_AST_QUERY || body->kind == DN_AST_UNION || dn_prof_is_profile(x.prof))
-		rc = run_body(&x, body, out);
-	dn_exec_result_free(out);
-	if (!rc && body->kind != DN_AST_QUERY && body->kind != DN_AST_UNION) {
-		char buf[96];
-		clause_text(&x, body, buf, sizeof buf);
-		rc = dn_prof_line(x.prof, SIZE_MAX, 0, "SchemaCommand", buf, 1.0, 1, now_ms() - t0);
+	if (st->u.stmt.as_of) {
+		if ((rc = as_of_txn(&x, st)))
+			return rc;
+		past = x.txn;
 	}
+	if (st->u.stmt.mode == DN_STMT_RUN) {
+		rc = run_body(&x, body, out);
+	} else if (!(x.prof = dn_prof_new(st->u.stmt.mode == DN_STMT_PROFILE))) {
+		rc = DN_ENOMEM;
+	} else {
+		/* EXPLAIN plans without running; PROFILE runs, drops the rows
+		 * and returns the plan with what each operator did */
+		double t0 = now_ms();
+		if (body->kind == DN_AST_QUERY || body->kind == DN_AST_UNION || dn_prof_is_profile(x.prof))
+			rc = run_body(&x, body, out);
+		dn_exec_result_free(out);
+		if (!rc && body->kind != DN_AST_QUERY && body->kind != DN_AST_UNION) {
+			char buf[96];
+			clause_text(&x, body, buf, sizeof buf);
+			rc = dn_prof_line(x.prof, SIZE_MAX, 0, "SchemaCommand", buf, 1.0, 1, now_ms() - t0);
+		}
+		if (!rc)
+			rc = dn_prof_result(x.prof, out);
+		dn_prof_free(x.prof);
+		/* the plan holds no entities: the past is not needed any more */
+		dn_txn_abort(past);
+		past = NULL;
+	}
+	/* the rows' entities are read through the past transaction */
 	if (!rc)
-		rc = dn_prof_result(x.prof, out);
-	dn_prof_free(x.prof);
+		out->past = past;
+	else
+		dn_txn_abort(past);
 	return rc;
 }
 

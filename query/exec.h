@@ -8,8 +8,8 @@
  * SET, SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
  * db.relationshipTypes and db.propertyKeys, UNION, the schema commands,
  * and shortestPath / allShortestPaths between bound ends (breadth-first).
- * AS OF and EXPLAIN/PROFILE answer DN_ENOTSUP until the planner and its
- * pull operators replace this file's loop.
+ * EXPLAIN, PROFILE (explain.h) and AS OF (a read in a past transaction
+ * with the caller's clearances).
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H
@@ -31,6 +31,9 @@ typedef struct dn_exec_result {
 	size_t ncols, nrows;
 	char **cols;
 	dn_value *vals;
+	/* AS OF: the past read transaction the rows' nodes and relationships
+	 * must be read through; owned, ended by dn_exec_result_free. */
+	dn_txn *past;
 } dn_exec_result;
 
 /* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE). */
