@@ -2672,9 +2672,11 @@ static int as_of_txn(exec *x, const dn_ast *st)
 		pos = (uint64_t)v.u.i;
 	else if (v.type == DN_DATETIME)
 		ms = v.u.datetime;
+	else if (v.type == DN_DATE)
+		ms = (int64_t)v.u.date * 86400000; /* midnight UTC, as datetime(date) */
 	dn_value_free(&v);
 	if (!pos && !ms)
-		return fail(x, e, DN_ETYPE, "AS OF needs a log position (an integer from 1) or a datetime");
+		return fail(x, e, DN_ETYPE, "AS OF needs a log position (an integer from 1), a date or a datetime");
 	dn_txn *past;
 	if ((rc = dn_txn_begin_as_of(x->txn, pos, ms, &past)))
 		return fail(x, e, rc, "AS OF: %s", dn_errmsg(dn_txn_db(x->txn)));
