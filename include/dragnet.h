@@ -461,6 +461,10 @@ int dn_index_create(dn_txn *txn, const char *name, const char *label,
                     const char *key, unsigned flags);
 /* Drops an index by name. DN_ENOTFOUND if there is none. */
 int dn_index_drop(dn_txn *txn, const char *name);
+/* Whether an index on (label, key) exists: 0 with *flags (DN_INDEX_*; flags
+ * may be NULL), or DN_ENOTFOUND. Cheap: reads no entries (the planner asks
+ * it for every node pattern). */
+int dn_index_find(dn_txn *txn, const char *label, const char *key, unsigned *flags);
 /* Lists indexes: owned array freed with dn_index_list_free. */
 int dn_index_list(dn_txn *txn, dn_index_info **out, size_t *n);
 void dn_index_list_free(dn_index_info *list, size_t n);

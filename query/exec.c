@@ -810,6 +810,7 @@ typedef struct matcher {
 	size_t emitted;
 	size_t *walk_start; /* per path: where its walk begins */
 	dn_match_plan *plan;
+	bool prechecked; /* the start candidates are known to fit the first node pattern */
 } matcher;
 
 static int m_paths(matcher *m, uint32_t p);
@@ -1083,9 +1084,9 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 {
 	const dn_ast *path = m->paths->item[p];
 	const dn_ast *np = path->u.path.elems.item[i];
-	bool ok, was = false;
+	bool ok = true, was = false;
 	int rc;
-	if ((rc = m_node_ok(m, np, node, &ok)) || !ok)
+	if (!(i == 0 && m->prechecked) && ((rc = m_node_ok(m, np, node, &ok)) || !ok))
 		return rc;
 	if (np->u.node.var) {
 		m_bind(m, np->u.node.var->u.name.slot, entity(node, DN_NODE), &was, &ok);
@@ -1165,6 +1166,7 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 	const dn_ast *np = pp->path->u.path.elems.item[0];
 	int rc = 0;
 	*it = NULL;
+	m->prechecked = false;
 	if (pp->start == DN_START_SEEK) {
 		dn_value lo = dn_value_null(), hi = dn_value_null();
 		if (pp->lo && (rc = eval_at(m->x, m->row, pp->lo, &lo)))
@@ -1178,6 +1180,13 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 		bool seekable = (!l || l->type <= DN_DURATION) && (!h || h->type <= DN_DURATION);
 		if (!null && seekable)
 			rc = dn_index_seek(m->x->txn, pp->label, pp->key, l, h, pp->range_flags, it);
+		/* an equality seek on the pattern's only label and only property
+		 * finds exactly the nodes that fit it (floats excepted: NaN) */
+		const dn_ast *props = np->u.node.props;
+		m->prechecked = !rc && l == h && l && l->type != DN_FLOAT && np->u.node.labels.n == 1 &&
+		                !strcmp(np->u.node.labels.item[0]->u.name.s, pp->label) &&
+		                (!props || (props->kind == DN_AST_MAP && props->u.map.entries.n == 1 &&
+		                            props->u.map.entries.item[0]->u.entry.value == pp->lo));
 		dn_value_free(&lo);
 		dn_value_free(&hi);
 		if (null)
@@ -1190,6 +1199,7 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
 	} else if (pp->start == DN_START_LABEL) {
 		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
+		m->prechecked = np->u.node.labels.n == 1 && !np->u.node.props;
 	} else {
 		rc = dn_nodes_all(m->x->txn, it);
 	}
@@ -1591,6 +1601,7 @@ static int m_paths(matcher *m, uint32_t p)
 		rc = 0;
 	for (size_t k = 0; !rc && k < n; k++)
 		rc = m_node(m, p, 0, cand[k]);
+	m->prechecked = false;
 	free(cand);
 	return rc;
 }

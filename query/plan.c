@@ -11,17 +11,15 @@
 
 #include "plan.h"
 
-/* Guesses where statistics stop: the share of an index's entries that an
- * equality or a range seek returns (no histograms yet). */
+/* Guesses where statistics stop: the share of a label's nodes that an
+ * equality or a range seek returns (no value statistics yet). */
 #define PLAN_EQ_SHARE 0.1
 #define PLAN_RANGE_SHARE 0.3
 
 typedef struct plan_ctx {
 	dn_txn *txn;
 	const bool *bound;
-	bool have_idx, have_nodes; /* read lazily */
-	dn_index_info *idx;
-	size_t nidx;
+	bool have_nodes; /* read lazily */
 	double nodes;
 	int rc; /* the first error of a lazy read */
 } plan_ctx;
@@ -39,18 +37,13 @@ static double plan_nodes(plan_ctx *pc)
 	return pc->nodes;
 }
 
-static const dn_index_info *plan_index(plan_ctx *pc, const char *label, const char *key)
+static double plan_label_count(plan_ctx *pc, const char *label)
 {
-	if (!pc->have_idx) {
-		int rc = dn_index_list(pc->txn, &pc->idx, &pc->nidx);
-		if (rc && !pc->rc)
-			pc->rc = rc;
-		pc->have_idx = true;
-	}
-	for (size_t i = 0; i < pc->nidx; i++)
-		if (!strcmp(pc->idx[i].label, label) && !strcmp(pc->idx[i].key, key))
-			return &pc->idx[i];
-	return NULL;
+	uint64_t n = 0;
+	int rc = dn_count_label(pc->txn, label, &n);
+	if (rc && rc != DN_ENOTFOUND && !pc->rc)
+		pc->rc = rc;
+	return rc ? 0.0 : (double)n;
 }
 
 /* Whether e can be evaluated before the MATCH starts: literals,
@@ -92,17 +85,21 @@ static void plan_offer(plan_start *best, const plan_start *c)
 }
 
 /* Offers a seek on every label of np that has an index on key. */
-static void plan_offer_seek(plan_ctx *pc, const dn_ast *np, const char *key, const dn_ast *lo,
-                            const dn_ast *hi, unsigned flags, plan_start *best)
+static void plan_offer_seek(plan_ctx *pc, const dn_ast *np, const char *key, const dn_ast *lo, const dn_ast *hi,
+                            unsigned flags, plan_start *best)
 {
 	for (uint32_t l = 0; l < np->u.node.labels.n; l++) {
 		const char *label = np->u.node.labels.item[l]->u.name.s;
-		const dn_index_info *ix = plan_index(pc, label, key);
-		if (!ix)
+		unsigned ixf = 0;
+		int rc = dn_index_find(pc->txn, label, key, &ixf);
+		if (rc) {
+			if (rc != DN_ENOTFOUND && !pc->rc)
+				pc->rc = rc;
 			continue;
-		bool unique = (ix->flags & DN_INDEX_UNIQUE) != 0;
-		double est = lo == hi ? (unique ? 1.0 : fmax(1.0, (double)ix->entries * PLAN_EQ_SHARE))
-		                      : fmax(1.0, (double)ix->entries * PLAN_RANGE_SHARE);
+		}
+		bool unique = (ixf & DN_INDEX_UNIQUE) != 0;
+		double n = plan_label_count(pc, label);
+		double est = lo == hi ? (unique ? 1.0 : fmax(1.0, n * PLAN_EQ_SHARE)) : fmax(1.0, n * PLAN_RANGE_SHARE);
 		plan_offer(best, &(plan_start){DN_START_SEEK, label, key, lo, hi, flags, unique, est});
 	}
 }
@@ -159,15 +156,9 @@ static int plan_node_start(plan_ctx *pc, const dn_ast *np, const dn_ast *where, 
 	}
 	*best = (plan_start){DN_START_ALL, .est = plan_nodes(pc)};
 	for (uint32_t l = 0; l < np->u.node.labels.n; l++) {
-		uint64_t n = 0;
-		int rc = dn_count_label(pc->txn, np->u.node.labels.item[l]->u.name.s, &n);
-		if (rc == DN_ENOTFOUND)
-			n = 0;
-		else if (rc)
-			return rc;
-		/* est 0 would tie every seek: an empty label is the best start */
-		plan_offer(best, &(plan_start){DN_START_LABEL, np->u.node.labels.item[l]->u.name.s,
-		                               .est = n ? (double)n : 0.5});
+		double n = plan_label_count(pc, np->u.node.labels.item[l]->u.name.s);
+		/* an empty label is the best start of all */
+		plan_offer(best, &(plan_start){DN_START_LABEL, np->u.node.labels.item[l]->u.name.s, .est = n ? n : 0.5});
 	}
 	const dn_ast *props = np->u.node.props;
 	if (props && props->kind == DN_AST_MAP)
@@ -259,13 +250,13 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	}
 	plan_start first, last;
 	int rc = plan_node_start(pc, path->u.path.elems.item[0], where, &first);
-	/* a bound start is as good as it gets */
-	if (!rc && n > 1 && first.kind != DN_START_BOUND)
+	/* a bound start or a unique seek is as good as it gets */
+	if (!rc && n > 1 && first.est > 1.0)
 		rc = plan_node_start(pc, path->u.path.elems.item[n - 1], where, &last);
 	if (rc)
 		return rc;
 	plan_start use = first;
-	if (n > 1 && first.kind != DN_START_BOUND && last.est < first.est) {
+	if (n > 1 && first.est > 1.0 && last.est < first.est) {
 		if ((rc = plan_reverse(path, &pp->copy)))
 			return rc;
 		pp->path = pp->copy;
@@ -307,7 +298,7 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound,
                   unsigned flags, dn_match_plan *out)
 {
-	plan_ctx pc = {txn, bound, false, false, NULL, 0, 0.0, 0};
+	plan_ctx pc = {txn, bound, false, 0.0, 0};
 	int rc = 0;
 	memset(out, 0, sizeof *out);
 	out->paths = calloc(paths->n ? paths->n : 1, sizeof *out->paths);
@@ -322,7 +313,6 @@ int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, co
 		out->list.item[p] = (dn_ast *)out->paths[p].path;
 	}
 	out->list.n = out->n;
-	dn_index_list_free(pc.idx, pc.nidx);
 	if (rc)
 		dn_plan_match_free(out);
 	return rc;
