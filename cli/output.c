@@ -294,13 +294,14 @@ static int output_report(const dn_cli_run *r, const char *text, size_t len, size
 	return DN_CLI_FAIL;
 }
 
-/* Whether text[0..n) holds only blanks and ';'. */
-static bool output_blank(const char *text, size_t n)
+bool dn_cli_stmt_blank(const char *text, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strchr(" \t\r\n;", text[i]))
-			return false;
-	return true;
+	dn_lexer lx;
+	dn_token tok;
+	dn_lex_init(&lx, text, n, NULL);
+	if (dn_lex_next(&lx, &tok) != 0)
+		return false; /* out of memory: let the parser say so */
+	return tok.kind == DN_TOK_EOF || tok.kind == DN_TOK_SEMI;
 }
 
 int dn_cli_run_stmt(const dn_cli_run *r, const char *text, size_t len, size_t off, size_t n)
@@ -310,7 +311,7 @@ int dn_cli_run_stmt(const dn_cli_run *r, const char *text, size_t len, size_t of
 	dn_stmt *s;
 	dn_txn *txn = NULL;
 	struct timespec t0, t1;
-	if (output_blank(text + off, n))
+	if (dn_cli_stmt_blank(text + off, n))
 		return DN_CLI_OK;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = dn_stmt_prepare(r->db, text + off, n, &s, &e);

@@ -62,11 +62,15 @@ typedef struct dn_cli_run {
 	bool timing;                 /* print each statement's elapsed time on stderr */
 } dn_cli_run;
 
+/* Whether text[0..n) holds no statement: only blanks and comments, up to
+ * the end or a ';'. */
+bool dn_cli_stmt_blank(const char *text, size_t n);
+
 /*
  * Runs the statement text[off..off+n) of the script text[0..len) in its
  * own transaction (a write transaction when it writes) and prints its
  * rows, or for a statement without columns in table format what it
- * changed ("2 nodes created, ..."). A statement of blanks does nothing.
+ * changed ("2 nodes created, ..."). A blank statement does nothing.
  * Errors go to stderr as "dragnet: CMD: SOURCE:LINE:COL: message", then
  * the line with the span underlined. Returns DN_CLI_OK or DN_CLI_FAIL;
  * nothing is committed on failure.

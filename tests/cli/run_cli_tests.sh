@@ -290,6 +290,12 @@ t_query_match() {
 	run query "$work/q.db" "MATCH (t:Trader)-[:OWNS]->(c) RETURN t.tin AS tin, labels(c) AS l" \
 		--format jsonl && want_rc 0 && want_out '^\{"tin":"GB1","l":\["Company"\]\}$'
 }
+t_query_trailing_comment() {
+	# a script may end with a comment: it is no statement (an unclosed one is an error)
+	run query "$db" 'RETURN 7 AS a; // done' --format csv && want_rc 0 || return 1
+	[ "$(tr -d '\r' <"$out")" = "$(printf 'a\n7')" ] || { why="output: $(cat "$out")"; return 1; }
+	run query "$db" 'RETURN 7 AS a; /* open' && want_rc 1 && want_err "query:1:16: unterminated comment"
+}
 
 tc "--version prints versions" t_version
 tc "--help lists init, stats, check" t_help
@@ -325,6 +331,7 @@ tc "query: schema commands: constraint, violation, SHOW, DROP" t_query_schema
 tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN not supported yet, said plainly" t_query_not_supported_yet
+tc "query: a trailing comment is not a statement" t_query_trailing_comment
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
