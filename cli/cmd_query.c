@@ -147,13 +147,8 @@ static int query_run(const dn_cli_cmd *cmd, int argc, char **argv)
 	dn_cli_opt opts[] = {{"file", NULL, &file}, {"format", NULL, &format}, {NULL, NULL, NULL}};
 	if (status == DN_CLI_CONTINUE)
 		status = dn_cli_parse(cmd, argc, argv, opts, 1, &args);
-	if (status == DN_CLI_CONTINUE && format) {
-		int fmt = dn_cli_format_parse(format);
-		if (fmt < 0)
-			status = dn_cli_usage_error(cmd, "unknown format '%s' (" DN_CLI_FORMAT_NAMES ")",
-			                            format);
-		run.format = (dn_cli_format)fmt;
-	}
+	if (status == DN_CLI_CONTINUE)
+		status = dn_cli_format_option(cmd, format, &run.format);
 	if (status == DN_CLI_CONTINUE)
 		status = query_script(cmd, &args, file, &script, &len, &run.source);
 	if (status == DN_CLI_CONTINUE)

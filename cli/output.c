@@ -26,6 +26,15 @@ int dn_cli_format_parse(const char *name)
 	return -1;
 }
 
+int dn_cli_format_option(const dn_cli_cmd *cmd, const char *name, dn_cli_format *fmt)
+{
+	int f = name ? dn_cli_format_parse(name) : (int)*fmt;
+	if (f < 0)
+		return dn_cli_usage_error(cmd, "unknown format '%s' (" DN_CLI_FORMAT_NAMES ")", name);
+	*fmt = (dn_cli_format)f;
+	return DN_CLI_CONTINUE;
+}
+
 const char *dn_cli_format_name(dn_cli_format fmt)
 {
 	return output_format_names[fmt];

@@ -30,6 +30,10 @@ typedef enum dn_cli_format {
 
 /* The format called name ("table", ...), or -1 when there is none. */
 int dn_cli_format_parse(const char *name);
+/* Applies a --format option: leaves *fmt alone when name is NULL, sets it
+ * when name is a format; otherwise reports bad usage. Returns
+ * DN_CLI_CONTINUE or DN_CLI_USAGE. */
+int dn_cli_format_option(const dn_cli_cmd *cmd, const char *name, dn_cli_format *fmt);
 /* The name of a format. */
 const char *dn_cli_format_name(dn_cli_format fmt);
 
