@@ -190,8 +190,9 @@ static int shell_strcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Prints the names of one kind of token, sorted, each with its count when
- * count is not NULL. */
+/* Prints the names of one kind of token, sorted: each on its line with
+ * its count, or without counts (count NULL) as a list wrapped at 78
+ * columns. */
 static int shell_schema_tokens(dn_txn *txn, dn_token_kind kind, const char *title,
                                int (*count)(dn_txn *, const char *, uint64_t *))
 {
@@ -204,10 +205,17 @@ static int shell_schema_tokens(dn_txn *txn, dn_token_kind kind, const char *titl
 	printf("%s:%s\n", title, n ? "" : " (none)");
 	for (size_t i = 0; i < n; i++)
 		w = strlen(names[i]) > w ? strlen(names[i]) : w;
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0, col = 0; i < n && !rc; i++) {
 		uint64_t c = 0;
 		if (!count) {
-			printf("  %s\n", names[i]);
+			size_t len = strlen(names[i]);
+			if (col && col + 2 + len > 78) {
+				printf(",\n");
+				col = 0;
+			}
+			col += (size_t)printf("%s%s", col ? ", " : "  ", names[i]);
+			if (i + 1 == n)
+				printf("\n");
 		} else if (!(rc = count(txn, names[i], &c))) {
 			printf("  %-*s  %llu\n", (int)w, names[i], (unsigned long long)c);
 		}
@@ -232,12 +240,18 @@ static int shell_schema(shell *sh)
 		rc = dn_index_list(txn, &idx, &n);
 	if (!rc) {
 		printf("indexes and constraints:%s\n", n ? "" : " (none)");
-		for (size_t i = 0; i < n; i++)
+		size_t wp = 0; /* width of ":Label(key)" */
+		for (size_t i = 0; i < n; i++) {
+			size_t p = strlen(idx[i].label) + strlen(idx[i].key) + 3;
 			w = strlen(idx[i].name) > w ? strlen(idx[i].name) : w;
-		for (size_t i = 0; i < n; i++)
-			printf("  %-*s  :%s(%s)  %s, %llu entries\n", (int)w, idx[i].name, idx[i].label,
-			       idx[i].key, idx[i].flags & DN_INDEX_UNIQUE ? "unique constraint" : "index",
+			wp = p > wp ? p : wp;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int p = printf("  %-*s  :%s(%s)", (int)w, idx[i].name, idx[i].label, idx[i].key);
+			printf("%*s  %s, %llu entries\n", (int)(wp + w + 4) - p, "",
+			       idx[i].flags & DN_INDEX_UNIQUE ? "unique constraint" : "index",
 			       (unsigned long long)idx[i].entries);
+		}
 	}
 	dn_index_list_free(idx, n);
 	dn_txn_abort(txn);

@@ -323,7 +323,7 @@ t_shell_schema() {
 	shell "$work/shs.db" "CREATE (:Trader {tin: 'a'}), (:Trader {tin: 'b'}),\n  (:Company)-[:OWNS]->(:Company)-[:OWNS]->(:Address {line: 'x'});\nCREATE CONSTRAINT tin FOR (t:Trader) REQUIRE t.tin IS UNIQUE;\n:schema\n" &&
 		want_rc 0 && want_out '^labels:$' && want_out '^  Trader +2$' && want_out '^  Company +2$' &&
 		want_out '^  Address +1$' && want_out '^relationship types:$' && want_out '^  OWNS +2$' &&
-		want_out '^property keys:$' && want_out '^  tin$' && want_out '^  line$' &&
+		want_out '^property keys:$' && want_out '^  line, tin$' &&
 		want_out '^  tin +:Trader\(tin\) +unique constraint, 2 entries$'
 }
 t_shell_format_json() {
