@@ -2055,56 +2055,148 @@ static int proc_rows(exec *x, const dn_ast *c, size_t p, char ***names, size_t *
 	return rc ? engine_fail(x, c, rc) : 0;
 }
 
-static int find_proc(exec *x, const dn_ast *c, size_t *p)
+/* A built-in procedure's names as a one-column table. */
+static int proc_builtin(exec *x, const dn_ast *c, size_t p, dn_exec_result *t)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = proc_rows(x, c, p, &names, &n);
+	if (!rc) {
+		t->cols = calloc(1, sizeof *t->cols);
+		t->vals = calloc(n ? n : 1, sizeof *t->vals);
+		rc = t->cols && t->vals && (t->cols[0] = strdup(procs[p].column)) ? 0 : DN_ENOMEM;
+		t->ncols = 1;
+		for (size_t k = 0; !rc && k < n; k++) {
+			int e = 0;
+			t->vals[k] = dn_value_string(names[k], &e);
+			rc = e;
+			t->nrows = k + 1;
+		}
+	}
+	dn_strings_free(names, n);
+	return rc;
+}
+
+/* An analysis procedure (algo.*, dragnet_analysis.h) run with the config
+ * map of its one argument, its result copied into a table. */
+static int proc_analysis(exec *x, const dn_ast *c, const dn_proc_info *pi, const dn_value *row,
+                         dn_exec_result *t)
+{
+	dn_value cfg = dn_value_null();
+	int rc = 0;
+	if (c->u.call.args.n > 1)
+		return fail(x, c, DN_ESEMANTIC, "%s takes one argument: a configuration map", pi->name);
+	if (c->u.call.args.n == 1) {
+		if ((rc = eval_at(x, row, c->u.call.args.item[0], &cfg)))
+			return rc;
+	} else if (c->u.call.implicit_args) {
+		/* CALL algo.x without parentheses: the config is $config, if given */
+		for (size_t i = 0; i < x->params->n; i++)
+			if (!strcmp(x->params->names[i], "config") && (rc = dn_value_copy(&cfg, &x->params->values[i])))
+				return rc;
+	}
+	if (cfg.type != DN_NULL && cfg.type != DN_MAP) {
+		dn_value_free(&cfg);
+		return fail(x, c->u.call.args.n ? c->u.call.args.item[0] : c, DN_ETYPE,
+		            "%s takes a configuration map, as in %s({labels: ['Person']})", pi->name, pi->name);
+	}
+	dn_result *r = NULL;
+	rc = dn_analyze(x->txn, pi->name, cfg.type == DN_MAP ? &cfg : NULL, &r);
+	dn_value_free(&cfg);
+	if (rc)
+		return fail(x, c, rc, "%s", dn_errmsg(dn_txn_db(x->txn)));
+	size_t nc = dn_result_column_count(r), nr = dn_result_row_count(r);
+	t->cols = calloc(nc ? nc : 1, sizeof *t->cols);
+	t->vals = calloc((nr ? nr : 1) * (nc ? nc : 1), sizeof *t->vals);
+	rc = t->cols && t->vals ? 0 : DN_ENOMEM;
+	for (size_t k = 0; !rc && k < nc; k++) {
+		t->ncols = k + 1;
+		if (!(t->cols[k] = strdup(dn_result_column_name(r, k))))
+			rc = DN_ENOMEM;
+	}
+	for (size_t i = 0; !rc && i < nr; i++) {
+		t->nrows = i + 1;
+		for (size_t k = 0; !rc && k < nc; k++)
+			rc = dn_value_copy(&t->vals[i * nc + k], dn_result_cell(r, i, k));
+	}
+	dn_result_free(r);
+	return rc;
+}
+
+/* The rows of the procedure c calls, for one input row: a built-in db.*
+ * procedure or an analysis procedure. */
+static int proc_table(exec *x, const dn_ast *c, const dn_value *row, dn_exec_result *t)
 {
 	const dn_ast *name = c->u.call.proc;
+	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
-		if (strlen(procs[i].name) == name->u.name.len && !strncasecmp(procs[i].name, name->u.name.s, name->u.name.len)) {
+		if (name_eq(name, procs[i].name)) {
 			if (c->u.call.args.n)
 				return fail(x, c, DN_ESEMANTIC, "%s() takes no arguments", procs[i].name);
-			*p = i;
-			return 0;
+			return proc_builtin(x, c, i, t);
 		}
+	char buf[128];
+	snprintf(buf, sizeof buf, "%.*s", (int)name->u.name.len, name->u.name.s);
+	const dn_proc_info *pi = name->u.name.len < sizeof buf ? dn_analyze_proc(buf) : NULL;
+	if (pi)
+		return proc_analysis(x, c, pi, row, t);
 	dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ESEMANTIC, name->off, name->len, "ProcedureNotFound",
 	                   "unknown procedure %.*s (dragnet has db.labels, db.relationshipTypes, "
-	                   "db.propertyKeys)", (int)name->u.name.len, name->u.name.s);
+	                   "db.propertyKeys and the algo.* procedures of docs/ANALYSIS.md)",
+	                   (int)name->u.name.len, name->u.name.s);
 	return DN_ESEMANTIC;
 }
 
-/* CALL proc() YIELD f [AS a] [WHERE ...] inside a query. */
+/* CALL proc(...) YIELD f [AS a], ... [WHERE ...] inside a query: each
+ * input row times the procedure's rows, the yielded columns bound. */
 static int run_call(exec *x, const dn_ast *c, rows *in, rows *out)
 {
-	size_t p;
-	char **names = NULL;
-	size_t n = 0;
-	int rc = find_proc(x, c, &p);
-	if (!rc)
-		rc = proc_rows(x, c, p, &names, &n);
-	int32_t slot = -1;
-	for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
-		const dn_ast *y = c->u.call.yield.item[i];
-		if (!name_eq(y->u.yield.field, procs[p].column))
-			rc = fail(x, y, DN_ESEMANTIC, "%s yields %s", procs[p].name, procs[p].column);
-		slot = y->u.yield.slot;
-	}
-	for (size_t r = 0; !rc && r < in->n; r++)
-		for (size_t k = 0; !rc && k < n; k++) {
+	int rc = 0;
+	int32_t *cols = calloc(c->u.call.yield.n ? c->u.call.yield.n : 1, sizeof *cols);
+	if (!cols)
+		return DN_ENOMEM;
+	for (size_t r = 0; !rc && r < in->n; r++) {
+		dn_exec_result t;
+		const dn_value *row = in->v + r * in->width;
+		x->bound = in->bound;
+		if ((rc = proc_table(x, c, row, &t))) {
+			dn_exec_result_free(&t);
+			break;
+		}
+		/* the yielded fields are columns of the procedure */
+		for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
+			const dn_ast *y = c->u.call.yield.item[i];
+			cols[i] = -1;
+			for (size_t k = 0; k < t.ncols; k++)
+				if (name_eq(y->u.yield.field, t.cols[k]))
+					cols[i] = (int32_t)k;
+			if (cols[i] < 0) {
+				char have[256] = "";
+				for (size_t k = 0; k < t.ncols; k++)
+					snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", k ? ", " : "", t.cols[k]);
+				rc = fail(x, y, DN_ESEMANTIC, "%.*s yields %s", (int)c->u.call.proc->u.name.len,
+				          c->u.call.proc->u.name.s, have);
+			}
+		}
+		for (size_t k = 0; !rc && k < t.nrows; k++) {
 			dn_value *o = rows_add(out);
 			if (!o) {
 				rc = DN_ENOMEM;
 				break;
 			}
-			if ((rc = row_copy(o, in->v + r * in->width, in->width)))
+			if ((rc = row_copy(o, row, in->width)))
 				break;
-			if (slot >= 0) {
-				int e = 0;
-				o[slot] = dn_value_string(names[k], &e);
-				rc = e;
+			for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
+				int32_t slot = c->u.call.yield.item[i]->u.yield.slot;
+				if (slot >= 0) {
+					dn_value_free(&o[slot]);
+					rc = dn_value_copy(&o[slot], &t.vals[k * t.ncols + (size_t)cols[i]]);
+					out->bound[slot] = true;
+				}
 			}
 			if (!rc && c->u.call.where) {
 				bool keep;
 				x->bound = out->bound;
-				out->bound[slot] = true;
 				dn_eval_env env = env_of(x, o);
 				if (!(rc = dn_eval_pred(&env, c->u.call.where, &keep)) && !keep) {
 					for (size_t i = 0; i < out->width; i++)
@@ -2113,34 +2205,21 @@ static int run_call(exec *x, const dn_ast *c, rows *in, rows *out)
 				}
 			}
 		}
-	if (slot >= 0)
-		out->bound[slot] = true;
-	dn_strings_free(names, n);
+		dn_exec_result_free(&t);
+	}
+	for (uint32_t i = 0; i < c->u.call.yield.n; i++)
+		if (c->u.call.yield.item[i]->u.yield.slot >= 0)
+			out->bound[c->u.call.yield.item[i]->u.yield.slot] = true;
+	free(cols);
 	return rc;
 }
 
-/* A standalone CALL proc() without YIELD: its columns are the result. */
+/* A standalone CALL proc(...) without YIELD: its columns are the result. */
 static int run_call_standalone(exec *x, const dn_ast *c, dn_exec_result *res)
 {
-	size_t p;
-	char **names = NULL;
-	size_t n = 0;
-	int rc = find_proc(x, c, &p);
-	if (!rc)
-		rc = proc_rows(x, c, p, &names, &n);
-	if (!rc) {
-		res->cols = calloc(1, sizeof *res->cols);
-		res->vals = calloc(n ? n : 1, sizeof *res->vals);
-		rc = res->cols && res->vals && (res->cols[0] = strdup(procs[p].column)) ? 0 : DN_ENOMEM;
-		res->ncols = 1;
-		for (size_t k = 0; !rc && k < n; k++) {
-			int e = 0;
-			res->vals[k] = dn_value_string(names[k], &e);
-			rc = e;
-			res->nrows = k + 1;
-		}
-	}
-	dn_strings_free(names, n);
+	int rc = proc_table(x, c, NULL, res);
+	if (rc)
+		dn_exec_result_free(res);
 	return rc;
 }
 
@@ -2626,7 +2705,40 @@ static int run_schema(exec *x, const dn_ast *c, dn_exec_result *out)
 	}
 }
 
-bool dn_exec_is_write(const dn_parse_result *pr)
+/* Whether a CALL of an analysis procedure writes: its config has a
+ * non-null `write` key (a map literal, or a parameter bound to a map);
+ * any other config expression might, so it counts as writing. */
+static bool call_writes(const dn_ast *c, const dn_exec_params *params)
+{
+	char buf[128];
+	const dn_ast *name = c->u.call.proc;
+	snprintf(buf, sizeof buf, "%.*s", (int)name->u.name.len, name->u.name.s);
+	if (!dn_analyze_proc(buf) || !c->u.call.args.n)
+		return false;
+	const dn_ast *arg = c->u.call.args.item[0];
+	if (arg->kind == DN_AST_MAP) {
+		for (uint32_t i = 0; i < arg->u.map.entries.n; i++) {
+			const dn_ast *e = arg->u.map.entries.item[i];
+			if (!strcmp(e->u.entry.key->u.name.s, "write"))
+				return e->u.entry.value->kind != DN_AST_NULL_LIT;
+		}
+		return false;
+	}
+	if (arg->kind == DN_AST_PARAM && params) {
+		for (size_t i = 0; i < params->n; i++)
+			if (!strcmp(params->names[i], arg->u.name.s)) {
+				const dn_value *v = &params->values[i];
+				for (uint32_t k = 0; v->type == DN_MAP && k < v->len; k++)
+					if (v->u.list[2 * k].len == 5 && !memcmp(v->u.list[2 * k].u.s, "write", 5))
+						return v->u.list[2 * k + 1].type != DN_NULL;
+				return false;
+			}
+		return false;
+	}
+	return true;
+}
+
+bool dn_exec_is_write(const dn_parse_result *pr, const dn_exec_params *params)
 {
 	const dn_ast *body = pr->root->u.stmt.body;
 	const dn_ast_list *queries = NULL;
@@ -2642,7 +2754,7 @@ bool dn_exec_is_write(const dn_parse_result *pr)
 		for (uint32_t i = 0; i < cl->n; i++) {
 			int k = cl->item[i]->kind;
 			if (k == DN_AST_CREATE || k == DN_AST_MERGE || k == DN_AST_SET || k == DN_AST_REMOVE ||
-			    k == DN_AST_DELETE)
+			    k == DN_AST_DELETE || (k == DN_AST_CALL && call_writes(cl->item[i], params)))
 				return true;
 		}
 	}
@@ -2671,7 +2783,7 @@ static int run_body(exec *x, const dn_ast *body, dn_exec_result *out);
 static int as_of_txn(exec *x, const dn_ast *st)
 {
 	const dn_ast *e = st->u.stmt.as_of;
-	if (dn_exec_is_write(x->pr))
+	if (dn_exec_is_write(x->pr, x->params))
 		return fail(x, e, DN_ESEMANTIC, "AS OF reads the past: a statement that writes cannot use it");
 	dn_value v;
 	int rc = eval_at(x, NULL, e, &v);

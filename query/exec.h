@@ -36,8 +36,9 @@ typedef struct dn_exec_result {
 	dn_txn *past;
 } dn_exec_result;
 
-/* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE). */
-bool dn_exec_is_write(const dn_parse_result *pr);
+/* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE, an
+ * analysis procedure with `write`), given the bound parameters (may be NULL). */
+bool dn_exec_is_write(const dn_parse_result *pr, const dn_exec_params *params);
 
 /*
  * Runs the parsed and resolved statement (nslots: the resolver's record

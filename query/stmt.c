@@ -159,7 +159,8 @@ dn_txn *dn_stmt_txn(const dn_stmt *s)
 
 bool dn_stmt_is_write(const dn_stmt *s)
 {
-	return dn_exec_is_write(s->parse);
+	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
+	return dn_exec_is_write(s->parse, &p);
 }
 
 void dn_stmt_free(dn_stmt *s)

@@ -437,6 +437,26 @@ t_query_as_of() {
 	run query "$work/h.db" "AS OF 1 CREATE (:X)" && want_rc 1 && want_err 'AS OF reads the past'
 }
 
+t_analyze() {
+	# a bow tie: two triangles that share the broker b; b is the only
+	# articulation point, and removing it leaves components of 2
+	"$dragnet" init "$work/a.db" >/dev/null 2>&1
+	run query "$work/a.db" "CREATE (a:P {n:'a'}), (b:P {n:'b'}), (c:P {n:'c'}), (d:P {n:'d'}), (e:P {n:'e'}),
+		(a)-[:K]->(b), (b)-[:K]->(c), (c)-[:K]->(a), (b)-[:K]->(d), (d)-[:K]->(e), (e)-[:K]->(b)" && want_rc 0 || return 1
+	run analyze "$work/a.db" articulation --format jsonl && want_rc 0 && want_out '"n":"b"' || return 1
+	[ "$(wc -l < "$out")" -eq 1 ] || { why="articulation points: $(cat "$out")"; return 1; }
+	run query "$work/a.db" "CALL algo.keyplayer({k: 1, strategy: 'greedy_lcc'}) YIELD node, largest_component
+		RETURN node.n AS n, largest_component AS lcc" --format csv && want_rc 0 && want_out '^b,2' || return 1
+	# --write stores the degree on every node, in one transaction
+	run analyze "$work/a.db" degree --direction both --write deg && want_rc 0 || return 1
+	run query "$work/a.db" "MATCH (p:P) RETURN p.n AS n, p.deg AS d ORDER BY n" --format csv &&
+		want_out '^b,4' && want_out '^a,2' || return 1
+	# seeds from a query; an unknown key and an unknown procedure are usage errors
+	run analyze "$work/a.db" risk --seeds "MATCH (p:P {n:'a'}) RETURN p" --format csv && want_rc 0 || return 1
+	run analyze "$work/a.db" pagerank --bogus 1 && want_rc 2 && want_err "no key 'bogus'" || return 1
+	run analyze "$work/a.db" nosuch && want_rc 2 && want_err "unknown procedure 'nosuch'"
+}
+
 tc "--version prints versions" t_version
 tc "--help lists init, stats, check" t_help
 tc "stats --help and help stats print usage" t_cmd_help
@@ -472,6 +492,7 @@ tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN plans without running, PROFILE counts rows" t_query_explain_profile
 tc "query: AS OF reads and prints the past" t_query_as_of
+tc "analyze: articulation, key players, --write, seeds from a query, bad keys" t_analyze
 tc "query: a trailing comment is not a statement" t_query_trailing_comment
 tc "shell: a statement over several lines, two on one line" t_shell_multiline
 tc "shell: :schema lists labels, types, keys with counts and constraints" t_shell_schema
