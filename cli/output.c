@@ -188,21 +188,39 @@ typedef struct output_table {
 	char **cells; /* nrows * ncols */
 } output_table;
 
+/* Columns a text takes on a terminal: one per UTF-8 character (wide
+ * East Asian characters are not told apart). */
+static size_t output_width(const char *t)
+{
+	size_t n = 0;
+	for (; *t; t++)
+		n += ((unsigned char)*t & 0xC0) != 0x80;
+	return n;
+}
+
+/* A cell, padded to w columns unless it is the last of its line (no
+ * trailing blanks). */
+static void output_cell(const char *t, size_t c, size_t nc, size_t w)
+{
+	printf("%s%s", c ? "  " : "", t);
+	for (size_t k = output_width(t); c + 1 < nc && k < w; k++)
+		putchar(' ');
+}
+
 static void output_table_print(dn_stmt *s, const output_table *tab)
 {
 	size_t nc = tab->ncols;
 	size_t *w = calloc(nc ? nc : 1, sizeof *w);
 	for (size_t c = 0; w && c < nc; c++) {
-		w[c] = strlen(dn_stmt_column_name(s, c));
+		w[c] = output_width(dn_stmt_column_name(s, c));
 		for (size_t r = 0; r < tab->nrows; r++) {
 			const char *t = tab->cells[r * nc + c];
-			if (t && strlen(t) > w[c])
-				w[c] = strlen(t);
+			if (t && output_width(t) > w[c])
+				w[c] = output_width(t);
 		}
 	}
-	/* the last column is not padded: no trailing blanks */
 	for (size_t c = 0; w && c < nc; c++)
-		printf("%s%-*s", c ? "  " : "", c + 1 < nc ? (int)w[c] : 0, dn_stmt_column_name(s, c));
+		output_cell(dn_stmt_column_name(s, c), c, nc, w[c]);
 	printf("\n");
 	for (size_t c = 0; w && c < nc; c++) {
 		printf("%s", c ? "  " : "");
@@ -213,7 +231,7 @@ static void output_table_print(dn_stmt *s, const output_table *tab)
 	for (size_t r = 0; w && r < tab->nrows; r++) {
 		for (size_t c = 0; c < nc; c++) {
 			const char *t = tab->cells[r * nc + c];
-			printf("%s%-*s", c ? "  " : "", c + 1 < nc ? (int)w[c] : 0, t ? t : "");
+			output_cell(t ? t : "", c, nc, w[c]);
 		}
 		printf("\n");
 	}

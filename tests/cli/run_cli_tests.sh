@@ -457,6 +457,18 @@ t_analyze() {
 	run analyze "$work/a.db" nosuch && want_rc 2 && want_err "unknown procedure 'nosuch'"
 }
 
+t_query_table_utf8() {
+	# columns line up by characters, not bytes: 'Villacís' is 8 characters
+	run query "$db" "UNWIND [['Villacís', 1], ['Nowakowski', 2]] AS r RETURN r[0] AS name, r[1] AS n" &&
+		want_rc 0 || return 1
+	python3 - "$out" <<'PY' || { why="misaligned: $(cat "$out")"; return 1; }
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cols = {line.index(str(n)) for line in lines for n in (1, 2) if line.rstrip().endswith(" " + str(n))}
+sys.exit(0 if cols == {len("Nowakowski  ")} else 1)
+PY
+}
+
 tc "--version prints versions" t_version
 tc "--help lists init, stats, check" t_help
 tc "stats --help and help stats print usage" t_cmd_help
@@ -492,6 +504,7 @@ tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN plans without running, PROFILE counts rows" t_query_explain_profile
 tc "query: AS OF reads and prints the past" t_query_as_of
+tc "query: table columns line up with accented names" t_query_table_utf8
 tc "analyze: articulation, key players, --write, seeds from a query, bad keys" t_analyze
 tc "query: a trailing comment is not a statement" t_query_trailing_comment
 tc "shell: a statement over several lines, two on one line" t_shell_multiline
