@@ -57,6 +57,9 @@ static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
 	if (rc == DN_ETYPE && strstr(buf, "map key must be"))
 		tck = "MapElementAccessByNonString";
+	else if (rc == DN_ETYPE && (!strncmp(buf, "toString()", 10) || !strncmp(buf, "toBoolean()", 11) ||
+	                            !strncmp(buf, "toInteger()", 11) || !strncmp(buf, "toFloat()", 9)))
+		tck = "InvalidArgumentValue"; /* openCypher: conversions reject values, not types */
 	else if (rc == DN_ERUNTIME && (strstr(buf, "percentile must be") || strstr(buf, "step must not be zero")))
 		tck = "NumberOutOfRange";
 	else if (rc == DN_ERUNTIME && strstr(buf, "overflow"))

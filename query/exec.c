@@ -2031,6 +2031,27 @@ static const struct {
 	{"db.propertykeys", "propertyKey", DN_TOKEN_KEY},
 };
 
+bool dn_proc_lookup(const char *name, size_t len, const char *const **cols, size_t *ncols)
+{
+	static const char *const builtin_cols[][1] = {{"label"}, {"relationshipType"}, {"propertyKey"}};
+	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
+		if (strlen(procs[i].name) == len && !strncasecmp(procs[i].name, name, len)) {
+			*cols = builtin_cols[i];
+			*ncols = 1;
+			return true;
+		}
+	char buf[128];
+	if (len >= sizeof buf)
+		return false;
+	snprintf(buf, sizeof buf, "%.*s", (int)len, name);
+	const dn_proc_info *pi = dn_analyze_proc(buf);
+	if (pi) {
+		*cols = pi->columns;
+		*ncols = pi->ncolumns;
+	}
+	return pi != NULL;
+}
+
 /* The names a procedure yields: labels and types in use, every key. */
 static int proc_rows(exec *x, const dn_ast *c, size_t p, char ***names, size_t *n)
 {

@@ -53,4 +53,8 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
 
 void dn_exec_result_free(dn_exec_result *r);
 
+/* Whether a procedure of that name exists (db.labels, ..., algo.*), and
+ * the columns it can yield (static storage). For the resolver. */
+bool dn_proc_lookup(const char *name, size_t len, const char *const **cols, size_t *ncols);
+
 #endif /* DN_EXEC_H */
