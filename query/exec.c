@@ -158,7 +158,8 @@ static const dn_value *env_computed(void *ctx, const dn_ast *node)
 	return NULL;
 }
 
-static int env_pattern(void *ctx, const dn_ast *node, dn_value *out);
+static int env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
+                       dn_value *out);
 
 static dn_eval_env env_of(exec *x, const dn_value *row)
 {
@@ -1848,7 +1849,8 @@ static int run_delete(exec *x, const dn_ast *c, rows *in)
 
 /* --- patterns inside expressions ----------------------------------------------------- */
 
-static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
+static int env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
+                       dn_value *out)
 {
 	exec *x = ctx;
 	bool comp = node->kind == DN_AST_PATTERN_COMP;
@@ -1868,6 +1870,12 @@ static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
 		memcpy(found.bound, saved_bound, x->width);
 	if (!rc && saved_row)
 		rc = row_copy(row, saved_row, x->width);
+	/* list comprehension variables around the pattern, outermost first */
+	for (size_t i = nlocals; !rc && i-- > 0;) {
+		dn_value_free(&row[locals[i].slot]);
+		rc = dn_value_copy(&row[locals[i].slot], locals[i].value);
+		found.bound[locals[i].slot] = true;
+	}
 	dn_match_plan plan = {0};
 	if (!rc && (rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
 		rc = engine_fail(x, node, rc);
