@@ -52,8 +52,7 @@ __attribute__((format(printf, 5, 6))) static int fail(ev *x, const dn_ast *e, in
 	return code;
 }
 
-/* Reports an error from value_ops / functions (message in buf). */
-static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
+const char *dn_eval_tck_code(int rc, const char *buf)
 {
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
 	if (rc == DN_ETYPE && strstr(buf, "map key must be"))
@@ -67,7 +66,13 @@ static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 		tck = "IntegerOverflow";
 	else if (rc == DN_ERUNTIME && strstr(buf, "division by zero"))
 		tck = "DivisionByZero";
-	return fail(x, e, rc, tck, "%s", buf[0] ? buf : dn_strerror(rc));
+	return tck;
+}
+
+/* Reports an error from value_ops / functions (message in buf). */
+static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
+{
+	return fail(x, e, rc, dn_eval_tck_code(rc, buf), "%s", buf[0] ? buf : dn_strerror(rc));
 }
 
 static bool name_is(const dn_ast *n, const char *s)

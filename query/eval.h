@@ -65,4 +65,8 @@ int dn_eval_pred(const dn_eval_env *env, const dn_ast *e, bool *truth);
  * 0, DN_ENOTFOUND (deleted or hidden), DN_ENOTSUP (no txn), DN_ENOMEM. */
 int dn_eval_entity_props(dn_txn *txn, const dn_value *entity, dn_value *out);
 
+/* The openCypher TCK code of an error from value_ops or the functions
+ * (message in msg), or NULL. */
+const char *dn_eval_tck_code(int rc, const char *msg);
+
 #endif /* DN_EVAL_H */
