@@ -47,11 +47,6 @@ const dn_cli_cmd dn_cli_cmd_query = {
 
 /* --- parameters --------------------------------------------------------- */
 
-typedef struct query_param {
-	char *name;
-	dn_value value;
-} query_param;
-
 /* Converts a JSON value to an owned dn_value (objects become maps). */
 static int json_to_value(json_t *j, dn_value *out)
 {
@@ -123,7 +118,7 @@ static int json_to_value(json_t *j, dn_value *out)
 }
 
 /* Takes every --param NAME=JSON (or --param=NAME=JSON) out of argv. */
-static int query_take_params(const dn_cli_cmd *cmd, int *argc, char **argv, query_param **out,
+int query_take_params(const dn_cli_cmd *cmd, int *argc, char **argv, query_param **out,
                              size_t *nout)
 {
 	int w = 0;
@@ -177,7 +172,7 @@ static int query_take_params(const dn_cli_cmd *cmd, int *argc, char **argv, quer
 	return DN_CLI_CONTINUE;
 }
 
-static void query_params_free(query_param *p, size_t n)
+void query_params_free(query_param *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(p[i].name);
@@ -421,8 +416,8 @@ static int query_rows(const dn_cli_cmd *cmd, dn_stmt *s, dn_txn *txn, int fmt, j
 
 /* Reports a query error: where (source:line:column), what, and the line
  * with the span underlined. */
-static int query_report(const dn_cli_cmd *cmd, const char *source, const char *script, size_t base,
-                        size_t len_total, const dn_query_error *e)
+int query_report(const dn_cli_cmd *cmd, const char *source, const char *script, size_t base,
+                 size_t len_total, const dn_query_error *e)
 {
 	int line, col;
 	char caret[512];
