@@ -326,5 +326,8 @@ tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN not supported yet, said plainly" t_query_not_supported_yet
 
+# shellcheck source=export_tests.sh
+. "$(dirname "$0")/export_tests.sh"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
