@@ -77,6 +77,19 @@ static size_t text_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/* Writes the longest prefix of p[0..len) made of printable ASCII outside
+ * specials as it is, and returns its length (the fast path of escaping). */
+static size_t text_plain_run(FILE *f, const unsigned char *p, size_t len, const char *specials)
+{
+	size_t n = 0;
+
+	while (n < len && p[n] >= 0x20 && p[n] < 0x7F && !strchr(specials, p[n]))
+		n++;
+	if (n)
+		fwrite(p, 1, n, f);
+	return n;
+}
+
 static void text_put_utf8(FILE *f, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -108,8 +121,9 @@ static void text_json_body(FILE *f, const char *s, size_t len)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = text_utf8_next(p + i, len - i, &cp);
-		i += n;
+		if ((i += text_plain_run(f, p + i, len - i, "\"\\")) >= len)
+			break;
+		i += text_utf8_next(p + i, len - i, &cp);
 		switch (cp) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -253,6 +267,8 @@ void dn_xp_xml_text(FILE *f, const char *s, size_t len)
 
 	while (i < len) {
 		uint32_t cp;
+		if ((i += text_plain_run(f, p + i, len - i, "&<>\"'")) >= len)
+			break;
 		i += text_utf8_next(p + i, len - i, &cp);
 		switch (cp) {
 		case '&': fputs("&amp;", f); break;
