@@ -179,8 +179,8 @@ EOF
 have_import() {
 	"$dragnet" import --help >/dev/null 2>&1
 }
-import_csv_dir() { # DB DIR
-	local args=() f
+import_csv_dir() { # DB DIR [IMPORT-OPTION...]
+	local args=("${@:3}") f
 	for f in "$2"/nodes*.csv; do args+=(--nodes "$f"); done
 	for f in "$2"/rels_*.csv; do [ -e "$f" ] && args+=(--relationships "$f"); done
 	"$dragnet" import "$1" "${args[@]}"
@@ -214,7 +214,7 @@ EOF
 t_roundtrip_csv() {
 	have_import || return 0
 	rm -rf "$xw/rt-csv" "$xw/rt-b.db"
-	run export "$xdb" --format csv -o "$xw/rt-csv" --array-delimiter '|' && want_rc 0 || return 1
+	run export "$xdb" --format csv -o "$xw/rt-csv" && want_rc 0 || return 1
 	"$dragnet" init "$xw/rt-b.db" >/dev/null 2>&1
 	import_csv_dir "$xw/rt-b.db" "$xw/rt-csv" >"$out" 2>"$err" || { why="import failed"; return 1; }
 	same_canonical "$xdb" "$xw/rt-b.db"
@@ -230,7 +230,7 @@ t_roundtrip_jsonl_meta() {
 	import_jsonl "$xw/rt-c.db" "$xw/rt.jsonl" >"$out" 2>"$err" || { why="import C failed"; return 1; }
 	same_canonical "$xw/rt-a.db" "$xw/rt-c.db" || return 1
 	run export "$xw/rt-a.db" --format csv -o "$xw/rt2-csv" --array-delimiter '|' && want_rc 0 || return 1
-	import_csv_dir "$xw/rt-d.db" "$xw/rt2-csv" >"$out" 2>"$err" || { why="import D failed"; return 1; }
+	import_csv_dir "$xw/rt-d.db" "$xw/rt2-csv" --array-delimiter '|' >"$out" 2>"$err" || { why="import D failed"; return 1; }
 	same_canonical "$xw/rt-a.db" "$xw/rt-d.db"
 }
 t_export_clearances() {

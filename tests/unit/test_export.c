@@ -651,3 +651,21 @@ Test(export, format_names)
 	cr_assert_eq(dn_export_format_from_name("xml", &f), DN_EINVAL);
 	cr_assert_null(dn_export_format_name((dn_export_format)99));
 }
+
+Test(export, characters_xml_and_json_cannot_carry)
+{
+	dn_txn *t = tu_begin(db, 0);
+	/* a control character, and a byte that is not UTF-8 */
+	dn_prop p[] = {{"ctl", dn_value_stringn_ref("a\x01z", 3)}, {"bad", dn_value_stringn_ref("b\xffy", 3)}};
+	dn_id id;
+	TU_OK(db, dn_node_create(t, NULL, 0, p, 2, NULL, &id));
+	tu_commit(t);
+	char *s = export_ok(DN_EXPORT_GRAPHML, NULL, NULL, NULL);
+	cr_assert(strstr(s, ">a\xef\xbf\xbdz</data>"), "%s", s);
+	cr_assert(strstr(s, ">b\xef\xbf\xbdy</data>"), "%s", s);
+	free(s);
+	s = export_ok(DN_EXPORT_JSONL, NULL, NULL, NULL);
+	cr_assert(strstr(s, "\"ctl\":\"a\\u0001z\""), "%s", s);
+	cr_assert(strstr(s, "\"bad\":\"b\xef\xbf\xbdy\""), "%s", s);
+	free(s);
+}
