@@ -51,6 +51,13 @@ static int canon_by_text(const void *a, const void *b)
 	return strcmp(((const canon_line *)a)->text, ((const canon_line *)b)->text);
 }
 
+/* qsort, which must not be given the NULL array of an empty list. */
+static void canon_sort(canon *c, int (*cmp)(const void *, const void *))
+{
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof *c->v, cmp);
+}
+
 /* Closes the memory stream m (whose buffer is *buf) and adds its text to
  * c. The buffer is only valid once the stream is closed. */
 static int canon_finish(canon *c, dn_id id, FILE *m, char **buf, int rc)
@@ -98,7 +105,7 @@ typedef struct canon_edges {
 static const char *canon_node_text(canon *nodes, dn_id id)
 {
 	canon_line key = {id, NULL};
-	canon_line *l = bsearch(&key, nodes->v, nodes->n, sizeof key, canon_by_id);
+	canon_line *l = nodes->n == 0 ? NULL : bsearch(&key, nodes->v, nodes->n, sizeof key, canon_by_id);
 	return l ? l->text : "null";
 }
 
@@ -133,12 +140,12 @@ int dn_xp_write_canonical(dn_xp *x)
 	int rc = dn_xp_each_node(x, canon_node, &nodes);
 
 	if (!rc) {
-		qsort(nodes.v, nodes.n, sizeof *nodes.v, canon_by_id);
+		canon_sort(&nodes, canon_by_id);
 		rc = dn_xp_each_edge(x, canon_edge, &ce);
 	}
 	if (!rc) {
-		qsort(nodes.v, nodes.n, sizeof *nodes.v, canon_by_text);
-		qsort(ce.edges.v, ce.edges.n, sizeof *ce.edges.v, canon_by_text);
+		canon_sort(&nodes, canon_by_text);
+		canon_sort(&ce.edges, canon_by_text);
 		for (size_t i = 0; i < nodes.n; i++)
 			fprintf(x->out, "node %s\n", nodes.v[i].text);
 		for (size_t i = 0; i < ce.edges.n; i++)
