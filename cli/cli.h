@@ -41,27 +41,9 @@ extern const dn_cli_cmd dn_cli_cmd_init;  /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_stats; /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_check; /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_query; /* cmd_query.c */
+extern const dn_cli_cmd dn_cli_cmd_shell; /* cmd_shell.c */
+extern const dn_cli_cmd dn_cli_cmd_analyze; /* cmd_analyze.c */
 extern const dn_cli_cmd dn_cli_cmd_export; /* cmd_export.c */
-
-/* One --param NAME=JSON of `query` and `export` (cmd_query.c). */
-typedef struct query_param {
-	char *name;
-	dn_value value;
-} query_param;
-
-/* Takes every --param NAME=JSON (or --param=NAME=JSON) out of argv[0..*argc)
- * (options after "--" stay), converting the JSON to owned values in
- * *out[0..*nout) (objects become maps). Returns DN_CLI_CONTINUE, or an exit
- * status after reporting the error; free *out with query_params_free in
- * both cases. */
-int query_take_params(const dn_cli_cmd *cmd, int *argc, char **argv, query_param **out,
-                      size_t *nout);
-void query_params_free(query_param *p, size_t n);
-/* Reports the query error e of the statement at script[base..] as
- * "source:line:column: message" with the line and the span underlined
- * (cmd_query.c). Returns DN_CLI_FAIL. */
-int query_report(const dn_cli_cmd *cmd, const char *source, const char *script, size_t base,
-                 size_t len_total, const dn_query_error *e);
 
 /* One option a command accepts, matched as --name. Set exactly one of flag
  * (an option without argument: set to true when present) and arg (receives

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
+#include "params.h"
 
 static const char export_usage[] =
 	"Usage: dragnet export DB --format FORMAT [options]\n"
@@ -103,7 +105,8 @@ static int export_go(const dn_cli_cmd *cmd, const char *dbpath, dn_export_opts *
 		o->query_error = &qe;
 		rc = dn_export(db, clearances ? &topts : NULL, o, &st);
 		if (rc && qe.code && (qe.line || qe.offset))
-			status = query_report(cmd, "query", o->query, 0, strlen(o->query), &qe);
+			status = dn_cli_report_query_error(cmd, "query", 0, o->query, strlen(o->query),
+			                                   qe.offset, &qe);
 		else if (rc)
 			status = dn_cli_fail_db(cmd, db, rc, o->path);
 		else if (o->path)
@@ -118,11 +121,10 @@ static int export_go(const dn_cli_cmd *cmd, const char *dbpath, dn_export_opts *
 static int export_run(const dn_cli_cmd *cmd, int argc, char **argv)
 {
 	const char *format = NULL, *output = NULL, *query = NULL, *clearances = NULL, *delim = NULL;
-	query_param *params = NULL;
-	size_t nparams = 0;
+	dn_cli_params params = {0};
 	dn_export_opts o = {0};
 	dn_cli_args args;
-	int status = query_take_params(cmd, &argc, argv, &params, &nparams);
+	int status = dn_cli_params_take(cmd, &argc, argv, &params);
 
 	if (status != DN_CLI_CONTINUE)
 		goto done;
@@ -163,26 +165,26 @@ static int export_run(const dn_cli_cmd *cmd, int argc, char **argv)
 		                                 "comma, quote or line break");
 		goto done;
 	}
-	if (nparams && !query) {
+	if (params.n && !query) {
 		status = dn_cli_usage_error(cmd, "--param needs --query");
 		goto done;
 	}
-	dn_export_param *xp = calloc(nparams ? nparams : 1, sizeof *xp);
+	dn_export_param *xp = calloc(params.n ? params.n : 1, sizeof *xp);
 	if (!xp) {
 		status = dn_cli_fail(cmd, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < nparams; i++)
-		xp[i] = (dn_export_param){params[i].name, params[i].value};
+	for (size_t i = 0; i < params.n; i++)
+		xp[i] = (dn_export_param){params.v[i].name, params.v[i].value};
 	o.query = query;
 	o.params = xp;
-	o.nparams = nparams;
+	o.nparams = params.n;
 	o.path = output;
 	o.out = output ? NULL : stdout;
 	o.array_delimiter = delim ? delim[0] : 0;
 	status = export_go(cmd, args.db, &o, clearances);
 	free(xp);
 done:
-	query_params_free(params, nparams);
+	dn_cli_params_free(&params);
 	return status;
 }

@@ -23,6 +23,8 @@ static const dn_cli_cmd *const main_cmds[] = {
 	&dn_cli_cmd_stats,
 	&dn_cli_cmd_check,
 	&dn_cli_cmd_query,
+	&dn_cli_cmd_shell,
+	&dn_cli_cmd_analyze,
 	&dn_cli_cmd_export,
 };
 

@@ -294,6 +294,19 @@ static int find_def(dn_txn *t, const char *label, const char *key, const dn_inde
 	return 0;
 }
 
+int dn_index_find(dn_txn *t, const char *label, const char *key, unsigned *flags)
+{
+	const dn_index_def *d;
+	int rc = dn_txn_check_usable(t);
+	if (rc || (rc = find_def(t, label, key, &d)))
+		return rc;
+	if (!d)
+		return DN_ENOTFOUND;
+	if (flags)
+		*flags = d->flags;
+	return 0;
+}
+
 static int do_index_create(dn_txn *t, const char *name, const char *label, const char *key, unsigned flags)
 {
 	const dn_index_def *d;

@@ -611,6 +611,29 @@ fail_nolmdb:
 	return rc;
 }
 
+int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out)
+{
+	dn_txn_opts o = {.as_of_pos = pos, .as_of_time_ms = time_ms};
+	*out = NULL;
+	if (!like || (!pos && !time_ms))
+		return DN_EINVAL;
+	int rc = dn_txn_begin(like->db, DN_TXN_RDONLY, &o, out);
+	if (rc || !like->restricted)
+		return rc;
+	/* the same clearances: marking tokens keep their ids forever */
+	dn_txn *t = *out;
+	t->clear = dn_calloc(like->nclear ? like->nclear : 1, sizeof *t->clear);
+	if (!t->clear) {
+		dn_txn_abort(t);
+		*out = NULL;
+		return dn_error(like->db, DN_ENOMEM, "out of memory");
+	}
+	memcpy(t->clear, like->clear, like->nclear * sizeof *t->clear);
+	t->nclear = like->nclear;
+	t->restricted = true;
+	return 0;
+}
+
 static void txn_end(dn_txn *t, bool commit_done)
 {
 	lmdb_end(t, commit_done);

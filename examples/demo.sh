@@ -48,3 +48,27 @@ build/cli/dragnet query "$db" "
   MATCH (s:Seizure)
   RETURN s.commodity AS commodity, count(*) AS seizures, sum(s.quantity) AS quantity
   ORDER BY seizures DESC"
+
+echo
+echo "== Network analysis (CALL algo.* and dragnet analyze; docs/ANALYSIS.md) =="
+echo "-- brokers: who sits on the most shortest paths between the others?"
+build/cli/dragnet query "$db" "
+  CALL algo.betweenness({direction: 'both'}) YIELD node, score
+  WHERE score > 0 AND (node:Person OR node:Trader)
+  RETURN coalesce(node.name, node.number) AS who, labels(node)[0] AS kind,
+         round(score * 10) / 10 AS betweenness
+  ORDER BY betweenness DESC LIMIT 5"
+echo "-- risk spread from the people involved in seizures, with the path that carried it"
+build/cli/dragnet query "$db" "
+  MATCH (:Seizure)<-[:INVOLVED_IN]-(p) WITH collect(DISTINCT p) AS offenders
+  CALL algo.risk({seeds: offenders, direction: 'both', decay: 0.5}) YIELD node, score, paths
+  WHERE (node:Trader OR node:Person) AND NOT node IN offenders
+  RETURN coalesce(node.name, node.number) AS who, round(score * 1000) / 1000 AS risk,
+         [n IN nodes(paths[0].path) | coalesce(n.name, n.ref, n.number)] AS because
+  ORDER BY risk DESC LIMIT 5"
+echo "-- key players: which three removals break the network up most?"
+build/cli/dragnet query "$db" "
+  CALL algo.keyplayer({k: 3, strategy: 'greedy_lcc', direction: 'both'})
+  YIELD step, node, largest_component
+  RETURN step, coalesce(node.name, node.ref, node.number) AS removed,
+         largest_component AS largest_remaining"

@@ -226,6 +226,13 @@ typedef struct dn_txn_opts {
  */
 int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **out);
 /*
+ * Begins a read-only transaction that sees the graph as of log position pos
+ * (or, when pos is 0, as of time_ms) with the same clearances as `like`:
+ * what `AS OF` in a query reads through. Returns 0 or dn_txn_begin's
+ * errors; DN_EINVAL when both pos and time_ms are 0.
+ */
+int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out);
+/*
  * Commits and frees the transaction (a read transaction is simply ended).
  * A write transaction that changed anything receives the next log
  * position. On failure nothing of the transaction is kept and it is freed
@@ -454,6 +461,10 @@ int dn_index_create(dn_txn *txn, const char *name, const char *label,
                     const char *key, unsigned flags);
 /* Drops an index by name. DN_ENOTFOUND if there is none. */
 int dn_index_drop(dn_txn *txn, const char *name);
+/* Whether an index on (label, key) exists: 0 with *flags (DN_INDEX_*; flags
+ * may be NULL), or DN_ENOTFOUND. Cheap: reads no entries (the planner asks
+ * it for every node pattern). */
+int dn_index_find(dn_txn *txn, const char *label, const char *key, unsigned *flags);
 /* Lists indexes: owned array freed with dn_index_list_free. */
 int dn_index_list(dn_txn *txn, dn_index_info **out, size_t *n);
 void dn_index_list_free(dn_index_info *list, size_t n);
@@ -594,6 +605,11 @@ const dn_value *dn_stmt_column(const dn_stmt *s, size_t i);
 const dn_query_error *dn_stmt_error(const dn_stmt *s);
 /* Side effects so far of the current execution. */
 const dn_query_stats *dn_stmt_stats(const dn_stmt *s);
+/* The transaction to read the current result's nodes and relationships
+ * through (dn_node_get, dn_edge_get): the one given to dn_stmt_execute, or,
+ * for `AS OF`, the past read transaction the statement opened (owned by
+ * the statement, ended by the next execution or dn_stmt_free). */
+dn_txn *dn_stmt_txn(const dn_stmt *s);
 /* True when the statement may write (CREATE, MERGE, SET, DELETE, ...). */
 bool dn_stmt_is_write(const dn_stmt *s);
 void dn_stmt_free(dn_stmt *s);

@@ -9,7 +9,8 @@
  * comprehensions, quantifiers, reduce and map projections, with local
  * variables kept on a small scope chain.
  */
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,9 @@ static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
 	if (rc == DN_ETYPE && strstr(buf, "map key must be"))
 		tck = "MapElementAccessByNonString";
+	else if (rc == DN_ETYPE && (!strncmp(buf, "toString()", 10) || !strncmp(buf, "toBoolean()", 11) ||
+	                            !strncmp(buf, "toInteger()", 11) || !strncmp(buf, "toFloat()", 9)))
+		tck = "InvalidArgumentValue"; /* openCypher: conversions reject values, not types */
 	else if (rc == DN_ERUNTIME && (strstr(buf, "percentile must be") || strstr(buf, "step must not be zero")))
 		tck = "NumberOutOfRange";
 	else if (rc == DN_ERUNTIME && strstr(buf, "overflow"))
@@ -364,36 +368,56 @@ static int eval_func(ev *x, const dn_ast *e, dn_value *out)
 
 /* --- operators ---------------------------------------------------------------- */
 
-/* s =~ pattern: the whole string must match. POSIX extended regular
- * expressions stand in for Java's (classes, alternation, repetition and
- * anchors behave alike; look-arounds and \\d-style escapes do not). */
+/* s =~ pattern: the whole string must match, with PCRE2 standing in for
+ * Java's regular expressions (Cypher's): \d, (?i), look-arounds,
+ * non-greedy and possessive repetition behave alike. The last pattern
+ * compiled is kept per thread, since a WHERE applies one pattern to many
+ * rows. */
+static __thread struct {
+	char *pat;
+	size_t len;
+	pcre2_code *code;
+	pcre2_match_data *md;
+} regex_cache;
+
 static int regex_match(ev *x, const dn_ast *e, const dn_value *s, const dn_value *pat, dn_value *out)
 {
 	*out = dn_value_null();
-	if (s->type == DN_NULL || pat->type == DN_NULL)
-		return 0;
-	if (s->type != DN_STRING || pat->type != DN_STRING) {
-		*out = dn_value_null();
-		return 0; /* Cypher: =~ on non-strings is null */
+	if (s->type != DN_STRING || pat->type != DN_STRING)
+		return 0; /* Cypher: =~ with null or a non-string is null */
+	if (!regex_cache.code || regex_cache.len != pat->len || memcmp(regex_cache.pat, pat->u.s, pat->len)) {
+		int err;
+		PCRE2_SIZE at;
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat->u.s, pat->len,
+		                                 PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &err, &at, NULL);
+		if (!code) {
+			PCRE2_UCHAR msg[120];
+			pcre2_get_error_message(err, msg, sizeof msg);
+			return fail(x, e, DN_ERUNTIME, "InvalidArgumentValue",
+			            "invalid regular expression '%.*s': %s at offset %zu", (int)pat->len, pat->u.s,
+			            (const char *)msg, (size_t)at);
+		}
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+		char *copy = malloc(pat->len ? pat->len : 1);
+		if (!md || !copy) {
+			pcre2_code_free(code);
+			pcre2_match_data_free(md);
+			free(copy);
+			return DN_ENOMEM;
+		}
+		memcpy(copy, pat->u.s, pat->len);
+		pcre2_code_free(regex_cache.code);
+		pcre2_match_data_free(regex_cache.md);
+		free(regex_cache.pat);
+		regex_cache.code = code;
+		regex_cache.md = md;
+		regex_cache.pat = copy;
+		regex_cache.len = pat->len;
 	}
-	char *whole = malloc(pat->len + 8), *subject = strndup(s->u.s, s->len);
-	if (!whole || !subject) {
-		free(whole);
-		free(subject);
-		return DN_ENOMEM;
-	}
-	snprintf(whole, pat->len + 8, "^(%.*s)$", (int)pat->len, pat->u.s);
-	regex_t re;
-	int rc = regcomp(&re, whole, REG_EXTENDED | REG_NOSUB);
-	free(whole);
-	if (rc) {
-		free(subject);
-		return fail(x, e, DN_ERUNTIME, "InvalidArgumentValue", "invalid regular expression '%.*s'",
-		            (int)pat->len, pat->u.s);
-	}
-	*out = dn_value_bool(regexec(&re, subject, 0, NULL, 0) == 0);
-	regfree(&re);
-	free(subject);
+	int rc = pcre2_match(regex_cache.code, (PCRE2_SPTR)s->u.s, s->len, 0, 0, regex_cache.md, NULL);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		return fail(x, e, DN_ERUNTIME, "InvalidArgumentValue", "regular expression failed (PCRE2 error %d)", rc);
+	*out = dn_value_bool(rc >= 0);
 	return 0;
 }
 

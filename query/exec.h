@@ -8,8 +8,8 @@
  * SET, SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
  * db.relationshipTypes and db.propertyKeys, UNION, the schema commands,
  * and shortestPath / allShortestPaths between bound ends (breadth-first).
- * AS OF and EXPLAIN/PROFILE answer DN_ENOTSUP until the planner and its
- * pull operators replace this file's loop.
+ * EXPLAIN, PROFILE (explain.h) and AS OF (a read in a past transaction
+ * with the caller's clearances).
  */
 #ifndef DN_EXEC_H
 #define DN_EXEC_H
@@ -31,10 +31,14 @@ typedef struct dn_exec_result {
 	size_t ncols, nrows;
 	char **cols;
 	dn_value *vals;
+	/* AS OF: the past read transaction the rows' nodes and relationships
+	 * must be read through; owned, ended by dn_exec_result_free. */
+	dn_txn *past;
 } dn_exec_result;
 
-/* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE). */
-bool dn_exec_is_write(const dn_parse_result *pr);
+/* True when the statement writes (CREATE, MERGE, SET, REMOVE, DELETE, an
+ * analysis procedure with `write`), given the bound parameters (may be NULL). */
+bool dn_exec_is_write(const dn_parse_result *pr, const dn_exec_params *params);
 
 /*
  * Runs the parsed and resolved statement (nslots: the resolver's record
@@ -48,5 +52,9 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
                 dn_query_stats *stats, dn_query_error *err, dn_exec_result *out);
 
 void dn_exec_result_free(dn_exec_result *r);
+
+/* Whether a procedure of that name exists (db.labels, ..., algo.*), and
+ * the columns it can yield (static storage). For the resolver. */
+bool dn_proc_lookup(const char *name, size_t len, const char *const **cols, size_t *ncols);
 
 #endif /* DN_EXEC_H */

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "functions.h"
+#include "exec.h"
 #include "resolve.h"
 
 /* ------------------------------------------------------------------ */
@@ -1030,7 +1031,31 @@ static int rs_call(rs *r, dn_ast *c)
 		if ((rc = scope_push(r, &r->sc, &v)))
 			return rc;
 	}
-	return rs_where(r, c->u.call.where);
+	if ((rc = rs_where(r, c->u.call.where)))
+		return rc;
+	/* the procedure and its columns last: the other errors of a call come
+	 * first, as in the TCK's scenarios that declare their procedures */
+	const dn_ast *name = c->u.call.proc;
+	const char *const *cols;
+	size_t ncols;
+	if (!dn_proc_lookup(name->u.name.s, name->u.name.len, &cols, &ncols))
+		return rs_error(r, name, "ProcedureNotFound",
+		                "unknown procedure %s (dragnet has db.labels, db.relationshipTypes, db.propertyKeys "
+		                "and the algo.* procedures of docs/ANALYSIS.md)", name->u.name.s);
+	for (uint32_t i = 0; i < c->u.call.yield.n; i++) {
+		const dn_ast *f = c->u.call.yield.item[i]->u.yield.field;
+		bool found = false;
+		for (size_t k = 0; k < ncols && !found; k++)
+			found = strlen(cols[k]) == f->u.name.len && !strncmp(cols[k], f->u.name.s, f->u.name.len);
+		if (!found) {
+			char have[200] = "";
+			for (size_t k = 0; k < ncols; k++)
+				snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", k ? ", " : "", cols[k]);
+			return rs_error(r, f, "UndefinedVariable", "%s yields %s, not %s", name->u.name.s, have,
+			                f->u.name.s);
+		}
+	}
+	return 0;
 }
 
 static int rs_clause(rs *r, dn_ast *c, rs_cols *cols)

@@ -30,6 +30,7 @@ struct dn_stmt {
 	/* the rows of the last execution and the cursor over them */
 	dn_exec_result result;
 	size_t row; /* SIZE_MAX before the first step */
+	dn_txn *txn; /* the transaction of the last execution */
 };
 
 int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_query_error *err)
@@ -99,6 +100,7 @@ int dn_stmt_execute(dn_stmt *s, dn_txn *txn)
 	s->row = SIZE_MAX;
 	if (!txn)
 		return dn_error(s->db, DN_EINVAL, "no transaction");
+	s->txn = txn;
 	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
 	int rc = dn_exec_run(txn, s->parse, s->resolved.nslots, &p, &s->stats, &s->err, &s->result);
 	if (rc) {
@@ -150,9 +152,15 @@ const dn_query_stats *dn_stmt_stats(const dn_stmt *s)
 	return &s->stats;
 }
 
+dn_txn *dn_stmt_txn(const dn_stmt *s)
+{
+	return s->result.past ? s->result.past : s->txn;
+}
+
 bool dn_stmt_is_write(const dn_stmt *s)
 {
-	return dn_exec_is_write(s->parse);
+	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
+	return dn_exec_is_write(s->parse, &p);
 }
 
 void dn_stmt_free(dn_stmt *s)

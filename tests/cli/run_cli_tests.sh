@@ -276,10 +276,22 @@ t_query_shortest_paths() {
 	[ "$(cat "$out")" = '{"via":["a","b","d"]}
 {"via":["a","c","d"]}' ] || { why="allShortestPaths gave: $(cat "$out")"; return 1; }
 }
-t_query_not_supported_yet() {
-	# honest until the planner lands: EXPLAIN is refused by name, with its place
-	run query "$db" 'EXPLAIN MATCH (n) RETURN n' && want_rc 1 &&
-		want_err 'query:1:1: not supported yet: EXPLAIN and PROFILE'
+t_query_explain_profile() {
+	# EXPLAIN plans without running: the Trader is found through the unique
+	# index from WHERE, the path walked back from it, and nothing is created
+	"$dragnet" init "$work/x.db" >/dev/null 2>&1
+	run query "$work/x.db" "CREATE CONSTRAINT FOR (t:Trader) REQUIRE t.tin IS UNIQUE" && want_rc 0 || return 1
+	run query "$work/x.db" "UNWIND range(1, 50) AS i CREATE (:Decl {no: i})-[:BY]->(:Trader {tin: 'T' + toString(i)})" &&
+		want_rc 0 || return 1
+	run query "$work/x.db" "EXPLAIN MATCH (d:Decl)-[:BY]->(t:Trader) WHERE t.tin = 'T7' CREATE (:Seen) RETURN d.no" \
+		--format csv && want_rc 0 && want_out '^Match,' && want_out '^  NodeUniqueIndexSeek,' &&
+		want_out '^  Expand,.*walked backwards' && want_out '^Create,' || return 1
+	run query "$work/x.db" "MATCH (s:Seen) RETURN count(s) AS n" --format csv && want_out '^0' || return 1
+	# PROFILE runs it and counts rows per operator: one declaration
+	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY]->(t:Trader) WHERE t.tin = 'T7' RETURN d.no" \
+		--format csv && want_rc 0 && want_out '^Return,RETURN d.no,[0-9]+,1,[0-9.]+' || return 1
+	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY*1..2]-(m) RETURN count(DISTINCT m) AS n" --format csv &&
+		want_rc 0 && want_out '^  BreadthFirstExpand,'
 }
 t_query_procedures() {
 	run query "$work/s.db" 'CALL db.labels()' --format csv && want_rc 0 && want_out '^label' &&
@@ -289,6 +301,172 @@ t_query_procedures() {
 t_query_match() {
 	run query "$work/q.db" "MATCH (t:Trader)-[:OWNS]->(c) RETURN t.tin AS tin, labels(c) AS l" \
 		--format jsonl && want_rc 0 && want_out '^\{"tin":"GB1","l":\["Company"\]\}$'
+}
+t_query_trailing_comment() {
+	# a script may end with a comment: it is no statement (an unclosed one is an error)
+	run query "$db" 'RETURN 7 AS a; // done' --format csv && want_rc 0 || return 1
+	[ "$(tr -d '\r' <"$out")" = "$(printf 'a\n7')" ] || { why="output: $(cat "$out")"; return 1; }
+	run query "$db" 'RETURN 7 AS a; /* open' && want_rc 1 && want_err "query:1:16: unterminated comment"
+}
+
+# --- shell ---------------------------------------------------------------
+
+# shell DB TEXT: runs `dragnet shell DB` with TEXT (printf escapes) on a pipe.
+shell() {
+	printf "$2" >"$work/shell-in"
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	timeout 60 ${DN_CLI_WRAPPER:-} "$dragnet" shell "$1" <"$work/shell-in" >"$out" 2>"$err"
+	rc=$?
+}
+# want_exact TEXT: stdout (CRs dropped) is exactly TEXT (printf escapes).
+want_exact() {
+	[ "$(tr -d '\r' <"$out")" = "$(printf "$1")" ] && return 0
+	why="stdout is not exactly: $(printf "$1" | tr '\n' '|')"
+	return 1
+}
+t_shell_multiline() {
+	"$dragnet" init "$work/sh.db" >/dev/null 2>&1
+	# one statement over three lines, then two on one line: 1+2+3+4 = 10
+	shell "$work/sh.db" ':format csv\nUNWIND range(1, 4)\n  AS x\nRETURN sum(x) AS s;\nRETURN 7 AS a; RETURN "b" AS b;\n' &&
+		want_rc 0 && want_exact 's\n10\na\n7\nb\nb'
+}
+t_shell_schema() {
+	"$dragnet" init "$work/shs.db" >/dev/null 2>&1
+	shell "$work/shs.db" "CREATE (:Trader {tin: 'a'}), (:Trader {tin: 'b'}),\n  (:Company)-[:OWNS]->(:Company)-[:OWNS]->(:Address {line: 'x'});\nCREATE CONSTRAINT tin FOR (t:Trader) REQUIRE t.tin IS UNIQUE;\n:schema\n" &&
+		want_rc 0 && want_out '^labels:$' && want_out '^  Trader +2$' && want_out '^  Company +2$' &&
+		want_out '^  Address +1$' && want_out '^relationship types:$' && want_out '^  OWNS +2$' &&
+		want_out '^property keys:$' && want_out '^  line, tin$' &&
+		want_out '^  tin +:Trader\(tin\) +unique constraint, 2 entries$'
+}
+t_shell_format_json() {
+	shell "$work/sh.db" ':format json\nUNWIND [3, 1] AS x RETURN x, x * x AS sq ORDER BY x;\n:format\n' && want_rc 0 || return 1
+	sed '/^format: json$/d' "$out" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+assert rows == [{"x": 1, "sq": 1}, {"x": 3, "sq": 9}], rows
+' 2>"$work/python-err" || { why="json output: $(tail -n 1 "$work/python-err")"; return 1; }
+	want_out '^format: json$'
+}
+t_shell_params() {
+	shell "$work/sh.db" ':param xs=[4, 5, 6]\n:param m={"k": "v"}\n:format jsonl\nUNWIND $xs AS x RETURN sum(x) AS s, $m.k AS k;\n:params\n:unparam xs\nRETURN size($xs) AS n;\n' &&
+		want_rc 1 && want_out '^\{"s":15,"k":"v"\}$' && want_out '^\$xs = \[4,5,6\]$' && want_out '^\$m = \{"k":"v"\}$' &&
+		want_err '<stdin>:7:13: parameter \$xs was not given' && ! want_out '^n'
+}
+t_shell_error_continues() {
+	# an error on line 3 (column 3 of the statement's second line), then a later statement runs
+	shell "$work/sh.db" ':format csv\nRETURN 1 AS a,\n  nope AS b;\nRETURN 2 AS after;\n:nosuch\nRETURN 3 AS last;\n' &&
+		want_rc 1 && want_err '^dragnet: shell: <stdin>:3:3: variable `nope` not defined' &&
+		want_err '^  nope AS b;$' && want_err '^  \^{4}$' &&
+		want_err "unknown command ':nosuch'" && want_exact 'after\n2\nlast\n3'
+}
+t_shell_writes_commit() {
+	"$dragnet" init "$work/shw.db" >/dev/null 2>&1
+	shell "$work/shw.db" 'CREATE (:P {n: 1});\nCREATE (:P {n: 2});\nMATCH (p:P) RETURN 1 / (p.n - 2) AS boom;\n' && want_rc 1 || return 1
+	run stats "$work/shw.db" && want_out '^nodes: +2$'
+}
+t_shell_usage() {
+	run shell "$work/sh.db" --format xml </dev/null && want_rc 2 && want_err "unknown format 'xml'" || return 1
+	run shell "$work/sh.db" extra </dev/null && want_rc 2 && want_err "unexpected argument 'extra'" || return 1
+	run shell "$work/nowhere.db" </dev/null && want_rc 1 && want_err '^dragnet: shell: .*nowhere\.db' || return 1
+	run help shell && want_rc 0 && want_out '^Usage: dragnet shell DB'
+}
+t_shell_history() {
+	# line editing and history need a terminal: drive the shell through a pty
+	local hist=$work/shell-history
+	rm -f "$hist"
+	shell "$work/sh.db" 'RETURN 1;\n' # a pipe keeps no history
+	DRAGNET_HISTORY=$hist shell "$work/sh.db" 'RETURN 1;\n'
+	[ ! -e "$hist" ] || { why="piped input wrote a history file"; return 1; }
+	cat >"$work/shell_pty.py" <<'EOF'
+import os, pty, re, select, sys, termios, time
+# shell_pty.py DRAGNET DB INPUT...: runs `DRAGNET shell DB` on a terminal, sends
+# each INPUT (with \\r, \\xNN escapes) after the next prompt, then Ctrl-D; prints what the terminal
+# showed and exits with the shell's status.
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "dumb"
+    os.execv(sys.argv[1], [sys.argv[1], "shell", sys.argv[2]])
+seen = b""
+mark = 0
+for text in sys.argv[3:] + ["\\x04"]:
+    # wait for the prompt that follows the end of the last line entered
+    # (a line being edited may redraw its prompt: those do not count) and
+    # for libedit's raw mode: what is typed before it is echoed twice, and
+    # a Ctrl-D typed before it is lost
+    deadline = time.time() + 20
+    while not re.search(rb"\n[^\n]*(dragnet> |      -> )", seen[mark:]) or \
+            termios.tcgetattr(fd)[3] & termios.ICANON:
+        if time.time() > deadline:
+            sys.exit("no prompt: " + seen.decode(errors="replace"))
+        if select.select([fd], [], [], 0.1)[0]:
+            seen += os.read(fd, 4096)
+    mark = len(seen)
+    os.write(fd, text.encode().decode("unicode_escape").encode("latin-1"))
+while True:
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    seen += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+EOF
+	DRAGNET_HISTORY=$hist timeout 60 python3 "$work/shell_pty.py" "$dragnet" "$work/sh.db" \
+		'RETURN 40 +\r' '2 AS answer;\r' >"$out" 2>"$err"
+	rc=$?
+	want_rc 0 && want_out '^ +-> 2 AS answer;' && want_out '^42' || return 1
+	grep -q 'answer;' "$hist" 2>/dev/null || { why="history file $hist lacks the statement"; return 1; }
+	# a new session recalls the last line with Ctrl-P and runs the statement again
+	DRAGNET_HISTORY=$hist timeout 60 python3 "$work/shell_pty.py" "$dragnet" "$work/sh.db" \
+		'\x10\x10\r' '\x10\x10\r' >"$out" 2>"$err"
+	rc=$?
+	want_rc 0 && want_out 'dragnet> RETURN 40 \+' && want_out '^42'
+}
+
+t_query_as_of() {
+	# the node is printed as it was: read through the statement's past txn
+	"$dragnet" init "$work/h.db" >/dev/null 2>&1
+	run query "$work/h.db" "CREATE (:Trader {name: 'Old Name Ltd'})" && want_rc 0 || return 1
+	run query "$work/h.db" "MATCH (t:Trader) SET t.name = 'New Name Ltd'" && want_rc 0 || return 1
+	run query "$work/h.db" "AS OF 1 MATCH (t:Trader) RETURN t" --format jsonl && want_rc 0 &&
+		want_out '"name":"Old Name Ltd"' || return 1
+	run query "$work/h.db" "MATCH (t:Trader) RETURN t.name AS n" --format csv && want_out '^New Name Ltd' || return 1
+	run query "$work/h.db" "AS OF 1 CREATE (:X)" && want_rc 1 && want_err 'AS OF reads the past'
+}
+
+t_analyze() {
+	# a bow tie: two triangles that share the broker b; b is the only
+	# articulation point, and removing it leaves components of 2
+	"$dragnet" init "$work/a.db" >/dev/null 2>&1
+	run query "$work/a.db" "CREATE (a:P {n:'a'}), (b:P {n:'b'}), (c:P {n:'c'}), (d:P {n:'d'}), (e:P {n:'e'}),
+		(a)-[:K]->(b), (b)-[:K]->(c), (c)-[:K]->(a), (b)-[:K]->(d), (d)-[:K]->(e), (e)-[:K]->(b)" && want_rc 0 || return 1
+	run analyze "$work/a.db" articulation --format jsonl && want_rc 0 && want_out '"n":"b"' || return 1
+	[ "$(wc -l < "$out")" -eq 1 ] || { why="articulation points: $(cat "$out")"; return 1; }
+	run query "$work/a.db" "CALL algo.keyplayer({k: 1, strategy: 'greedy_lcc'}) YIELD node, largest_component
+		RETURN node.n AS n, largest_component AS lcc" --format csv && want_rc 0 && want_out '^b,2' || return 1
+	# --write stores the degree on every node, in one transaction
+	run analyze "$work/a.db" degree --direction both --write deg && want_rc 0 || return 1
+	run query "$work/a.db" "MATCH (p:P) RETURN p.n AS n, p.deg AS d ORDER BY n" --format csv &&
+		want_out '^b,4' && want_out '^a,2' || return 1
+	# seeds from a query; an unknown key and an unknown procedure are usage errors
+	run analyze "$work/a.db" risk --seeds "MATCH (p:P {n:'a'}) RETURN p" --format csv && want_rc 0 || return 1
+	run analyze "$work/a.db" pagerank --bogus 1 && want_rc 2 && want_err "no key 'bogus'" || return 1
+	run analyze "$work/a.db" nosuch && want_rc 2 && want_err "unknown procedure 'nosuch'"
+}
+
+t_query_table_utf8() {
+	# columns line up by characters, not bytes: 'Villacís' is 8 characters
+	run query "$db" "UNWIND [['Villacís', 1], ['Nowakowski', 2]] AS r RETURN r[0] AS name, r[1] AS n" &&
+		want_rc 0 || return 1
+	python3 - "$out" <<'PY' || { why="misaligned: $(cat "$out")"; return 1; }
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cols = {line.index(str(n)) for line in lines for n in (1, 2) if line.rstrip().endswith(" " + str(n))}
+sys.exit(0 if cols == {len("Nowakowski  ")} else 1)
+PY
 }
 
 tc "--version prints versions" t_version
@@ -324,7 +502,19 @@ tc "query: MATCH over what CREATE wrote" t_query_match
 tc "query: schema commands: constraint, violation, SHOW, DROP" t_query_schema
 tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
-tc "query: EXPLAIN not supported yet, said plainly" t_query_not_supported_yet
+tc "query: EXPLAIN plans without running, PROFILE counts rows" t_query_explain_profile
+tc "query: AS OF reads and prints the past" t_query_as_of
+tc "query: table columns line up with accented names" t_query_table_utf8
+tc "analyze: articulation, key players, --write, seeds from a query, bad keys" t_analyze
+tc "query: a trailing comment is not a statement" t_query_trailing_comment
+tc "shell: a statement over several lines, two on one line" t_shell_multiline
+tc "shell: :schema lists labels, types, keys with counts and constraints" t_shell_schema
+tc "shell: :format json prints a JSON array" t_shell_format_json
+tc "shell: :param, :params, :unparam" t_shell_params
+tc "shell: an error is reported with its line, later statements run" t_shell_error_continues
+tc "shell: each statement commits on its own" t_shell_writes_commit
+tc "shell: bad usage -> 2, missing database -> 1" t_shell_usage
+tc "shell: history file written on a terminal, recalled next session" t_shell_history
 
 # shellcheck source=export_tests.sh
 . "$(dirname "$0")/export_tests.sh"

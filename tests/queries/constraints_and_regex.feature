@@ -37,3 +37,30 @@ Feature: Constraint violations and regular expressions
       | 'acme'   |
       | 'cobalt' |
     And no side effects
+
+  Scenario: Java-style regular expressions: case-insensitive flag, digit class, look-ahead
+    Given an empty graph
+    And having executed:
+      """
+      CREATE (:Trader {tin: 'GB123456789', name: 'ACME Freight Ltd'}),
+             (:Trader {tin: 'GB12345678X', name: 'Acme Logistics'}),
+             (:Trader {tin: 'DE987654321', name: 'Nordfracht GmbH'})
+      """
+    When executing query:
+      """
+      MATCH (t:Trader)
+      WHERE t.name =~ '(?i)acme.*' AND t.tin =~ 'GB\\d{9}' AND t.name =~ '(?!.*GmbH).*'
+      RETURN t.name
+      """
+    Then the result should be, in any order:
+      | t.name             |
+      | 'ACME Freight Ltd' |
+    And no side effects
+
+  Scenario: An invalid regular expression is an error, not a silent mismatch
+    Given an empty graph
+    When executing query:
+      """
+      RETURN 'a' =~ '(' AS m
+      """
+    Then a ArgumentError should be raised at runtime: InvalidArgumentValue

@@ -65,9 +65,12 @@ static void one_file(const char *path, void (*fn)(void *, const tck_query *), vo
 	for (size_t c = 0; c < cs.n; c++) {
 		const tck_case *k = &cs.v[c];
 		const tck_step *expect = NULL;
-		for (size_t s = 0; s < k->nsteps; s++)
+		bool proc = false;
+		for (size_t s = 0; s < k->nsteps; s++) {
 			if (k->steps[s].kind == ST_ERROR)
 				expect = &k->steps[s];
+			proc |= k->steps[s].kind == ST_PROCEDURE;
+		}
 		for (size_t s = 0; s < k->nsteps; s++) {
 			const tck_step *st = &k->steps[s];
 			if ((st->kind != ST_EXECUTED && st->kind != ST_QUERY) || !st->doc)
@@ -76,7 +79,7 @@ static void one_file(const char *path, void (*fn)(void *, const tck_query *), vo
 			tck_query q = {path, st->line, st->doc, !main,
 			               main && expect ? expect->err_kind : NULL,
 			               main && expect ? expect->err_phase : NULL,
-			               main && expect ? expect->arg : NULL};
+			               main && expect ? expect->arg : NULL, proc};
 			fn(ctx, &q);
 		}
 	}

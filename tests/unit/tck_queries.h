@@ -25,6 +25,7 @@ typedef struct tck_query {
 	const char *text;
 	bool setup;
 	const char *err_kind, *err_phase, *err_code;
+	bool declares_procedure; /* the scenario declares a test procedure */
 } tck_query;
 
 /* Calls fn for every query under dir; returns the number of feature files. */

@@ -399,3 +399,72 @@ Test(history, purge_removes_all_versions)
 	cr_assert_eq(problems, 0);
 	dn_txn_abort(t);
 }
+
+/* Runs a one-column query in txn and returns its rows joined by ','. */
+static void query_col(dn_txn *txn, const char *text, char *out, size_t cap, int *rc_out)
+{
+	dn_stmt *s = NULL;
+	dn_query_error qe;
+	cr_assert_eq(dn_stmt_prepare(db, text, strlen(text), &s, &qe), 0, "%s: %s", text, qe.message);
+	out[0] = '\0';
+	int rc = dn_stmt_execute(s, txn);
+	*rc_out = rc;
+	while (!rc && dn_stmt_step(s) == DN_ROW) {
+		const dn_value *v = dn_stmt_column(s, 0);
+		size_t len = strlen(out);
+		if (v->type == DN_NODE) {
+			/* read the node through the statement's transaction: the past */
+			dn_node *n = NULL;
+			cr_assert_eq(dn_node_get(dn_stmt_txn(s), (dn_id)v->u.i, &n), 0);
+			const dn_value *name = dn_node_prop(n, "name");
+			snprintf(out + len, cap - len, "%s%s", len ? "," : "", name ? name->u.s : "?");
+			dn_node_free(n);
+		} else {
+			snprintf(out + len, cap - len, "%s%lld", len ? "," : "", (long long)v->u.i);
+		}
+	}
+	dn_stmt_free(s);
+}
+
+Test(history, as_of_in_queries)
+{
+	/* three commits: create a, create b, rename a and delete b */
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a, b;
+	dn_prop pa = {"name", dn_value_stringn_ref("a1", 2)}, pb = {"name", dn_value_stringn_ref("b", 1)};
+	const char *lab = "P";
+	TU_OK(db, dn_node_create(t, &lab, 1, &pa, 1, NULL, &a));
+	tu_commit(t);
+	uint64_t p1 = dn_txn_position(t = tu_begin(db, DN_TXN_RDONLY));
+	dn_txn_abort(t);
+	t = tu_begin(db, 0);
+	TU_OK(db, dn_node_create(t, &lab, 1, &pb, 1, NULL, &b));
+	tu_commit(t);
+	t = tu_begin(db, 0);
+	dn_value a2 = dn_value_stringn_ref("a2", 2);
+	TU_OK(db, dn_node_set_prop(t, a, "name", &a2));
+	TU_OK(db, dn_node_delete(t, b));
+	tu_commit(t);
+
+	char out[256];
+	int rc;
+	dn_txn *r = tu_begin(db, DN_TXN_RDONLY);
+	query_col(r, "MATCH (n:P) RETURN n ORDER BY n.name", out, sizeof out, &rc);
+	cr_expect_str_eq(out, "a2");
+	char q[128];
+	snprintf(q, sizeof q, "AS OF %llu MATCH (n:P) RETURN n ORDER BY n.name", (unsigned long long)p1 + 1);
+	query_col(r, q, out, sizeof out, &rc);
+	cr_expect_eq(rc, 0);
+	cr_expect_str_eq(out, "a1,b", "as of the second commit: a as it was, and b");
+	snprintf(q, sizeof q, "AS OF %llu MATCH (n:P) RETURN count(n)", (unsigned long long)p1);
+	query_col(r, q, out, sizeof out, &rc);
+	cr_expect_str_eq(out, "1");
+	/* a time before anything was committed, a write, and a bad value */
+	query_col(r, "AS OF datetime('2001-01-01T00:00:00Z') MATCH (n) RETURN count(n)", out, sizeof out, &rc);
+	cr_expect_eq(rc, DN_ENOTFOUND);
+	query_col(r, "AS OF 1 CREATE (n:P) RETURN n", out, sizeof out, &rc);
+	cr_expect_eq(rc, DN_ESEMANTIC);
+	query_col(r, "AS OF 'yesterday' MATCH (n) RETURN n", out, sizeof out, &rc);
+	cr_expect_eq(rc, DN_ETYPE);
+	dn_txn_abort(r);
+}

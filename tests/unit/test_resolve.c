@@ -57,7 +57,7 @@ static const struct {
 	{"CREATE (b {name: missing})\nRETURN b", "UndefinedVariable", 1, 18},
 	{"MATCH (a)\nDELETE x", "UndefinedVariable", 2, 8},
 	{"MERGE (n)\n  ON CREATE SET x.num = 1", "UndefinedVariable", 2, 17},
-	{"CALL test.my.proc(1)\nRETURN out", "UndefinedVariable", 2, 8},
+	{"CALL db.labels()\nRETURN out", "UndefinedVariable", 2, 8},
 	{"WITH 1 AS a, 'b' AS b, 3 AS c\nWITH a, b\nWITH a\n  ORDER BY a, c\nRETURN a",
 	 "UndefinedVariable", 4, 15},
 	{"MATCH (n) WHERE (n)-[r]->(a) RETURN n", "UndefinedVariable", 1, 22},
@@ -75,9 +75,9 @@ static const struct {
 	{"CREATE (a:Foo)\nMERGE (a)-[r:KNOWS]->(a:Bar)", "VariableAlreadyBound", 2, 23},
 	{"MATCH p = (p)-[]-()\nRETURN p", "VariableAlreadyBound", 1, 7},
 	{"WITH 123 AS p\nMATCH p = ()-[]-()\nRETURN p", "VariableAlreadyBound", 2, 7},
-	{"WITH 'Hi' AS label\nCALL test.labels() YIELD label\nRETURN *", "VariableAlreadyBound",
-	 2, 26},
-	{"CALL test.my.proc(null) YIELD a, b AS a\nRETURN a", "VariableAlreadyBound", 1, 39},
+	{"WITH 'Hi' AS label\nCALL db.labels() YIELD label\nRETURN *", "VariableAlreadyBound",
+	 2, 24},
+	{"CALL db.labels(null) YIELD a, b AS a\nRETURN a", "VariableAlreadyBound", 1, 36},
 	{"UNWIND [1] AS x UNWIND [2] AS x RETURN x", "VariableAlreadyBound", 1, 31},
 	{"MATCH (a)-[r]->()-[r]->(a)\nRETURN r", "RelationshipUniquenessViolation", 1, 20},
 	/* kinds */
@@ -101,8 +101,8 @@ static const struct {
 	{"MATCH (n)\nRETURN [x IN [1, 2, 3] | count(*)]", "InvalidAggregation", 2, 26},
 	{"MATCH (n)\nWITH n.num1 AS foo\n  ORDER BY max(n.num2)\nRETURN foo AS foo",
 	 "InvalidAggregation", 3, 12},
-	{"MATCH (n)\nCALL test.labels(count(n)) YIELD label\nRETURN label",
-	 "InvalidAggregation", 2, 18},
+	{"MATCH (n)\nCALL db.labels(count(n)) YIELD label\nRETURN label",
+	 "InvalidAggregation", 2, 16},
 	{"MATCH (n) SET n.x = count(*)", "InvalidAggregation", 1, 21},
 	{"RETURN count(count(*))", "NestedAggregation", 1, 14},
 	{"RETURN count(rand())", "NonConstantExpression", 1, 14},
@@ -426,7 +426,9 @@ static void tck_run_one(void *ctx, const tck_query *tq)
 		st->run_total++;
 		if (err.code == 0 || err.code == DN_ESYNTAX || err.code == DN_ENOTSUP)
 			st->run_parsed += err.code == 0;
-		if (err.code == DN_ESEMANTIC) {
+		/* a procedure the scenario declares ("there exists a procedure")
+		 * is not one of dragnet's: the TCK runner skips those scenarios */
+		if (err.code == DN_ESEMANTIC && !(tq->declares_procedure && !strcmp(err.tck_code, "ProcedureNotFound"))) {
 			st->run_rejected++;
 			cr_expect_fail("%s:%d: rejected %d:%d %s %s\n%s", file, line, err.line,
 			               err.column, err.tck_code, err.message, q);
