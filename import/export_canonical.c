@@ -58,19 +58,6 @@ static void canon_sort(canon *c, int (*cmp)(const void *, const void *))
 		qsort(c->v, c->n, sizeof *c->v, cmp);
 }
 
-/* Closes the memory stream m (whose buffer is *buf) and adds its text to
- * c. The buffer is only valid once the stream is closed. */
-static int canon_finish(canon *c, dn_id id, FILE *m, char **buf, int rc)
-{
-	if (fclose(m) != 0 && !rc)
-		rc = DN_ENOMEM;
-	if (rc) {
-		free(*buf);
-		return rc;
-	}
-	return canon_add(c, id, *buf);
-}
-
 static int canon_props_meta(FILE *m, const dn_prop *props, size_t n, const dn_meta *meta)
 {
 	int rc;
@@ -83,19 +70,42 @@ static int canon_props_meta(FILE *m, const dn_prop *props, size_t n, const dn_me
 	return rc;
 }
 
-static int canon_node(dn_xp *x, const dn_node *n, void *ctx)
+/* Adds to c the line of one element: what head writes, then its
+ * properties and metadata. */
+static int canon_emit(canon *c, dn_id id, void (*head)(FILE *m, const void *el, void *ctx),
+                      const void *el, void *ctx, const dn_prop *props, size_t n,
+                      const dn_meta *meta)
 {
 	char *buf = NULL;
 	size_t len;
 	FILE *m = open_memstream(&buf, &len);
+	int rc;
 
-	(void)x;
 	if (!m)
 		return DN_ENOMEM;
+	head(m, el, ctx);
+	rc = canon_props_meta(m, props, n, meta);
+	/* the buffer is only valid once the stream is closed */
+	if (fclose(m) != 0 && !rc)
+		rc = DN_ENOMEM;
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	return canon_add(c, id, buf);
+}
+
+static void canon_node_head(FILE *m, const void *el, void *ctx)
+{
+	(void)ctx;
 	fputs("{\"labels\":", m);
-	dn_xp_json_labels(m, n);
-	int rc = canon_props_meta(m, n->props, n->nprops, &n->meta);
-	return canon_finish(ctx, n->id, m, &buf, rc);
+	dn_xp_json_labels(m, el);
+}
+
+static int canon_node(dn_xp *x, const dn_node *n, void *ctx)
+{
+	(void)x;
+	return canon_emit(ctx, n->id, canon_node_head, n, NULL, n->props, n->nprops, &n->meta);
 }
 
 typedef struct canon_edges {
@@ -105,25 +115,28 @@ typedef struct canon_edges {
 static const char *canon_node_text(canon *nodes, dn_id id)
 {
 	canon_line key = {id, NULL};
-	canon_line *l = nodes->n == 0 ? NULL : bsearch(&key, nodes->v, nodes->n, sizeof key, canon_by_id);
+	canon_line *l =
+		nodes->n == 0 ? NULL : bsearch(&key, nodes->v, nodes->n, sizeof key, canon_by_id);
 	return l ? l->text : "null";
+}
+
+static void canon_edge_head(FILE *m, const void *el, void *ctx)
+{
+	const dn_edge *e = el;
+	canon *nodes = ctx;
+
+	fprintf(m, "{\"start\":%s,\"type\":", canon_node_text(nodes, e->src));
+	dn_xp_json_string(m, e->type, strlen(e->type));
+	fprintf(m, ",\"end\":%s", canon_node_text(nodes, e->dst));
 }
 
 static int canon_edge(dn_xp *x, const dn_edge *e, void *ctx)
 {
 	canon_edges *ce = ctx;
-	char *buf = NULL;
-	size_t len;
-	FILE *m = open_memstream(&buf, &len);
 
 	(void)x;
-	if (!m)
-		return DN_ENOMEM;
-	fprintf(m, "{\"start\":%s,\"type\":", canon_node_text(ce->nodes, e->src));
-	dn_xp_json_string(m, e->type, strlen(e->type));
-	fprintf(m, ",\"end\":%s", canon_node_text(ce->nodes, e->dst));
-	int rc = canon_props_meta(m, e->props, e->nprops, &e->meta);
-	return canon_finish(&ce->edges, e->id, m, &buf, rc);
+	return canon_emit(&ce->edges, e->id, canon_edge_head, e, ce->nodes, e->props, e->nprops,
+	                  &e->meta);
 }
 
 static void canon_free(canon *c)
