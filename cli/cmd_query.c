@@ -40,42 +40,6 @@ const dn_cli_cmd dn_cli_cmd_query = {
 	query_run,
 };
 
-/* Takes every --param NAME=JSON (or --param=NAME=JSON) out of argv. */
-static int query_take_params(const dn_cli_cmd *cmd, int *argc, char **argv, dn_cli_params *out)
-{
-	int w = 0;
-	for (int i = 0; i < *argc; i++) {
-		const char *spec = NULL;
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--param")) {
-			if (i + 1 >= *argc)
-				return dn_cli_usage_error(cmd, "--param needs NAME=JSON");
-			spec = argv[++i];
-		} else if (!strncmp(argv[i], "--param=", 8)) {
-			spec = argv[i] + 8;
-		} else {
-			argv[w++] = argv[i];
-			continue;
-		}
-		char why[256];
-		int rc = dn_cli_params_set(out, spec, why, sizeof why);
-		if (rc == DN_ESYNTAX)
-			return dn_cli_usage_error(cmd, "--param %s", why);
-		if (rc)
-			return dn_cli_fail(cmd, "--param: %s", why);
-	}
-	int tail = 0; /* what follows "--" stays as it is */
-	for (int i = 0; i < *argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			tail = *argc - i;
-			memmove(argv + w, argv + i, (size_t)tail * sizeof *argv);
-			break;
-		}
-	*argc = w + tail;
-	return DN_CLI_CONTINUE;
-}
-
 static char *query_read_all(FILE *f, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -139,7 +103,7 @@ static int query_run(const dn_cli_cmd *cmd, int argc, char **argv)
 	dn_cli_args args;
 	char *script = NULL;
 	size_t len = 0;
-	int status = query_take_params(cmd, &argc, argv, &params);
+	int status = dn_cli_params_take(cmd, &argc, argv, &params);
 	/* -f is the short form of --file */
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-f"))

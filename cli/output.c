@@ -304,21 +304,24 @@ static int output_rows(dn_stmt *s, dn_txn *txn, dn_cli_format fmt, json_t *all)
 
 /* --- statements --------------------------------------------------------- */
 
-/* Reports a query error: where (source:line:column), what, and the line
- * with the span underlined. off is the statement's offset in text. */
-static int output_report(const dn_cli_run *r, const char *text, size_t len, size_t off,
-                         const dn_query_error *e)
+int dn_cli_report_query_error(const dn_cli_cmd *cmd, const char *source, int line_base,
+                              const char *text, size_t len, size_t at, const dn_query_error *e)
 {
 	int line, col;
 	char caret[512];
-	size_t at = off + e->offset;
 	dn_text_position(text, len, at, &line, &col);
 	dn_error_format_caret(text, at, e->length, caret, sizeof caret);
 	fflush(stdout);
-	fprintf(stderr, "dragnet: %s: %s:%d:%d: %s%s%s%s\n%s", r->cmd->name, r->source,
-	        r->line_base + line, col, e->message, e->tck_code[0] ? " (" : "", e->tck_code,
-	        e->tck_code[0] ? ")" : "", caret);
+	fprintf(stderr, "dragnet: %s: %s:%d:%d: %s%s%s%s\n%s", cmd->name, source, line_base + line, col,
+	        e->message, e->tck_code[0] ? " (" : "", e->tck_code, e->tck_code[0] ? ")" : "", caret);
 	return DN_CLI_FAIL;
+}
+
+/* Reports a query error of the statement at offset off of text. */
+static int output_report(const dn_cli_run *r, const char *text, size_t len, size_t off,
+                         const dn_query_error *e)
+{
+	return dn_cli_report_query_error(r->cmd, r->source, r->line_base, text, len, off + e->offset, e);
 }
 
 bool dn_cli_stmt_blank(const char *text, size_t n)

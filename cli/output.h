@@ -66,6 +66,13 @@ typedef struct dn_cli_run {
 	bool timing;                 /* print each statement's elapsed time on stderr */
 } dn_cli_run;
 
+/* Reports the query error e at byte `at` of text[0..len) as
+ * "dragnet: CMD: SOURCE:LINE:COL: message" (line_base lines before the
+ * text's first line are added) followed by the line with the span
+ * underlined. Returns DN_CLI_FAIL. */
+int dn_cli_report_query_error(const dn_cli_cmd *cmd, const char *source, int line_base,
+                              const char *text, size_t len, size_t at, const dn_query_error *e);
+
 /* Whether text[0..n) holds no statement: only blanks and comments, up to
  * the end or a ';'. */
 bool dn_cli_stmt_blank(const char *text, size_t n);

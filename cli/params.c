@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "params.h"
 
 /* Converts a JSON value to an owned dn_value (objects become maps). */
@@ -149,4 +150,40 @@ void dn_cli_params_free(dn_cli_params *p)
 	free(p->v);
 	p->v = NULL;
 	p->n = 0;
+}
+
+/* Takes every --param NAME=JSON (or --param=NAME=JSON) out of argv. */
+int dn_cli_params_take(const dn_cli_cmd *cmd, int *argc, char **argv, dn_cli_params *out)
+{
+	int w = 0;
+	for (int i = 0; i < *argc; i++) {
+		const char *spec = NULL;
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--param")) {
+			if (i + 1 >= *argc)
+				return dn_cli_usage_error(cmd, "--param needs NAME=JSON");
+			spec = argv[++i];
+		} else if (!strncmp(argv[i], "--param=", 8)) {
+			spec = argv[i] + 8;
+		} else {
+			argv[w++] = argv[i];
+			continue;
+		}
+		char why[256];
+		int rc = dn_cli_params_set(out, spec, why, sizeof why);
+		if (rc == DN_ESYNTAX)
+			return dn_cli_usage_error(cmd, "--param %s", why);
+		if (rc)
+			return dn_cli_fail(cmd, "--param: %s", why);
+	}
+	int tail = 0; /* what follows "--" stays as it is */
+	for (int i = 0; i < *argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			tail = *argc - i;
+			memmove(argv + w, argv + i, (size_t)tail * sizeof *argv);
+			break;
+		}
+	*argc = w + tail;
+	return DN_CLI_CONTINUE;
 }

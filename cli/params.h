@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli.h"
 #include "dragnet.h"
 
 /* One binding: $name -> value (both owned by the list). */
@@ -37,6 +38,12 @@ int dn_cli_params_set(dn_cli_params *p, const char *spec, char *err, size_t cap)
 
 /* Removes the binding of name; returns whether there was one. */
 bool dn_cli_params_unset(dn_cli_params *p, const char *name);
+
+/* Takes every "--param NAME=JSON" (or "--param=NAME=JSON") out of
+ * argv[0..*argc) of a command (what follows "--" stays) and binds it in
+ * *out. Returns DN_CLI_CONTINUE, or an exit status after reporting the
+ * error (DN_CLI_USAGE for bad text). */
+int dn_cli_params_take(const dn_cli_cmd *cmd, int *argc, char **argv, dn_cli_params *out);
 
 /* Releases the bindings and leaves *p empty. Accepts NULL. */
 void dn_cli_params_free(dn_cli_params *p);

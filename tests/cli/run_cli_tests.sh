@@ -516,5 +516,8 @@ tc "shell: each statement commits on its own" t_shell_writes_commit
 tc "shell: bad usage -> 2, missing database -> 1" t_shell_usage
 tc "shell: history file written on a terminal, recalled next session" t_shell_history
 
+# shellcheck source=export_tests.sh
+. "$(dirname "$0")/export_tests.sh"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
