@@ -914,22 +914,56 @@ static int rec_export(dn_txn *t, const dn_rec *r, void **out)
 	return 0;
 }
 
-/* The public, owned form of a visible node or edge. */
-static int get_export(dn_txn *t, uint8_t kind, dn_id id, void **out)
+/* Reads the visible record of a node or edge for a public getter. */
+static int get_visible(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r)
 {
-	dn_rec r;
 	bool found;
 	int rc = dn_txn_check_usable(t);
-	*out = NULL;
 	if (rc)
 		return rc;
 	dn_txn_begin_call(t);
-	if ((rc = read_visible(t, kind, id, &r, &found)))
+	if ((rc = read_visible(t, kind, id, r, &found)))
 		return rc;
 	if (!found)
 		return dn_error(t->db, DN_ENOTFOUND, "%s %llu not found", kind == DN_REC_NODE ? "node" : "edge",
 		                (unsigned long long)id);
-	return rec_export(t, &r, out);
+	return 0;
+}
+
+/* The public, owned form of a visible node or edge. */
+static int get_export(dn_txn *t, uint8_t kind, dn_id id, void **out)
+{
+	dn_rec r;
+	*out = NULL;
+	int rc = get_visible(t, kind, id, &r);
+	return rc ? rc : rec_export(t, &r, out);
+}
+
+/* One property of a node or an edge, without building the whole element:
+ * what a query's n.key reads. */
+static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t klen, dn_value *out)
+{
+	dn_rec r;
+	uint32_t k = 0;
+	*out = dn_value_null();
+	int rc = get_visible(t, kind, id, &r);
+	if (rc)
+		return rc;
+	rc = dn_tok_lookup(t, DN_TOKEN_KEY, key, klen, &k);
+	if (rc == DN_ENOTFOUND)
+		return 0; /* no element has that key */
+	const dn_value *v = rc ? NULL : dn_rec_prop(&r, k);
+	return rc ? rc : v ? dn_value_copy(out, v) : 0;
+}
+
+int dn_node_prop_get(dn_txn *t, dn_id id, const char *key, size_t klen, dn_value *out)
+{
+	return get_prop(t, DN_REC_NODE, id, key, klen, out);
+}
+
+int dn_edge_prop_get(dn_txn *t, dn_id id, const char *key, size_t klen, dn_value *out)
+{
+	return get_prop(t, DN_REC_EDGE, id, key, klen, out);
 }
 
 int dn_node_get(dn_txn *t, dn_id id, dn_node **out)

@@ -329,6 +329,12 @@ int dn_node_create(dn_txn *txn, const char *const *labels, size_t nlabels,
 /* Reads a node. Returns 0 and *out (owned), DN_ENOTFOUND (no such node, or
  * not visible to this transaction), DN_ENOMEM. */
 int dn_node_get(dn_txn *txn, dn_id id, dn_node **out);
+/* One property of a node (or edge) by key (klen bytes): *out is an owned
+ * copy, DN_NULL when the element has no such property. Cheaper than
+ * dn_node_get for one value: nothing else is decoded or allocated.
+ * Returns 0, DN_ENOTFOUND (no such element visible), DN_ENOMEM. */
+int dn_node_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
+int dn_edge_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
 /* True when the node exists and is visible. */
 bool dn_node_exists(dn_txn *txn, dn_id id);
 /* Sets one property; a DN_NULL value removes it. Returns 0, DN_ENOTFOUND,

@@ -140,14 +140,14 @@ static int prop_of(ev *x, const dn_ast *e, const dn_value *base, const char *key
 	}
 	case DN_NODE:
 	case DN_REL: {
-		dn_value map;
-		int rc = entity_props(x, e, base, &map);
-		if (rc)
-			return rc;
-		const dn_value *v = dn_cy_map_get(&map, key, klen);
-		rc = v ? dn_value_copy(out, v) : 0;
-		dn_value_free(&map);
-		return rc;
+		if (!x->env->txn)
+			return fail(x, e, DN_ENOTSUP, NULL, "no transaction to read the graph");
+		int rc = base->type == DN_NODE ? dn_node_prop_get(x->env->txn, (dn_id)base->u.i, key, klen, out)
+		                               : dn_edge_prop_get(x->env->txn, (dn_id)base->u.i, key, klen, out);
+		if (rc == DN_ENOTFOUND)
+			return fail(x, e, DN_ERUNTIME, "DeletedEntityAccess", "the %s was deleted",
+			            base->type == DN_NODE ? "node" : "relationship");
+		return rc ? fail(x, e, rc, NULL, "%s", dn_strerror(rc)) : 0;
 	}
 	case DN_DATE:
 	case DN_DATETIME:

@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "functions.h"
 #include "plan.h"
+#include "rowset.h"
 #include "value_ops.h"
 
 /* A set of rows of `width` values each. */
@@ -430,12 +431,67 @@ static int aggs_in(dn_ast *e, find_aggs *fa)
 }
 
 /* One group of an aggregating projection. */
+/* The values a DISTINCT aggregate has seen in one group. */
+typedef struct agg_seen {
+	dn_value *v;
+	size_t n, cap;
+	dn_rowset set;
+} agg_seen;
+
+static bool agg_seen_eq(void *ctx, size_t a, size_t b)
+{
+	const agg_seen *s = ctx;
+	return dn_cy_equivalent(&s->v[a], &s->v[b]);
+}
+
+/* One group of an aggregating projection. */
 typedef struct group {
 	size_t first;  /* index of its first input row */
 	void **state;  /* per aggregate call */
-	dn_value *seen; /* DISTINCT aggregates: values seen, per call (lists) */
-	size_t *nseen;
+	agg_seen *seen; /* DISTINCT aggregates: values seen, per call */
 } group;
+
+/* Grouping keys: nkeys values per input row. */
+typedef struct key_ctx {
+	const dn_value *vals;
+	size_t nkeys;
+} key_ctx;
+
+static bool key_eq(void *ctx, size_t a, size_t b)
+{
+	const key_ctx *k = ctx;
+	for (size_t t = 0; t < k->nkeys; t++)
+		if (!dn_cy_equivalent(&k->vals[a * k->nkeys + t], &k->vals[b * k->nkeys + t]))
+			return false;
+	return true;
+}
+
+/* Projected rows compared on the projection's slots. */
+typedef struct proj_ctx {
+	const rows *r;
+	const dn_ast_list *items;
+} proj_ctx;
+
+static bool proj_eq(void *ctx, size_t a, size_t b)
+{
+	const proj_ctx *p = ctx;
+	const dn_value *ra = p->r->v + a * p->r->width, *rb = p->r->v + b * p->r->width;
+	for (uint32_t i = 0; i < p->items->n; i++) {
+		int32_t s = p->items->item[i]->u.item.slot;
+		if (!dn_cy_equivalent(&ra[s], &rb[s]))
+			return false;
+	}
+	return true;
+}
+
+static uint64_t proj_hash(const rows *r, size_t row, const dn_ast_list *items)
+{
+	const dn_value *v = r->v + row * r->width;
+	uint64_t h = 0;
+	for (uint32_t i = 0; i < items->n; i++)
+		h = h * UINT64_C(0x100000001b3) + dn_cy_hash(&v[items->item[i]->u.item.slot]);
+	return h;
+}
 
 static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row)
 {
@@ -454,24 +510,28 @@ static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_val
 		}
 	if (f->u.func.distinct && n) {
 		bool dup = args[0].type == DN_NULL;
-		dn_value *list = &g->seen[k];
-		for (uint32_t i = 0; !dup && i < list->len; i++)
-			dup = dn_cy_equivalent(&list->u.list[i], &args[0]);
-		if (!dup) {
-			/* append a copy */
-			dn_value *items = calloc(list->len + 1, sizeof *items);
-			int e2 = items ? 0 : DN_ENOMEM;
-			for (uint32_t i = 0; items && i < list->len; i++)
-				items[i] = list->u.list[i];
-			if (items)
-				items[list->len] = args[0];
-			dn_value nl = e2 ? dn_value_null() : dn_value_list(items, list->len + 1, &e2);
-			free(items);
-			if (!e2) {
-				dn_value_free(list);
-				*list = nl;
+		agg_seen *sv = &g->seen[k];
+		if (!dup && sv->n == sv->cap) {
+			size_t cap = sv->cap ? 2 * sv->cap : 16;
+			dn_value *v = realloc(sv->v, cap * sizeof *v);
+			if (v) {
+				sv->v = v;
+				sv->cap = cap;
+			} else {
+				rc = DN_ENOMEM;
 			}
-			rc = e2;
+		}
+		if (!dup && !rc) {
+			/* keep a copy; the step below gets args[0] itself */
+			size_t at;
+			if (!(rc = dn_value_copy(&sv->v[sv->n], &args[0])) &&
+			    !(rc = dn_rowset_insert(&sv->set, dn_rowset_hash(&args[0], 1), sv->n, agg_seen_eq, sv, &at))) {
+				dup = at != sv->n;
+				if (dup)
+					dn_value_free(&sv->v[sv->n]);
+				else
+					sv->n++;
+			}
 		}
 		if (dup || rc) {
 			for (uint32_t i = 0; i < n; i++)
@@ -558,10 +618,13 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 		nkeys += is_key[i];
 		free(one.calls);
 	}
+	dn_rowset keyset = {0};
+	size_t *group_of = NULL; /* input row -> its group */
 	if (!rc && aggregating) {
 		keyvals = calloc((in->n ? in->n : 1) * (nkeys ? nkeys : 1), sizeof *keyvals);
 		groups = calloc(in->n ? in->n : 1, sizeof *groups);
-		if (!keyvals || !groups)
+		group_of = malloc((in->n ? in->n : 1) * sizeof *group_of);
+		if (!keyvals || !groups || !group_of)
 			rc = DN_ENOMEM;
 		for (size_t r = 0; !rc && r < in->n; r++) {
 			const dn_value *row = in->v + r * in->width;
@@ -571,15 +634,14 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 					rc = eval_at(x, row, items->item[i]->u.item.expr, &keyvals[r * nkeys + k++]);
 			if (rc)
 				break;
-			size_t g = 0;
-			for (; g < ngroups; g++) {
-				size_t f = groups[g].first;
-				bool same = true;
-				for (size_t t = 0; t < nkeys && same; t++)
-					same = dn_cy_equivalent(&keyvals[f * nkeys + t], &keyvals[r * nkeys + t]);
-				if (same)
-					break;
-			}
+			/* the group of this row's keys: found by hash, or new */
+			size_t first, g = ngroups;
+			key_ctx kc = {keyvals, nkeys};
+			if ((rc = dn_rowset_insert(&keyset, dn_rowset_hash(&keyvals[r * nkeys], nkeys), r, key_eq, &kc, &first)))
+				break;
+			if (first != r)
+				g = group_of[first];
+			group_of[r] = g;
 			if (g == ngroups) {
 				groups[g].first = r;
 				groups[g].state = calloc(nagg, sizeof *groups[g].state);
@@ -650,29 +712,28 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 		out->bound[items->item[i]->u.item.slot] = true;
 	/* DISTINCT on the projected columns */
 	if (!rc && c->u.proj.distinct) {
-		size_t w = 0;
-		for (size_t r = 0; r < out->n; r++) {
-			dn_value *row = out->v + r * out->width;
-			bool dup = false;
-			for (size_t q = 0; q < w && !dup; q++) {
-				const dn_value *prev = out->v + q * out->width;
-				dup = true;
-				for (uint32_t i = 0; i < items->n && dup; i++) {
-					int32_t s = items->item[i]->u.item.slot;
-					dup = dn_cy_equivalent(&prev[s], &row[s]);
-				}
-			}
-			if (dup) {
+		/* kept rows are moved to the front as they are found, so the set
+		 * refers to their new places */
+		size_t w = 0, r = 0;
+		dn_rowset seen = {0};
+		proj_ctx pc = {out, items};
+		for (; !rc && r < out->n; r++) {
+			dn_value *row = out->v + w * out->width;
+			size_t at;
+			if (w != r)
+				memcpy(row, out->v + r * out->width, out->width * sizeof *row);
+			if ((rc = dn_rowset_insert(&seen, proj_hash(out, w, items), w, proj_eq, &pc, &at)) || at != w) {
 				for (size_t i = 0; i < out->width; i++)
-					dn_value_free(&row[i]);
-			} else if (w != r) {
-				memcpy(out->v + w * out->width, row, out->width * sizeof *row);
-				w++;
+					dn_value_free(&row[i]); /* a duplicate (or no memory) */
 			} else {
 				w++;
 			}
 		}
+		for (; r < out->n; r++) /* after a failure: the rest */
+			for (size_t i = 0; i < out->width; i++)
+				dn_value_free(&out->v[r * out->width + i]);
 		out->n = w;
+		dn_rowset_free(&seen);
 	}
 	/* WITH ... WHERE (and ORDER BY below) see the projected slots bound */
 	x->bound = out->bound;
@@ -772,13 +833,19 @@ static int run_projection(exec *x, const dn_ast *c, rows *in, rows *out)
 		for (size_t a = 0; a < nagg; a++) {
 			if (groups[g].state)
 				fa.calls[a].f->agg->free(groups[g].state[a]);
-			if (groups[g].seen)
-				dn_value_free(&groups[g].seen[a]);
+			for (size_t k = 0; groups[g].seen && k < groups[g].seen[a].n; k++)
+				dn_value_free(&groups[g].seen[a].v[k]);
+			if (groups[g].seen) {
+				free(groups[g].seen[a].v);
+				dn_rowset_free(&groups[g].seen[a].set);
+			}
 		}
 		free(groups[g].state);
 		free(groups[g].seen);
 	}
 	free(groups);
+	free(group_of);
+	dn_rowset_free(&keyset);
 	for (size_t i = 0; keyvals && i < in->n * nkeys; i++)
 		dn_value_free(&keyvals[i]);
 	free(keyvals);
@@ -818,6 +885,7 @@ typedef struct matcher {
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start);
+static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep);
 
 static bool m_used(const matcher *m, dn_id e)
 {
@@ -1098,6 +1166,14 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 	if ((rc = m_push(&m->walk, &m->nwalk, &m->capwalk, node)))
 		goto out;
 	m->plan->paths[p].rows[i]++;
+	if (i + 1 < path->u.path.elems.n) {
+		/* the WHERE parts whose variables are bound now */
+		bool keep;
+		if ((rc = m_filter(m, false, p, i, &keep)) || !keep) {
+			m->nwalk--;
+			goto out;
+		}
+	}
 	if (i + 1 == path->u.path.elems.n) {
 		bool pwas = false;
 		if (path->u.path.var) {
@@ -1121,7 +1197,9 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 			}
 			m_bind(m, path->u.path.var->u.name.slot, v, &pwas, &ok);
 		}
-		rc = m_paths(m, p + 1);
+		bool keep;
+		if (!(rc = m_filter(m, false, p, i, &keep)) && keep)
+			rc = m_paths(m, p + 1);
 		if (path->u.path.var)
 			m_unbind(m, path->u.path.var->u.name.slot, pwas);
 	} else {
@@ -1142,17 +1220,30 @@ out:
 	return rc;
 }
 
-static int m_emit(matcher *m)
+/* Tests the WHERE parts the plan placed at (p, i), or those left for a
+ * whole match (at_emit): *keep false when one of them fails. */
+static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep)
 {
-	const dn_ast *where = m->where;
-	if (where) {
-		bool keep;
+	*keep = true;
+	for (size_t k = 0; *keep && k < m->plan->nfilters; k++) {
+		const dn_plan_filter *f = &m->plan->filters[k];
+		if (f->at_emit != at_emit || (!at_emit && (f->p != p || f->i != i)))
+			continue;
 		m->x->bound = m->bound;
 		dn_eval_env env = env_of(m->x, m->row);
-		int rc = dn_eval_pred(&env, where, &keep);
-		if (rc || !keep)
+		int rc = dn_eval_pred(&env, f->expr, keep);
+		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+static int m_emit(matcher *m)
+{
+	bool keep;
+	int rc = m_filter(m, true, 0, 0, &keep);
+	if (rc || !keep)
+		return rc;
 	dn_value *o = rows_add(m->out);
 	if (!o)
 		return DN_ENOMEM;
@@ -1614,11 +1705,11 @@ static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinc
 {
 	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
 	dn_match_plan plan;
-	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound,
+	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound, in->width,
 	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
 	if (rc)
 		return engine_fail(x, c, rc);
-	matcher m = {x, c->u.match.where, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
+	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
 	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
 	bool *before = malloc(in->width ? in->width : 1);
 	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
@@ -1884,10 +1975,10 @@ static int env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *local
 		found.bound[locals[i].slot] = true;
 	}
 	dn_match_plan plan = {0};
-	if (!rc && (rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
+	if (!rc && (rc = dn_plan_paths(x->txn, &paths, comp ? node->u.pcomp.where : NULL, found.bound, x->width, 0,
+	                               &plan)))
 		rc = engine_fail(x, node, rc);
-	matcher m = {x, comp ? node->u.pcomp.where : NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL,
-	             0, 0, 0, starts, &plan};
+	matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, starts, &plan};
 	if (!rc)
 		rc = m_paths(&m, 0);
 	dn_plan_match_free(&plan);
@@ -1962,7 +2053,7 @@ static int run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
 			break;
 		dn_match_plan plan = {0};
 		memcpy(found.bound, before, in->width);
-		if ((rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
+		if ((rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, in->width, 0, &plan)))
 			rc = engine_fail(x, c, rc);
 		matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
 		m.walk_start = calloc(1, sizeof *m.walk_start);
@@ -2509,7 +2600,7 @@ static int explain_clause(exec *x, const dn_ast *q, uint32_t i, bool *bound)
 	switch (c->kind) {
 	case DN_AST_MATCH: {
 		dn_match_plan plan;
-		if ((rc = dn_plan_paths(x->txn, &c->u.match.pattern->u.pattern.paths, c->u.match.where, bound,
+		if ((rc = dn_plan_paths(x->txn, &c->u.match.pattern->u.pattern.paths, c->u.match.where, bound, x->width,
 		                        (downstream_distinct(q, i) ? DN_PLAN_DISTINCT_OK : 0) | DN_PLAN_ESTIMATES,
 		                        &plan)))
 			return engine_fail(x, c, rc);
@@ -2892,7 +2983,7 @@ int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const d
 
 static int run_body(exec *x, const dn_ast *body, dn_exec_result *out)
 {
-	int rc;
+	int rc = 0;
 	if (body->kind == DN_AST_QUERY)
 		return run_query(x, body, out);
 	if (body->kind != DN_AST_UNION)
@@ -2932,24 +3023,26 @@ static int run_body(exec *x, const dn_ast *body, dn_exec_result *out)
 		dn_exec_result_free(&part);
 	}
 	if (!body->u.uni.all) {
-		size_t nc = out->ncols, w = 0;
-		for (size_t r = 0; r < out->nrows; r++) {
-			bool dup = false;
-			for (size_t q = 0; q < w && !dup; q++) {
-				dup = true;
-				for (size_t c = 0; c < nc && dup; c++)
-					dup = dn_cy_equivalent(&out->vals[q * nc + c], &out->vals[r * nc + c]);
-			}
-			if (dup) {
-				for (size_t c = 0; c < nc; c++)
-					dn_value_free(&out->vals[r * nc + c]);
-				continue;
-			}
+		size_t nc = out->ncols, w = 0, r = 0;
+		dn_rowset seen = {0};
+		key_ctx kc = {out->vals, nc};
+		for (; !rc && r < out->nrows; r++) {
+			size_t at;
 			if (w != r)
 				memmove(&out->vals[w * nc], &out->vals[r * nc], nc * sizeof *out->vals);
+			if ((rc = dn_rowset_insert(&seen, dn_rowset_hash(&out->vals[w * nc], nc), w, key_eq, &kc, &at)) ||
+			    at != w) {
+				for (size_t c = 0; c < nc; c++)
+					dn_value_free(&out->vals[w * nc + c]);
+				continue;
+			}
 			w++;
 		}
+		for (; r < out->nrows; r++)
+			for (size_t c = 0; c < nc; c++)
+				dn_value_free(&out->vals[r * nc + c]);
+		dn_rowset_free(&seen);
 		out->nrows = w;
 	}
-	return 0;
+	return rc;
 }

@@ -173,8 +173,10 @@ static int plan_node_start(plan_ctx *pc, const dn_ast *np, const dn_ast *where, 
 	return 0;
 }
 
-/* The average number of relationships a node has that fit rp. */
-static int plan_degree(plan_ctx *pc, const dn_ast *rp, double *deg)
+/* The average number of relationships that fit rp at a node of pattern
+ * from: per node of from's smallest label (types are mostly between
+ * certain labels), else per node of the graph. */
+static int plan_degree(plan_ctx *pc, const dn_ast *from, const dn_ast *rp, double *deg)
 {
 	uint64_t rels = 0;
 	if (!rp->u.rel.types.n) {
@@ -190,6 +192,11 @@ static int plan_degree(plan_ctx *pc, const dn_ast *rp, double *deg)
 		rels += rc ? 0 : n;
 	}
 	double nodes = plan_nodes(pc);
+	for (uint32_t l = 0; l < from->u.node.labels.n; l++) {
+		double n = plan_label_count(pc, from->u.node.labels.item[l]->u.name.s);
+		if (n > 0 && n < nodes)
+			nodes = n;
+	}
 	double d = nodes > 0 ? (double)rels / nodes : 0.0;
 	*deg = rp->u.rel.dir == DN_DIR_OUT || rp->u.rel.dir == DN_DIR_IN ? d : 2.0 * d;
 	return 0;
@@ -278,7 +285,7 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	for (uint32_t i = 1; i < n; i += 2) {
 		const dn_ast *rp = pp->path->u.path.elems.item[i];
 		double deg;
-		if ((rc = plan_degree(pc, rp, &deg)))
+		if ((rc = plan_degree(pc, pp->path->u.path.elems.item[i - 1], rp, &deg)))
 			return rc;
 		if (rp->u.rel.varlen) {
 			int64_t lo = rp->u.rel.min < 0 ? 1 : rp->u.rel.min;
@@ -295,7 +302,87 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	return 0;
 }
 
-int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound,
+/* Where each pattern slot gets bound along the walk: (path, element) in
+ * walking order, or unset. */
+typedef struct plan_pos {
+	bool set;
+	uint32_t p, i;
+} plan_pos;
+
+typedef struct plan_reads {
+	const plan_pos *pos;
+	size_t width;
+	plan_pos last; /* the latest binding position read so far */
+	bool any;
+} plan_reads;
+
+static bool pos_after(plan_pos a, plan_pos b)
+{
+	return a.p > b.p || (a.p == b.p && a.i > b.i);
+}
+
+static int plan_read_var(dn_ast *child, dn_ast *parent, void *ctx)
+{
+	plan_reads *r = ctx;
+	(void)parent;
+	if (child->kind == DN_AST_VAR && child->u.name.slot >= 0 && (size_t)child->u.name.slot < r->width) {
+		plan_pos at = r->pos[child->u.name.slot];
+		if (at.set && (!r->any || pos_after(at, r->last))) {
+			r->last = at;
+			r->any = true;
+		}
+	}
+	return 0;
+}
+
+static int plan_add_filter(dn_match_plan *out, const dn_ast *e, const plan_pos *pos, size_t width, bool push)
+{
+	if (e->kind == DN_AST_BINOP && e->op == DN_OP_AND) {
+		int rc = plan_add_filter(out, e->u.bin.l, pos, width, push);
+		return rc ? rc : plan_add_filter(out, e->u.bin.r, pos, width, push);
+	}
+	dn_plan_filter *f = realloc(out->filters, (out->nfilters + 1) * sizeof *f);
+	if (!f)
+		return DN_ENOMEM;
+	out->filters = f;
+	plan_reads r = {pos, width, {0}, false};
+	plan_read_var((dn_ast *)e, NULL, &r);
+	dn_ast_walk((dn_ast *)e, plan_read_var, &r);
+	/* reads no pattern variable: test it at the first node */
+	f[out->nfilters++] = (dn_plan_filter){e, r.any ? r.last.p : 0, r.any ? r.last.i : 0, !push};
+	return 0;
+}
+
+/* Splits WHERE into filters placed along the walk of out's paths. */
+static int plan_filters(dn_match_plan *out, const dn_ast *where, const bool *bound, size_t width)
+{
+	bool push = width > 0;
+	for (uint32_t p = 0; p < out->n; p++)
+		push &= out->paths[p].start != DN_START_SHORTEST;
+	plan_pos *pos = calloc(width ? width : 1, sizeof *pos);
+	if (!pos)
+		return DN_ENOMEM;
+	for (uint32_t p = 0; push && p < out->n; p++) {
+		const dn_ast *path = out->paths[p].path;
+		uint32_t n = path->u.path.elems.n;
+		for (uint32_t i = 0; i < n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+			/* a relationship is bound with the node after it */
+			uint32_t at = e->kind == DN_AST_NODE_PAT ? i : i + 1;
+			if (v && v->u.name.slot >= 0 && !bound[v->u.name.slot] && !pos[v->u.name.slot].set)
+				pos[v->u.name.slot] = (plan_pos){true, p, at};
+		}
+		const dn_ast *pv = path->u.path.var;
+		if (pv && pv->u.name.slot >= 0 && !pos[pv->u.name.slot].set)
+			pos[pv->u.name.slot] = (plan_pos){true, p, n - 1};
+	}
+	int rc = plan_add_filter(out, where, pos, width, push);
+	free(pos);
+	return rc;
+}
+
+int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound, size_t width,
                   unsigned flags, dn_match_plan *out)
 {
 	plan_ctx pc = {txn, bound, false, 0.0, 0};
@@ -313,6 +400,8 @@ int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, co
 		out->list.item[p] = (dn_ast *)out->paths[p].path;
 	}
 	out->list.n = out->n;
+	if (!rc && where)
+		rc = plan_filters(out, where, bound, width);
 	if (rc)
 		dn_plan_match_free(out);
 	return rc;
@@ -330,6 +419,7 @@ void dn_plan_match_free(dn_match_plan *p)
 	}
 	free(p->paths);
 	free(p->list.item);
+	free(p->filters);
 	memset(p, 0, sizeof *p);
 }
 

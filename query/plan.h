@@ -18,6 +18,11 @@
  *     min or max), `-[*..k]-` becomes a breadth-first search that reaches
  *     each end node once, instead of enumerating every walk.
  *
+ *   - filters: WHERE is split at AND and each part is tested as soon as
+ *     the walk has bound every pattern variable it reads, so
+ *     `WHERE c.date >= $d` prunes a comment before its creator is
+ *     expanded, not after.
+ *
  * The plan also carries the estimates EXPLAIN prints and the counters
  * PROFILE fills in.
  */
@@ -54,10 +59,21 @@ typedef struct dn_path_plan {
 	dn_ast *copy;         /* storage of a reversed copy */
 } dn_path_plan;
 
+/* A conjunct of WHERE and where the matcher tests it: right after the
+ * walk binds the last pattern variable it reads (path p, element i), or
+ * when a whole match is found (at_emit). */
+typedef struct dn_plan_filter {
+	const dn_ast *expr;
+	uint32_t p, i;
+	bool at_emit;
+} dn_plan_filter;
+
 typedef struct dn_match_plan {
 	uint32_t n;
 	dn_path_plan *paths;
 	dn_ast_list list; /* paths[i].path, for the matcher */
+	dn_plan_filter *filters; /* WHERE split at AND, pushed down the walk */
+	size_t nfilters;
 } dn_match_plan;
 
 enum dn_plan_flags {
@@ -68,12 +84,13 @@ enum dn_plan_flags {
 /*
  * Plans the paths of a pattern (a MATCH's, with its WHERE; a MERGE's or a
  * pattern predicate's, where NULL) given which slots are bound before it
- * (`bound`, the resolver's record width) and flags (DN_PLAN_*). Cheap when
+ * (`bound`, `width` slots: the resolver's record width) and flags
+ * (DN_PLAN_*). Cheap when
  * a path starts at a bound variable: counts and the index list are read
  * only when a choice needs them. Returns 0 or DN_ENOMEM and the engine's
  * codes.
  */
-int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound,
+int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound, size_t width,
                   unsigned flags, dn_match_plan *out);
 void dn_plan_match_free(dn_match_plan *p);
 
