@@ -956,6 +956,27 @@ static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t k
 	return rc ? rc : v ? dn_value_copy(out, v) : 0;
 }
 
+int dn_node_has_labels(dn_txn *t, dn_id id, const char *const *labels, size_t n, bool *ok)
+{
+	dn_rec r;
+	*ok = false;
+	int rc = get_visible(t, DN_REC_NODE, id, &r);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k;
+		if ((rc = dn_tok_lookup(t, DN_TOKEN_LABEL, labels[i], strlen(labels[i]), &k)))
+			return rc == DN_ENOTFOUND ? 0 : rc; /* no node carries it */
+		bool has = false;
+		for (uint32_t j = 0; j < r.nlabels && !has; j++)
+			has = r.labels[j] == k;
+		if (!has)
+			return 0;
+	}
+	*ok = true;
+	return 0;
+}
+
 int dn_node_prop_get(dn_txn *t, dn_id id, const char *key, size_t klen, dn_value *out)
 {
 	return get_prop(t, DN_REC_NODE, id, key, klen, out);

@@ -334,6 +334,9 @@ int dn_node_get(dn_txn *txn, dn_id id, dn_node **out);
  * dn_node_get for one value: nothing else is decoded or allocated.
  * Returns 0, DN_ENOTFOUND (no such element visible), DN_ENOMEM. */
 int dn_node_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
+/* Whether a visible node carries every one of n labels (*ok). Returns 0,
+ * DN_ENOTFOUND (no such node visible). Reads one record, allocates nothing. */
+int dn_node_has_labels(dn_txn *txn, dn_id id, const char *const *labels, size_t n, bool *ok);
 int dn_edge_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
 /* True when the node exists and is visible. */
 bool dn_node_exists(dn_txn *txn, dn_id id);

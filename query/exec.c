@@ -937,8 +937,22 @@ static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
 	*ok = true;
 	if (!np->u.node.labels.n && !np->u.node.props)
 		return 0;
+	int rc = 0;
+	if (!np->u.node.props) {
+		/* labels only (the common case): one record read, no copies */
+		const char *names[8];
+		uint32_t n = np->u.node.labels.n;
+		for (uint32_t l = 0; l < n && l < 8; l++)
+			names[l] = np->u.node.labels.item[l]->u.name.s;
+		if (n <= 8) {
+			rc = dn_node_has_labels(m->x->txn, id, names, n, ok);
+			if (rc == DN_ENOTFOUND)
+				*ok = false;
+			return rc == DN_ENOTFOUND ? 0 : rc ? engine_fail(m->x, np, rc) : 0;
+		}
+	}
 	dn_node *n;
-	int rc = dn_node_get(m->x->txn, id, &n);
+	rc = dn_node_get(m->x->txn, id, &n);
 	if (rc == DN_ENOTFOUND) {
 		*ok = false;
 		return 0;
