@@ -217,6 +217,18 @@ static bool meta_ok(const popts *o, const dn_rec *r)
 	return true;
 }
 
+/* Nodes are entities rather than assertions: they are held to the window
+ * and the grade only where they carry a valid time or a grade. */
+static bool node_meta_ok(const popts *o, const dn_rec *r)
+{
+	dn_rec x = *r;
+	if (!x.reliability)
+		x.reliability = 'A';
+	if (!x.credibility)
+		x.credibility = 1;
+	return meta_ok(o, &x);
+}
+
 static bool meta_filtered(const popts *o)
 {
 	return o->has_at || o->has_window || o->min_rel || o->min_cred;
@@ -285,7 +297,7 @@ static int collect_nodes(an_ctx *c, const popts *o, dn_id **ids, size_t *n)
 				return rc;
 			for (size_t k = 0; found && lab && k < nlt; k++)
 				keep |= dn_rec_has_label(&r, ltok[k]);
-			if (!found || (lab && !keep) || !meta_ok(o, &r))
+			if (!found || (lab && !keep) || !node_meta_ok(o, &r))
 				continue;
 		}
 		(*ids)[w++] = (*ids)[i];
