@@ -29,15 +29,6 @@ static const char *data_dir(void)
 	return d && *d ? d : "../shared/data";
 }
 
-/* Runs a procedure that must succeed; checks the finally stack. */
-static dn_result *run(dn_txn *txn, const char *proc, const dn_value *cfg)
-{
-	dn_result *r = NULL;
-	int rc = dn_analyze(txn, proc, cfg, &r);
-	cr_assert_eq(rc, 0, "%s -> %s: %s", proc, dn_strerror(rc), dn_errmsg(dn_txn_db(txn)));
-	cr_assert_eq(dn_analyze_igraph_stack_size(), 0, "igraph finally stack not empty after %s", proc);
-	return r;
-}
 
 /* Runs a procedure that must fail with code, its message containing want. */
 static void run_fail(dn_txn *txn, const char *proc, const dn_value *cfg, int code, const char *want)
@@ -328,7 +319,7 @@ static bool ga_check(tgraph *g, const char *name, const char *alg)
 		proc = "algo.wcc";
 		column = "component";
 	}
-	dn_result *r = run(t, proc, &cfg);
+	dn_result *r = tu_analyze(t, proc, &cfg);
 	const dn_value **got = by_vertex(g, r, column);
 	for (size_t v = 0; v < g->n; v++) {
 		const char *e = exp[v];
@@ -485,7 +476,7 @@ static void net_check(const char *file, bool directed)
 	dn_value cfg = tu_map(1, "direction", str(directed ? "out" : "both"));
 	igraph_neimode_t mode = directed ? IGRAPH_OUT : IGRAPH_ALL;
 
-	dn_result *r = run(t, "algo.degree", &cfg);
+	dn_result *r = tu_analyze(t, "algo.degree", &cfg);
 	igraph_degree(&ig, &iref, igraph_vss_all(), mode, true);
 	igraph_vector_resize(&ref, (igraph_integer_t)g.n);
 	for (size_t v = 0; v < g.n; v++)
@@ -493,22 +484,22 @@ static void net_check(const char *file, bool directed)
 	cmp_vector(&g, file, r, "degree", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.betweenness", &cfg);
+	r = tu_analyze(t, "algo.betweenness", &cfg);
 	igraph_betweenness(&ig, &ref, igraph_vss_all(), true, NULL);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.closeness", &cfg);
+	r = tu_analyze(t, "algo.closeness", &cfg);
 	igraph_closeness(&ig, &ref, NULL, NULL, igraph_vss_all(), mode, NULL, true);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.pagerank", &cfg);
+	r = tu_analyze(t, "algo.pagerank", &cfg);
 	igraph_pagerank(&ig, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, NULL, igraph_vss_all(), directed, 0.85, NULL, NULL);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.kcore", &cfg);
+	r = tu_analyze(t, "algo.kcore", &cfg);
 	igraph_coreness(&ig, &iref, IGRAPH_ALL);
 	igraph_vector_resize(&ref, (igraph_integer_t)g.n);
 	for (size_t v = 0; v < g.n; v++)
@@ -517,7 +508,7 @@ static void net_check(const char *file, bool directed)
 	dn_result_free(r);
 
 	/* components: the same partition */
-	r = run(t, "algo.wcc", &cfg);
+	r = tu_analyze(t, "algo.wcc", &cfg);
 	igraph_connected_components(&ig, &iref, NULL, NULL, IGRAPH_WEAK);
 	const dn_value **got = by_vertex(&g, r, "component");
 	for (size_t v = 0; v < g.n; v++)
@@ -563,7 +554,7 @@ Test(analysis, florentine_medici_betweenness)
 	net_load(&g, "florentine-families/florentine_marriage_edges.csv", false);
 	dn_txn *t = tu_begin(g.db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(1, "direction", str("both"));
-	dn_result *r = run(t, "algo.betweenness", &cfg);
+	dn_result *r = tu_analyze(t, "algo.betweenness", &cfg);
 	double best = 0;
 	for (size_t i = 0; i < dn_result_row_count(r); i++)
 		best = fmax(best, num(dn_result_cell(r, i, col(r, "score"))));
@@ -595,13 +586,13 @@ Test(analysis, communities_deterministic_with_seed)
 	static const char *const procs[] = {"algo.louvain", "algo.leiden", "algo.labelprop"};
 	for (size_t p = 0; p < 3; p++) {
 		dn_value cfg = tu_map(1, "seed", dn_value_int(42));
-		dn_result *a = run(t, procs[p], &cfg);
+		dn_result *a = tu_analyze(t, procs[p], &cfg);
 		/* something else uses igraph's RNG in between */
 		igraph_rng_seed(igraph_rng_default(), 7);
 		RNG_BEGIN();
 		(void)RNG_UNIF01();
 		RNG_END();
-		dn_result *b = run(t, procs[p], &cfg);
+		dn_result *b = tu_analyze(t, procs[p], &cfg);
 		cr_assert(same_result(a, b), "%s differs between two runs with seed 42", procs[p]);
 		cr_assert_eq(dn_result_row_count(a), g.n);
 		/* communities are labelled by a member node */

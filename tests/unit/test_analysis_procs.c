@@ -15,14 +15,6 @@
 
 /* --- helpers ------------------------------------------------------------------- */
 
-static dn_result *run(dn_txn *txn, const char *proc, const dn_value *cfg)
-{
-	dn_result *r = NULL;
-	int rc = dn_analyze(txn, proc, cfg, &r);
-	cr_assert_eq(rc, 0, "%s -> %s: %s", proc, dn_strerror(rc), dn_errmsg(dn_txn_db(txn)));
-	cr_assert_eq(dn_analyze_igraph_stack_size(), 0, "igraph finally stack not empty after %s", proc);
-	return r;
-}
 
 static dn_value str(const char *s)
 {
@@ -124,13 +116,13 @@ Test(procs, structure_of_the_barbell)
 	dn_txn *t = tu_begin(b.db, DN_TXN_RDONLY);
 	dn_value knows = tu_map(1, "types", tu_list(1, str("KNOWS")));
 
-	dn_result *r = run(t, "algo.articulation", &knows);
+	dn_result *r = tu_analyze(t, "algo.articulation", &knows);
 	cr_assert_eq(dn_result_row_count(r), 2);
 	cr_assert_eq((dn_id)cell(r, 0, "node")->u.i, b.n[C]);
 	cr_assert_eq((dn_id)cell(r, 1, "node")->u.i, b.n[D]);
 	dn_result_free(r);
 
-	r = run(t, "algo.bridges", &knows);
+	r = tu_analyze(t, "algo.bridges", &knows);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	cr_assert_eq(cell(r, 0, "rel")->type, DN_REL);
 	cr_assert_eq((dn_id)cell(r, 0, "rel")->u.i, b.cd);
@@ -138,7 +130,7 @@ Test(procs, structure_of_the_barbell)
 	cr_assert_eq((dn_id)cell(r, 0, "target")->u.i, b.n[D]);
 	dn_result_free(r);
 
-	r = run(t, "algo.cliques", &knows);
+	r = tu_analyze(t, "algo.cliques", &knows);
 	cr_assert_eq(dn_result_row_count(r), 2);
 	const dn_value *cl = cell(r, 0, "clique");
 	cr_assert_eq(cl->type, DN_LIST);
@@ -147,26 +139,26 @@ Test(procs, structure_of_the_barbell)
 	cr_assert_eq((dn_id)cell(r, 1, "clique")->u.list[2].u.i, b.n[F]);
 	dn_result_free(r);
 
-	r = run(t, "algo.triangles", &knows);
+	r = tu_analyze(t, "algo.triangles", &knows);
 	for (int i = A; i <= F; i++)
 		cr_assert_eq(num_of(r, b.n[i], "triangles"), 1);
 	cr_assert_eq(num_of(r, b.n[G], "triangles"), 0);
 	dn_result_free(r);
 
 	/* C's neighbours A, B, D share one link: 2 / (3 * 2) both ways */
-	r = run(t, "algo.lcc", &knows);
+	r = tu_analyze(t, "algo.lcc", &knows);
 	cr_assert_float_eq(num_of(r, b.n[A], "coefficient"), 1.0, 1e-12);
 	cr_assert_float_eq(num_of(r, b.n[C], "coefficient"), 1.0 / 3, 1e-12);
 	cr_assert_float_eq(num_of(r, b.n[G], "coefficient"), 0.0, 1e-12);
 	dn_result_free(r);
 
-	r = run(t, "algo.kcore", &knows);
+	r = tu_analyze(t, "algo.kcore", &knows);
 	cr_assert_eq(num_of(r, b.n[E], "coreness"), 2);
 	cr_assert_eq(num_of(r, b.n[G], "coreness"), 0);
 	dn_result_free(r);
 
 	/* strong components: the directed cycle A->B->C->A, the rest alone */
-	r = run(t, "algo.scc", &knows);
+	r = tu_analyze(t, "algo.scc", &knows);
 	cr_assert_eq(num_of(r, b.n[B], "component"), (double)b.n[A]);
 	cr_assert_eq(num_of(r, b.n[C], "component"), (double)b.n[A]);
 	cr_assert_eq(num_of(r, b.n[E], "component"), (double)b.n[E]);
@@ -174,7 +166,7 @@ Test(procs, structure_of_the_barbell)
 
 	/* edge betweenness of the bridge, undirected: 3 * 3 pairs cross it */
 	dn_value cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "mode", str("edges"), "direction", str("both"));
-	r = run(t, "algo.betweenness", &cfg);
+	r = tu_analyze(t, "algo.betweenness", &cfg);
 	cr_assert_eq(dn_result_column_count(r), 4);
 	for (size_t i = 0; i < dn_result_row_count(r); i++)
 		if ((dn_id)cell(r, i, "rel")->u.i == b.cd)
@@ -197,20 +189,20 @@ Test(procs, projection_filters)
 	dn_result *r;
 
 	/* all types, out: A has B and G */
-	r = run(t, "algo.degree", NULL);
+	r = tu_analyze(t, "algo.degree", NULL);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 2);
 	cr_assert_eq(dn_result_row_count(r), NB);
 	dn_result_free(r);
 	/* in: A has C */
 	cfg = tu_map(1, "direction", str("in"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 1);
 	cr_assert_eq(num_of(r, b.n[G], "degree"), 1);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* labels: no Vessel, so no A->G */
 	cfg = tu_map(2, "labels", tu_list(1, str("Person")), "direction", str("both"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 6);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 2);
 	cr_assert_null(of(r, b.n[G], "degree"));
@@ -221,48 +213,48 @@ Test(procs, projection_filters)
 	dn_date_from_ymd(2001, 6, 1, &d2001);
 	dn_date_from_ymd(1999, 6, 1, &d1999);
 	cfg = tu_map(1, "valid_at", dn_value_date(d2001));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 2);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	cfg = tu_map(1, "valid_at", dn_value_date(d1999));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 1);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	cfg = tu_map(2, "valid_from", dn_value_date(d1999), "valid_to", dn_value_date(d2001));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 2, "the window overlaps 2001");
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* grade: A->G is E5, the KNOWS edges A1; ungraded nodes stay */
 	cfg = tu_map(1, "min_grade", str("B2"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(dn_result_row_count(r), NB);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 1);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	cfg = tu_map(1, "min_grade", str("E"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 2);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* a node list: A, B, C only; C->A and B->C and A->B stay */
 	cfg = tu_map(2, "nodes", tu_list(3, node(b.n[A]), node(b.n[B]), node(b.n[C])), "direction", str("both"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 3);
 	cr_assert_eq(num_of(r, b.n[C], "degree"), 2);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* weights: strength of D both ways = w(C->D) 4 + w(D->E) 5 + w(D->F) 7 */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "weight", str("w"), "direction", str("both"));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_float_eq(num_of(r, b.n[D], "degree"), 16.0, 1e-12);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* default_weight for the OTHER edge without w */
 	cfg = tu_map(2, "weight", str("w"), "default_weight", dn_value_float(0.5));
-	r = run(t, "algo.degree", &cfg);
+	r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_float_eq(num_of(r, b.n[A], "degree"), 1.5, 1e-12);
 	dn_result_free(r);
 	dn_value_free(&cfg);
@@ -272,7 +264,7 @@ Test(procs, projection_filters)
 	const char *customs[] = {"CUSTOMS"};
 	dn_txn_opts o = {.clearances = customs, .n_clearances = 1};
 	TU_OK(b.db, dn_txn_begin(b.db, DN_TXN_RDONLY, &o, &t));
-	r = run(t, "algo.degree", NULL);
+	r = tu_analyze(t, "algo.degree", NULL);
 	cr_assert_eq(num_of(r, b.n[A], "degree"), 1);
 	cr_assert_eq(num_of(r, b.n[B], "degree"), 1);
 	dn_result_free(r);
@@ -289,12 +281,12 @@ Test(procs, projection_filters)
 	tu_commit(t);
 	dn_txn_opts asof = {.as_of_pos = pos};
 	TU_OK(b.db, dn_txn_begin(b.db, DN_TXN_RDONLY, &asof, &t));
-	r = run(t, "algo.degree", NULL);
+	r = tu_analyze(t, "algo.degree", NULL);
 	cr_assert_eq(num_of(r, b.n[E], "degree"), 1);
 	dn_result_free(r);
 	dn_txn_abort(t);
 	t = tu_begin(b.db, DN_TXN_RDONLY);
-	r = run(t, "algo.degree", NULL);
+	r = tu_analyze(t, "algo.degree", NULL);
 	cr_assert_eq(num_of(r, b.n[E], "degree"), 2);
 	dn_result_free(r);
 	dn_txn_abort(t);
@@ -311,7 +303,7 @@ Test(procs, paths)
 	/* A to F: A->B? no: A -> ... stored A->B->C->D->F; both ways A-C-D-F */
 	dn_value cfg = tu_map(4, "types", tu_list(1, str("KNOWS")), "source", node(b.n[A]), "target", node(b.n[F]),
 	                      "direction", str("both"));
-	dn_result *r = run(t, "algo.shortest", &cfg);
+	dn_result *r = tu_analyze(t, "algo.shortest", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	const dn_value *p = cell(r, 0, "path");
 	cr_assert_eq(p->type, DN_PATH);
@@ -327,37 +319,37 @@ Test(procs, paths)
 
 	/* out-edges only: A->B->C->D->F (4 hops, or A->B->C->D->E->F is longer) */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "source", node(b.n[A]), "target", node(b.n[F]));
-	r = run(t, "algo.shortest", &cfg);
+	r = tu_analyze(t, "algo.shortest", &cfg);
 	cr_assert_eq(num(cell(r, 0, "length")), 4);
 	dn_result_free(r);
 	/* weighted: w A->B 1, B->C 2, C->D 4, D->F 7 = 14; via E: 4+5+6 = 15 from C */
 	dn_value_free(&cfg);
 	cfg = tu_map(4, "types", tu_list(1, str("KNOWS")), "source", node(b.n[A]), "target", node(b.n[F]), "weight",
 	             str("w"));
-	r = run(t, "algo.shortest", &cfg);
+	r = tu_analyze(t, "algo.shortest", &cfg);
 	cr_assert_float_eq(num(cell(r, 0, "cost")), 14.0, 1e-12);
 	dn_result_free(r);
-	r = run(t, "algo.allshortest", &cfg);
+	r = tu_analyze(t, "algo.allshortest", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* no path to G over KNOWS: no row */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "source", node(b.n[A]), "target", node(b.n[G]));
-	r = run(t, "algo.shortest", &cfg);
+	r = tu_analyze(t, "algo.shortest", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 0);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 
 	/* all shortest, undirected, B to D: only via C; E to A: E-D-C-A only */
 	cfg = tu_map(3, "source", node(b.n[D]), "target", node(b.n[A]), "direction", str("both"));
-	r = run(t, "algo.allshortest", &cfg);
+	r = tu_analyze(t, "algo.allshortest", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 
 	/* k-hop from A: B, C, G at 1 (both ways), D at 2 */
 	cfg = tu_map(2, "source", node(b.n[A]), "k", dn_value_int(2));
-	r = run(t, "algo.khop", &cfg);
+	r = tu_analyze(t, "algo.khop", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 5);
 	cr_assert_eq(num_of(r, b.n[A], "depth"), 0);
 	cr_assert_eq(num_of(r, b.n[G], "depth"), 1);
@@ -368,7 +360,7 @@ Test(procs, paths)
 
 	/* bfs over out-edges from D: E 1, F 1 */
 	cfg = tu_map(1, "source", dn_value_int((int64_t)b.n[D]));
-	r = run(t, "algo.bfs", &cfg);
+	r = tu_analyze(t, "algo.bfs", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 3);
 	cr_assert_eq(num_of(r, b.n[F], "depth"), 1);
 	dn_result_free(r);
@@ -400,7 +392,7 @@ Test(procs, time_respecting_paths)
 	tu_commit(t);
 	t = tu_begin(db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(2, "source", node(x[1]), "time", str("date"));
-	dn_result *r = run(t, "algo.timepath", &cfg);
+	dn_result *r = tu_analyze(t, "algo.timepath", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 3, "X2, X3, X5 (X4's call came too early)");
 	cr_assert_eq(of(r, x[3], "arrival")->type, DN_DATE);
 	cr_assert_eq(of(r, x[3], "arrival")->u.date, day0 + 3, "via X2 on day 3, not directly on day 5");
@@ -417,7 +409,7 @@ Test(procs, time_respecting_paths)
 	dn_value_free(&cfg);
 	/* starting on day 2: X1's day-1 call is too early; X3 directly on day 5 */
 	cfg = tu_map(3, "source", node(x[1]), "time", str("date"), "start", dn_value_date(day0 + 2));
-	r = run(t, "algo.timepath", &cfg);
+	r = tu_analyze(t, "algo.timepath", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	cr_assert_eq(of(r, x[3], "arrival")->u.date, day0 + 5);
 	dn_result_free(r);
@@ -435,7 +427,7 @@ Test(procs, link_prediction)
 	dn_txn *t = tu_begin(b.db, DN_TXN_RDONLY);
 	/* A's non-neighbours over KNOWS with a common neighbour: D (via C) */
 	dn_value cfg = tu_map(2, "types", tu_list(1, str("KNOWS")), "node", node(b.n[A]));
-	dn_result *r = run(t, "algo.linkpred", &cfg);
+	dn_result *r = tu_analyze(t, "algo.linkpred", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 1);
 	cr_assert_eq((dn_id)cell(r, 0, "other")->u.i, b.n[D]);
 	cr_assert_eq(num(cell(r, 0, "score")), 1);
@@ -443,19 +435,19 @@ Test(procs, link_prediction)
 	dn_value_free(&cfg);
 	/* Jaccard A-D: {B,C} and {C,E,F} share 1 of 4 */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "node", node(b.n[A]), "method", str("jaccard"));
-	r = run(t, "algo.linkpred", &cfg);
+	r = tu_analyze(t, "algo.linkpred", &cfg);
 	cr_assert_float_eq(num(cell(r, 0, "score")), 0.25, 1e-12);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* Adamic-Adar A-D: C has degree 3 */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "node", node(b.n[A]), "method", str("adamic_adar"));
-	r = run(t, "algo.linkpred", &cfg);
+	r = tu_analyze(t, "algo.linkpred", &cfg);
 	cr_assert_float_eq(num(cell(r, 0, "score")), 1 / log(3.0), 1e-12);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	/* top pairs: A-D, B-D, C-E, C-F, each 1; ordered by ids */
 	cfg = tu_map(2, "types", tu_list(1, str("KNOWS")), "top", dn_value_int(10));
-	r = run(t, "algo.linkpred", &cfg);
+	r = tu_analyze(t, "algo.linkpred", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 4);
 	cr_assert_eq((dn_id)cell(r, 0, "node")->u.i, b.n[A]);
 	cr_assert_eq((dn_id)cell(r, 3, "other")->u.i, b.n[F]);
@@ -471,7 +463,7 @@ Test(procs, risk_from_seeds_with_paths)
 	barbell_make(&b);
 	dn_txn *t = tu_begin(b.db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(2, "types", tu_list(1, str("KNOWS")), "seeds", tu_list(1, node(b.n[A])));
-	dn_result *r = run(t, "algo.risk", &cfg);
+	dn_result *r = tu_analyze(t, "algo.risk", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 6, "everyone the walk reaches (not G)");
 	cr_assert_eq((dn_id)cell(r, 0, "node")->u.i, b.n[A], "the seed first");
 	for (size_t i = 1; i < dn_result_row_count(r); i++)
@@ -497,7 +489,7 @@ Test(procs, risk_from_seeds_with_paths)
 	dn_value_free(&cfg);
 	/* seeding by label: every Person */
 	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "seed_labels", tu_list(1, str("Person")), "top", dn_value_int(2));
-	r = run(t, "algo.risk", &cfg);
+	r = tu_analyze(t, "algo.risk", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 2);
 	dn_result_free(r);
 	dn_value_free(&cfg);
@@ -511,7 +503,7 @@ Test(procs, key_players)
 	barbell_make(&b);
 	dn_txn *t = tu_begin(b.db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(2, "types", tu_list(1, str("KNOWS")), "k", dn_value_int(1));
-	dn_result *r = run(t, "algo.keyplayer", &cfg);
+	dn_result *r = tu_analyze(t, "algo.keyplayer", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 8, "4 strategies, steps 0 and 1");
 	/*
 	 * Intact: sum of 1/d over unordered pairs = 6 (triangle edges) + 1
@@ -556,7 +548,7 @@ Test(procs, time_slices)
 	tu_commit(t);
 	t = tu_begin(db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(3, "from", dn_value_date(jan), "to", dn_value_date(mar), "step_days", dn_value_int(30));
-	dn_result *r = run(t, "algo.timeslice", &cfg);
+	dn_result *r = tu_analyze(t, "algo.timeslice", &cfg);
 	cr_assert_eq(dn_result_row_count(r), 2);
 	cr_assert_eq(cell(r, 0, "window_from")->type, DN_DATE);
 	cr_assert_eq(cell(r, 0, "window_from")->u.date, jan);
@@ -583,12 +575,12 @@ Test(procs, write_stores_a_property)
 	barbell_make(&b);
 	dn_txn *t = tu_begin(b.db, 0);
 	dn_value cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "direction", str("both"), "write", str("deg"));
-	dn_result *r = run(t, "algo.degree", &cfg);
+	dn_result *r = tu_analyze(t, "algo.degree", &cfg);
 	cr_assert_eq(dn_result_row_count(r), NB, "rows are returned as well");
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	cfg = tu_map(2, "types", tu_list(1, str("KNOWS")), "write", str("community"));
-	r = run(t, "algo.wcc", &cfg);
+	r = tu_analyze(t, "algo.wcc", &cfg);
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	tu_commit(t);
@@ -626,7 +618,7 @@ Test(procs, igraph_error_becomes_dragnet_error)
 	cr_assert_eq(dn_analyze_igraph_stack_size(), 0);
 	dn_value_free(&cfg);
 	/* and the next call works */
-	r = run(t, "algo.pagerank", NULL);
+	r = tu_analyze(t, "algo.pagerank", NULL);
 	dn_result_free(r);
 	dn_txn_abort(t);
 	dn_close(b.db);
