@@ -166,6 +166,7 @@ int an_harmonic(an_ctx *c);
 int an_eigenvector(an_ctx *c);
 int an_pagerank(an_ctx *c);
 /* structure.c */
+int an_project_size(an_ctx *c);
 int an_wcc(an_ctx *c);
 int an_scc(an_ctx *c);
 int an_kcore(an_ctx *c);

@@ -57,6 +57,9 @@ static const an_proc procs[] = {
 	  COLS("node", "score"), "score"},
 	 an_pagerank, AN_NONNEG},
 	/* structure */
+	{{"algo.project", "the size of a projection: check labels, types and filters before a costly procedure",
+	  KEYS(PROJ_KEYS, WEIGHT_KEYS), COLS("nodes", "relationships", "directed"), NULL},
+	 an_project_size, 0},
 	{{"algo.wcc", "weakly connected components (component = its smallest node id)",
 	  KEYS(PROJ_KEYS, WRITE_KEY), COLS("node", "component"), "component"},
 	 an_wcc, AN_NO_WEIGHT},
