@@ -593,6 +593,24 @@ Test(procs, write_stores_a_property)
 	dn_node_free(n);
 	dn_txn_abort(t);
 
+	/* a write that fails halfway (a unique index on Person.deg: A and B
+	 * both have degree 2) leaves nothing written, and the transaction
+	 * goes on */
+	t = tu_begin(b.db, 0);
+	TU_OK(b.db, dn_index_create(t, NULL, "Person", "deg2", DN_INDEX_UNIQUE));
+	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "direction", str("both"), "write", str("deg2"));
+	r = NULL;
+	cr_assert_eq(dn_analyze(t, "algo.degree", &cfg, &r), DN_ECONSTRAINT, "%s", dn_errmsg(b.db));
+	cr_assert(strstr(dn_errmsg(b.db), "nothing written"), "%s", dn_errmsg(b.db));
+	cr_assert_null(r);
+	dn_value_free(&cfg);
+	TU_OK(b.db, dn_node_get(t, b.n[A], &n));
+	cr_assert_null(dn_node_prop(n, "deg2"), "A's degree was written before B's failed");
+	dn_node_free(n);
+	dn_value v = dn_value_int(7);
+	TU_OK(b.db, dn_node_set_prop(t, b.n[G], "deg2", &v));
+	tu_commit(t);
+
 	/* a procedure without a per-node result cannot write */
 	t = tu_begin(b.db, 0);
 	cfg = tu_map(1, "write", str("x"));
