@@ -333,17 +333,38 @@ static int num_of(const dn_value *v, double *out, uint8_t *type)
 	return 0;
 }
 
+/* Makes room for cap edges; weights and times only when asked for. */
+static int pedges_grow(an_ctx *c, const popts *o, pedges *pe, size_t cap)
+{
+	igraph_integer_t *e = dn_realloc(pe->ends, 2 * cap * sizeof *e);
+	if (e)
+		pe->ends = e;
+	dn_id *ids = e ? dn_realloc(pe->ids, cap * sizeof *ids) : NULL;
+	if (ids)
+		pe->ids = ids;
+	double *w = ids && o->weight ? dn_realloc(pe->w, cap * sizeof *w) : NULL;
+	if (w)
+		pe->w = w;
+	double *tm = ids && o->time ? dn_realloc(pe->tm, cap * sizeof *tm) : NULL;
+	if (tm)
+		pe->tm = tm;
+	if (!ids || (o->weight && !w) || (o->time && !tm))
+		return dn_error(c->db, DN_ENOMEM, "out of memory");
+	pe->cap = cap;
+	return 0;
+}
+
 /* Adds edge `edge` from vertex s to vertex d, reading its record when a
  * filter, weight or time needs it. */
 static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, igraph_integer_t d, dn_id edge)
 {
 	double w = 1, tm = 0;
+	int rc;
 	if (o->weight || o->time || meta_filtered(o)) {
 		dn_rec r;
 		bool found;
 		dn_arena_reset(&c->txn->arena);
-		int rc = dn_edge_read(c->txn, edge, &r, &found);
-		if (rc)
+		if ((rc = dn_edge_read(c->txn, edge, &r, &found)))
 			return rc;
 		if (!found || !meta_ok(o, &r))
 			return 0;
@@ -376,23 +397,8 @@ static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, i
 				c->proj.time_type = ty;
 		}
 	}
-	if (pe->n == pe->cap) {
-		size_t nc = pe->cap ? pe->cap * 2 : 4096;
-		igraph_integer_t *e = dn_realloc(pe->ends, 2 * nc * sizeof *e);
-		if (e)
-			pe->ends = e;
-		dn_id *ids = e ? dn_realloc(pe->ids, nc * sizeof *ids) : NULL;
-		if (ids)
-			pe->ids = ids;
-		double *pw = ids ? dn_realloc(pe->w, nc * sizeof *pw) : NULL;
-		if (pw)
-			pe->w = pw;
-		double *pt = pw ? dn_realloc(pe->tm, nc * sizeof *pt) : NULL;
-		if (!pt)
-			return dn_error(c->db, DN_ENOMEM, "out of memory");
-		pe->tm = pt;
-		pe->cap = nc;
-	}
+	if (pe->n == pe->cap && (rc = pedges_grow(c, o, pe, pe->cap ? pe->cap * 2 : 4096)))
+		return rc;
 	if (o->dir == 1) {
 		igraph_integer_t x = s;
 		s = d;
@@ -401,8 +407,10 @@ static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, i
 	pe->ends[2 * pe->n] = s;
 	pe->ends[2 * pe->n + 1] = d;
 	pe->ids[pe->n] = edge;
-	pe->w[pe->n] = w;
-	pe->tm[pe->n] = tm;
+	if (o->weight)
+		pe->w[pe->n] = w;
+	if (o->time)
+		pe->tm[pe->n] = tm;
 	pe->n++;
 	return 0;
 }
@@ -466,7 +474,12 @@ static int collect_edges(an_ctx *c, const popts *o, pedges *pe)
 		if ((rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_ADJ], &cur)))
 			return dn_error_lmdb(c->db, rc, "cursor");
 		if ((uint64_t)p->n * 8 >= total) {
-			rc = scan_chunks(c, o, pe, cur, 0);
+			uint64_t m;
+			/* one pass: at most every edge of the database */
+			if (!(rc = dn_count_edges(t, &m)) && m > pe->cap)
+				rc = pedges_grow(c, o, pe, (size_t)m);
+			if (!rc)
+				rc = scan_chunks(c, o, pe, cur, 0);
 		} else {
 			for (igraph_integer_t i = 0; !rc && i < p->n; i++)
 				rc = scan_chunks(c, o, pe, cur, p->nodes[i]);

@@ -9,6 +9,7 @@
  * figures and ratios and never passes or fails.
  *
  *   bench_analysis [--edges FILE] [--nodes N --m M] [--reps R] [--tmpdir DIR]
+ *                  [--project-only]
  *
  * FILE is a "src dst" edge list with vertex ids 0..n-1 (default
  * /tmp/peersbench/data/twitter.el, SNAP ego-Twitter as prepared by
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
 	const char *file = "/tmp/peersbench/data/twitter.el", *tmp = "/tmp";
 	igraph_integer_t n = 81306, m = 2420766;
 	int reps = 5;
-	bool file_given = false;
+	bool file_given = false, project_only = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--edges") && i + 1 < argc)
 			file = argv[++i], file_given = true;
@@ -109,10 +110,13 @@ int main(int argc, char **argv)
 			m = atoll(argv[++i]), file = NULL;
 		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
 			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--project-only"))
+			project_only = true;
 		else if (!strcmp(argv[i], "--tmpdir") && i + 1 < argc)
 			tmp = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_analysis [--edges FILE] [--nodes N --m M] [--reps R] [--tmpdir DIR]\n");
+			fprintf(stderr, "usage: bench_analysis [--edges FILE] [--nodes N --m M] [--reps R] [--tmpdir DIR] "
+			                "[--project-only]\n");
 			return 2;
 		}
 	}
@@ -216,6 +220,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		dn_result_free(res);
+		if (project_only) {
+			dn_txn_abort(t);
+			igraph_vector_destroy(&pr);
+			igraph_vector_int_destroy(&memb);
+			continue;
+		}
 
 		/* PageRank */
 		t0 = now_ms();
@@ -269,7 +279,7 @@ int main(int argc, char **argv)
 		{"Louvain end to end", ilv, dlv, 1.3},
 	};
 	printf("%-30s %12s %12s %8s %8s\n", "median of runs (ms)", "igraph", "dragnet", "ratio", "target");
-	for (size_t i = 0; i < sizeof rowsv / sizeof *rowsv; i++) {
+	for (size_t i = 0; i < (project_only ? 2 : sizeof rowsv / sizeof *rowsv); i++) {
 		double a = median(rowsv[i].ig, reps), b = median(rowsv[i].dn, reps);
 		if (rowsv[i].target > 0)
 			printf("%-30s %12.1f %12.1f %7.2fx %6.1fx %s\n", rowsv[i].name, a, b, b / a, rowsv[i].target,
