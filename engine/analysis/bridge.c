@@ -538,7 +538,17 @@ int dn_analyze(dn_txn *txn, const char *proc, const dn_value *config, dn_result 
 	igraph_error_handler_t *old_err = igraph_set_error_handler(ig_error_handler);
 	igraph_warning_handler_t *old_warn = igraph_set_warning_handler(ig_warning_handler);
 	ig_reason[0] = ig_warning[0] = '\0';
-	rc = c.proc->run(&c);
+	/* a private random generator, seeded by the procedure (seed_rng), so
+	 * that results repeat and the caller's igraph RNG stream is untouched */
+	igraph_rng_t rng, *old_rng = igraph_rng_default();
+	rc = an_ig(&c, igraph_rng_init(&rng, &igraph_rngtype_pcg32));
+	if (!rc) {
+		igraph_rng_set_default(&rng);
+		if (!(rc = an_ig(&c, igraph_rng_seed(&rng, 1))))
+			rc = c.proc->run(&c);
+		igraph_rng_set_default(old_rng);
+		igraph_rng_destroy(&rng);
+	}
 	an_proj_free(&c.proj);
 	igraph_set_error_handler(old_err);
 	igraph_set_warning_handler(old_warn);

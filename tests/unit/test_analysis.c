@@ -587,12 +587,15 @@ Test(analysis, communities_deterministic_with_seed)
 	for (size_t p = 0; p < 3; p++) {
 		dn_value cfg = tu_map(1, "seed", dn_value_int(42));
 		dn_result *a = tu_analyze(t, procs[p], &cfg);
-		/* something else uses igraph's RNG in between */
+		/* the caller's igraph RNG is used in between, and the call leaves
+		 * its stream alone */
 		igraph_rng_seed(igraph_rng_default(), 7);
-		RNG_BEGIN();
-		(void)RNG_UNIF01();
-		RNG_END();
+		igraph_real_t x1 = igraph_rng_get_unif01(igraph_rng_default());
+		igraph_real_t x2 = igraph_rng_get_unif01(igraph_rng_default());
+		igraph_rng_seed(igraph_rng_default(), 7);
+		cr_assert_eq(igraph_rng_get_unif01(igraph_rng_default()), x1);
 		dn_result *b = tu_analyze(t, procs[p], &cfg);
+		cr_assert_eq(igraph_rng_get_unif01(igraph_rng_default()), x2, "%s moved the caller's RNG", procs[p]);
 		cr_assert(same_result(a, b), "%s differs between two runs with seed 42", procs[p]);
 		cr_assert_eq(dn_result_row_count(a), g.n);
 		/* communities are labelled by a member node */
