@@ -641,3 +641,33 @@ Test(procs, igraph_error_becomes_dragnet_error)
 	dn_txn_abort(t);
 	dn_close(b.db);
 }
+
+/* --- config values from command-line text ------------------------------------------------- */
+
+Test(procs, config_values_from_text)
+{
+	dn_value v;
+	char err[200];
+	TU_OK(NULL, dn_analyze_arg("algo.pagerank", "damping", "0.9", &v, err, sizeof err));
+	cr_assert_eq(v.type, DN_FLOAT);
+	cr_assert_float_eq(v.u.f, 0.9, 1e-15);
+	TU_OK(NULL, dn_analyze_arg("pagerank", "seeds", "3,5,8", &v, err, sizeof err));
+	cr_assert_eq(v.type, DN_LIST);
+	cr_assert_eq(v.len, 3);
+	cr_assert_eq(v.u.list[2].u.i, 8);
+	dn_value_free(&v);
+	TU_OK(NULL, dn_analyze_arg("algo.degree", "types", "OWNS,DIRECTOR_OF", &v, err, sizeof err));
+	cr_assert_eq(v.len, 2);
+	cr_assert_eq(v.u.list[1].len, 11);
+	dn_value_free(&v);
+	TU_OK(NULL, dn_analyze_arg("algo.degree", "valid_at", "2004-03-11", &v, err, sizeof err));
+	cr_assert_eq(v.type, DN_DATE);
+	TU_OK(NULL, dn_analyze_arg("algo.betweenness", "normalized", "true", &v, err, sizeof err));
+	cr_assert(v.type == DN_BOOL && v.u.b);
+	cr_assert_eq(dn_analyze_arg("algo.pagerank", "damping", "high", &v, err, sizeof err), DN_EINVAL);
+	cr_assert_str_eq(err, "'damping' must be a float");
+	cr_assert_eq(dn_analyze_arg("algo.pagerank", "seeds", "3,x", &v, err, sizeof err), DN_EINVAL);
+	cr_assert_eq(dn_analyze_arg("algo.pagerank", "dampin", "1", &v, err, sizeof err), DN_ENOTFOUND);
+	cr_assert_str_eq(err, "unknown config key 'dampin' for algo.pagerank");
+	cr_assert_eq(dn_analyze_arg("algo.nope", "x", "1", &v, err, sizeof err), DN_ENOTFOUND);
+}
