@@ -279,7 +279,8 @@ static int collect_nodes(an_ctx *c, const popts *o, dn_id **ids, size_t *n)
 	} else if ((rc = dn_nodes_all(c->txn, &it)) || (rc = collect_iter(c, it, ids, n, &cap))) {
 		return rc;
 	}
-	qsort(*ids, *n, sizeof **ids, cmp_id);
+	if (*n)
+		qsort(*ids, *n, sizeof **ids, cmp_id);
 	size_t w = 0;
 	uint32_t ltok[16];
 	size_t nlt = 0;
