@@ -62,9 +62,12 @@ int an_betweenness(an_ctx *c)
 	static const char *const modes[] = {"nodes", "edges", NULL};
 	int mode;
 	bool norm;
+	double cutoff;
 	int rc = an_cfg_choice(c, "mode", modes, 0, &mode);
 	if (!rc)
 		rc = an_cfg_bool(c, "normalized", false, &norm);
+	if (!rc)
+		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
 	if (!rc)
 		rc = an_project(c, NULL);
 	if (rc)
@@ -74,9 +77,9 @@ int an_betweenness(an_ctx *c)
 	if ((rc = an_ig(c, igraph_vector_init(&b, 0))))
 		return rc;
 	if (mode == 0)
-		rc = an_ig(c, igraph_betweenness(&p->g, &b, igraph_vss_all(), true, an_weights(p)));
+		rc = an_ig(c, igraph_betweenness_cutoff(&p->g, &b, igraph_vss_all(), true, an_weights(p), cutoff));
 	else
-		rc = an_ig(c, igraph_edge_betweenness(&p->g, &b, true, an_weights(p)));
+		rc = an_ig(c, igraph_edge_betweenness_cutoff(&p->g, &b, true, an_weights(p), cutoff));
 	if (!rc && norm) {
 		double n = (double)p->n, pairs = mode == 0 ? (n - 1) * (n - 2) : n * (n - 1);
 		if (!p->directed)
@@ -93,7 +96,10 @@ int an_betweenness(an_ctx *c)
 int an_closeness(an_ctx *c)
 {
 	bool norm;
+	double cutoff;
 	int rc = an_cfg_bool(c, "normalized", true, &norm);
+	if (!rc)
+		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
 	if (!rc)
 		rc = an_project(c, NULL);
 	if (rc)
@@ -107,7 +113,8 @@ int an_closeness(an_ctx *c)
 		igraph_vector_destroy(&s);
 		return rc;
 	}
-	rc = an_ig(c, igraph_closeness(&p->g, &s, &reach, NULL, igraph_vss_all(), an_mode(p), an_weights(p), norm));
+	rc = an_ig(c, igraph_closeness_cutoff(&p->g, &s, &reach, NULL, igraph_vss_all(), an_mode(p), an_weights(p), norm,
+	                                      cutoff));
 	const char *cols[] = {"node", "score", "reachable"};
 	if (!rc)
 		rc = an_res_columns(c, 3, cols);
@@ -130,7 +137,10 @@ int an_closeness(an_ctx *c)
 int an_harmonic(an_ctx *c)
 {
 	bool norm;
+	double cutoff;
 	int rc = an_cfg_bool(c, "normalized", false, &norm);
+	if (!rc)
+		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
 	if (!rc)
 		rc = an_project(c, NULL);
 	if (rc)
@@ -140,7 +150,8 @@ int an_harmonic(an_ctx *c)
 	if ((rc = an_ig(c, igraph_vector_init(&s, 0))))
 		return rc;
 	return an_floats_done(c, "score", &s,
-	                      igraph_harmonic_centrality(&p->g, &s, igraph_vss_all(), an_mode(p), an_weights(p), norm));
+	                      igraph_harmonic_centrality_cutoff(&p->g, &s, igraph_vss_all(), an_mode(p), an_weights(p),
+	                                                        norm, cutoff));
 }
 
 int an_eigenvector(an_ctx *c)

@@ -173,6 +173,14 @@ Test(procs, structure_of_the_barbell)
 			cr_assert_float_eq(num(cell(r, i, "score")), 9.0, 1e-12);
 	dn_result_free(r);
 	dn_value_free(&cfg);
+	/* betweenness over paths of at most 2 hops: C lies on A-C-D and B-C-D
+	 * only; A lies on none */
+	cfg = tu_map(3, "types", tu_list(1, str("KNOWS")), "cutoff", dn_value_int(2), "direction", str("both"));
+	r = tu_analyze(t, "algo.betweenness", &cfg);
+	cr_assert_float_eq(num_of(r, b.n[C], "score"), 2.0, 1e-12);
+	cr_assert_float_eq(num_of(r, b.n[A], "score"), 0.0, 1e-12);
+	dn_result_free(r);
+	dn_value_free(&cfg);
 	dn_value_free(&knows);
 	dn_txn_abort(t);
 	dn_close(b.db);
