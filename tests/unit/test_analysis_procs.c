@@ -619,6 +619,17 @@ Test(procs, write_stores_a_property)
 	TU_OK(b.db, dn_node_set_prop(t, b.n[G], "deg2", &v));
 	tu_commit(t);
 
+	/* the projection sees the transaction's own new relationships */
+	t = tu_begin(b.db, 0);
+	dn_id ge;
+	TU_OK(b.db, dn_edge_create(t, b.n[G], b.n[F], "KNOWS", NULL, 0, NULL, &ge));
+	cfg = tu_map(1, "types", tu_list(1, str("KNOWS")));
+	r = tu_analyze(t, "algo.degree", &cfg);
+	cr_assert_eq(num_of(r, b.n[G], "degree"), 1);
+	dn_result_free(r);
+	dn_value_free(&cfg);
+	dn_txn_abort(t);
+
 	/* a procedure without a per-node result cannot write */
 	t = tu_begin(b.db, 0);
 	cfg = tu_map(1, "write", str("x"));
