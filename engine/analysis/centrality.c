@@ -57,6 +57,17 @@ static int edge_rows(an_ctx *c, const igraph_vector_t *v)
 	return rc;
 }
 
+/* The keys of the path-based centralities, then the projection. */
+static int path_opts(an_ctx *c, bool norm_default, bool *norm, double *cutoff)
+{
+	int rc = an_cfg_bool(c, "normalized", norm_default, norm);
+	if (!rc)
+		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, cutoff);
+	if (!rc)
+		rc = an_project(c, NULL);
+	return rc;
+}
+
 int an_betweenness(an_ctx *c)
 {
 	static const char *const modes[] = {"nodes", "edges", NULL};
@@ -65,11 +76,7 @@ int an_betweenness(an_ctx *c)
 	double cutoff;
 	int rc = an_cfg_choice(c, "mode", modes, 0, &mode);
 	if (!rc)
-		rc = an_cfg_bool(c, "normalized", false, &norm);
-	if (!rc)
-		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
-	if (!rc)
-		rc = an_project(c, NULL);
+		rc = path_opts(c, false, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
@@ -97,11 +104,7 @@ int an_closeness(an_ctx *c)
 {
 	bool norm;
 	double cutoff;
-	int rc = an_cfg_bool(c, "normalized", true, &norm);
-	if (!rc)
-		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
-	if (!rc)
-		rc = an_project(c, NULL);
+	int rc = path_opts(c, true, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
@@ -138,11 +141,7 @@ int an_harmonic(an_ctx *c)
 {
 	bool norm;
 	double cutoff;
-	int rc = an_cfg_bool(c, "normalized", false, &norm);
-	if (!rc)
-		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, &cutoff);
-	if (!rc)
-		rc = an_project(c, NULL);
+	int rc = path_opts(c, false, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
