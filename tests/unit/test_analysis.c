@@ -462,6 +462,8 @@ static void cmp_vector(const tgraph *g, const char *what, const dn_result *r, co
 	free(got);
 }
 
+static int lcc_checked; /* networks simple enough for igraph's LCC */
+
 static void net_check(const char *file, bool directed)
 {
 	tgraph g;
@@ -507,6 +509,22 @@ static void net_check(const char *file, bool directed)
 	cmp_vector(&g, file, r, "coreness", &ref);
 	dn_result_free(r);
 
+	r = tu_analyze(t, "algo.harmonic", &cfg);
+	igraph_harmonic_centrality(&ig, &ref, igraph_vss_all(), mode, NULL, false);
+	cmp_vector(&g, file, r, "score", &ref);
+	dn_result_free(r);
+
+	/* local clustering: igraph's needs a simple undirected graph */
+	igraph_bool_t simple = false;
+	igraph_is_simple(&ig, &simple);
+	if (!directed && simple) {
+		r = tu_analyze(t, "algo.lcc", &cfg);
+		igraph_transitivity_local_undirected(&ig, &ref, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO);
+		cmp_vector(&g, file, r, "coefficient", &ref);
+		dn_result_free(r);
+		lcc_checked++;
+	}
+
 	/* components: the same partition */
 	r = tu_analyze(t, "algo.wcc", &cfg);
 	igraph_connected_components(&ig, &iref, NULL, NULL, IGRAPH_WEAK);
@@ -545,6 +563,7 @@ Test(analysis, networks_match_igraph)
 	};
 	for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
 		net_check(nets[i].file, nets[i].directed);
+	cr_assert_geq(lcc_checked, 5, "only %d networks had their LCC compared", lcc_checked);
 }
 
 Test(analysis, florentine_medici_betweenness)
