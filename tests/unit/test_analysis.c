@@ -110,7 +110,7 @@ static void tg_store(tgraph *g, const char *name)
 
 static void tg_free(tgraph *g)
 {
-	dn_close(g->db);
+	tu_close_rm(g->db);
 	free(g->ids);
 	free(g->gid);
 	free(g->src);
@@ -701,7 +701,7 @@ Test(analysis, bad_input)
 	run_fail(t, "algo.pagerank", &cfg, DN_EINVAL, "negative weight -2");
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(db);
+	tu_close_rm(db);
 }
 
 /* --- registry ---------------------------------------------------------------------------- */

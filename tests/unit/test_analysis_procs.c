@@ -183,7 +183,7 @@ Test(procs, structure_of_the_barbell)
 	dn_value_free(&cfg);
 	dn_value_free(&knows);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 /* --- the projection's filters --------------------------------------------------------- */
@@ -298,7 +298,7 @@ Test(procs, projection_filters)
 	cr_assert_eq(num_of(r, b.n[E], "degree"), 2);
 	dn_result_free(r);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 /* --- paths ----------------------------------------------------------------------------- */
@@ -374,7 +374,7 @@ Test(procs, paths)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 /*
@@ -423,7 +423,7 @@ Test(procs, time_respecting_paths)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(db);
+	tu_close_rm(db);
 }
 
 /* --- link prediction, risk, key players, time slices ---------------------------------------- */
@@ -462,7 +462,7 @@ Test(procs, link_prediction)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 Test(procs, risk_from_seeds_with_paths)
@@ -502,7 +502,7 @@ Test(procs, risk_from_seeds_with_paths)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 Test(procs, key_players)
@@ -530,7 +530,7 @@ Test(procs, key_players)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 Test(procs, time_slices)
@@ -572,7 +572,7 @@ Test(procs, time_slices)
 	dn_result_free(r);
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(db);
+	tu_close_rm(db);
 }
 
 /* --- write-back and igraph errors ---------------------------------------------------------- */
@@ -637,7 +637,7 @@ Test(procs, write_stores_a_property)
 	cr_assert(strstr(dn_errmsg(b.db), "unknown config key 'write'"), "%s", dn_errmsg(b.db));
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 Test(procs, igraph_error_becomes_dragnet_error)
@@ -658,7 +658,7 @@ Test(procs, igraph_error_becomes_dragnet_error)
 	r = tu_analyze(t, "algo.pagerank", NULL);
 	dn_result_free(r);
 	dn_txn_abort(t);
-	dn_close(b.db);
+	tu_close_rm(b.db);
 }
 
 /* --- config values from command-line text ------------------------------------------------- */

@@ -96,3 +96,11 @@ dn_result *tu_analyze(dn_txn *txn, const char *proc, const dn_value *cfg)
 	cr_assert_eq(dn_analyze_igraph_stack_size(), 0, "igraph finally stack not empty after %s", proc);
 	return r;
 }
+
+void tu_close_rm(dn_db *db)
+{
+	char *path = strdup(dn_db_path(db));
+	dn_close(db);
+	tu_rmtree(path);
+	free(path);
+}
