@@ -392,15 +392,19 @@ static void net_load(tgraph *g, const char *file, bool directed)
 	snprintf(path, sizeof path, "%s/networks/%s", data_dir(), file);
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
-	bool first = true;
+	bool first = true, weighted = false;
 	while (fgets(line, sizeof line, f)) {
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (first && (strstr(line, "source") || strstr(line, "from"))) {
+			/* a CSV whose last column is "weight" (names may hold blanks) */
+			const char *lc = strrchr(line, ',');
+			weighted = lc && !strncmp(lc + 1, "weight", 6);
 			first = false;
 			continue;
 		}
 		first = false;
+		double w = weighted ? atof(strrchr(line, ',') + 1) : 1;
 		char *save, *a = strtok_r(line, ", \t\r\n", &save), *b = strtok_r(NULL, ", \t\r\n", &save);
 		if (!a || !b)
 			continue;
@@ -421,9 +425,11 @@ static void net_load(tgraph *g, const char *file, bool directed)
 			ecap = ecap ? 2 * ecap : 64;
 			g->src = realloc(g->src, ecap * sizeof *g->src);
 			g->dst = realloc(g->dst, ecap * sizeof *g->dst);
+			g->w = realloc(g->w, ecap * sizeof *g->w);
 		}
 		g->src[g->m] = ends[0];
 		g->dst[g->m] = ends[1];
+		g->w[g->m] = w;
 		g->m++;
 	}
 	fclose(f);
@@ -431,6 +437,7 @@ static void net_load(tgraph *g, const char *file, bool directed)
 		free(names[i]);
 	free(names);
 	cr_assert_gt(g->m, 0, "%s: no edges", file);
+	g->weighted = weighted;
 	tg_store(g, "net");
 }
 
@@ -462,7 +469,8 @@ static void cmp_vector(const tgraph *g, const char *what, const dn_result *r, co
 	free(got);
 }
 
-static int lcc_checked; /* networks simple enough for igraph's LCC */
+static int lcc_checked;      /* networks simple enough for igraph's LCC */
+static int weighted_checked; /* networks with weights */
 
 static void net_check(const char *file, bool directed)
 {
@@ -525,6 +533,27 @@ static void net_check(const char *file, bool directed)
 		lcc_checked++;
 	}
 
+	/* weighted: strength, PageRank and betweenness (weights as distances) */
+	if (g.weighted) {
+		igraph_vector_t w;
+		igraph_vector_view(&w, g.w, (igraph_integer_t)g.m);
+		dn_value wcfg = tu_map(2, "direction", str(directed ? "out" : "both"), "weight", str("weight"));
+		r = tu_analyze(t, "algo.degree", &wcfg);
+		igraph_strength(&ig, &ref, igraph_vss_all(), mode, true, &w);
+		cmp_vector(&g, file, r, "degree", &ref);
+		dn_result_free(r);
+		r = tu_analyze(t, "algo.pagerank", &wcfg);
+		igraph_pagerank(&ig, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, NULL, igraph_vss_all(), directed, 0.85, &w, NULL);
+		cmp_vector(&g, file, r, "score", &ref);
+		dn_result_free(r);
+		r = tu_analyze(t, "algo.betweenness", &wcfg);
+		igraph_betweenness(&ig, &ref, igraph_vss_all(), true, &w);
+		cmp_vector(&g, file, r, "score", &ref);
+		dn_result_free(r);
+		dn_value_free(&wcfg);
+		weighted_checked++;
+	}
+
 	/* components: the same partition */
 	r = tu_analyze(t, "algo.wcc", &cfg);
 	igraph_connected_components(&ig, &iref, NULL, NULL, IGRAPH_WEAK);
@@ -564,6 +593,7 @@ Test(analysis, networks_match_igraph)
 	for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
 		net_check(nets[i].file, nets[i].directed);
 	cr_assert_geq(lcc_checked, 5, "only %d networks had their LCC compared", lcc_checked);
+	cr_assert_geq(weighted_checked, 3, "only %d weighted networks", weighted_checked);
 }
 
 Test(analysis, florentine_medici_betweenness)
