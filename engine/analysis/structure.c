@@ -158,8 +158,10 @@ static int cmp_clique(const void *a, const void *b)
 
 int an_cliques(an_ctx *c)
 {
-	int64_t lo, hi;
+	int64_t lo, hi, limit;
 	int rc = an_cfg_int(c, "min_size", 3, 1, INT32_MAX, &lo);
+	if (!rc)
+		rc = an_cfg_int(c, "limit", 10000, 1, INT32_MAX, &limit);
 	if (!rc)
 		rc = an_cfg_int(c, "max_size", 0, 0, INT32_MAX, &hi);
 	if (!rc && hi && hi < lo)
@@ -180,7 +182,7 @@ int an_cliques(an_ctx *c)
 	const char *cols[] = {"clique", "size"};
 	if (!rc)
 		rc = an_res_columns(c, 2, cols);
-	for (igraph_integer_t i = 0; !rc && i < n; i++) {
+	for (igraph_integer_t i = 0; !rc && i < n && i < limit; i++) {
 		igraph_vector_int_t *v = igraph_vector_int_list_get_ptr(&cl, i);
 		dn_value *row = an_res_row(c);
 		if (!row) {

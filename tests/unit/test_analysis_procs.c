@@ -138,6 +138,20 @@ Test(procs, structure_of_the_barbell)
 	cr_assert_eq((dn_id)cl->u.list[0].u.i, b.n[A]);
 	cr_assert_eq((dn_id)cell(r, 1, "clique")->u.list[2].u.i, b.n[F]);
 	dn_result_free(r);
+	/* from size 2 the bridge C-D is a maximal clique too; the limit keeps
+	 * the biggest */
+	dn_value two = tu_map(2, "types", tu_list(1, str("KNOWS")), "min_size", dn_value_int(2));
+	r = tu_analyze(t, "algo.cliques", &two);
+	cr_assert_eq(dn_result_row_count(r), 3);
+	cr_assert_eq(num(cell(r, 2, "size")), 2);
+	dn_result_free(r);
+	dn_value_free(&two);
+	two = tu_map(3, "types", tu_list(1, str("KNOWS")), "min_size", dn_value_int(2), "limit", dn_value_int(2));
+	r = tu_analyze(t, "algo.cliques", &two);
+	cr_assert_eq(dn_result_row_count(r), 2);
+	cr_assert_eq(num(cell(r, 1, "size")), 3);
+	dn_result_free(r);
+	dn_value_free(&two);
 
 	r = tu_analyze(t, "algo.triangles", &knows);
 	for (int i = A; i <= F; i++)
