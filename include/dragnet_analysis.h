@@ -31,10 +31,12 @@ typedef struct dn_result dn_result;
  *                 range, an empty projection, a weight that is missing or
  *                 negative where not allowed;
  *   DN_EREADONLY  `write` in a read-only transaction;
+ *   DN_ELIMIT     a request past a documented limit (docs/ANALYSIS.md);
  *   DN_ERUNTIME   igraph failed (the message carries igraph's reason);
  *   DN_ENOMEM, DN_EIO, DN_ETXN and the other storage errors.
  * The message, naming the procedure and the problem, is dn_errmsg(db). On
- * failure *out is NULL and nothing was written.
+ * failure *out is NULL and nothing was written. Calls from several threads
+ * run one at a time (igraph keeps process-wide state).
  */
 int dn_analyze(dn_txn *txn, const char *proc, const dn_value *config, dn_result **out);
 
