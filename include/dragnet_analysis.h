@@ -31,10 +31,12 @@ typedef struct dn_result dn_result;
  *                 range, an empty projection, a weight that is missing or
  *                 negative where not allowed;
  *   DN_EREADONLY  `write` in a read-only transaction;
+ *   DN_ELIMIT     a request past a documented limit (docs/ANALYSIS.md);
  *   DN_ERUNTIME   igraph failed (the message carries igraph's reason);
  *   DN_ENOMEM, DN_EIO, DN_ETXN and the other storage errors.
  * The message, naming the procedure and the problem, is dn_errmsg(db). On
- * failure *out is NULL and nothing was written.
+ * failure *out is NULL and nothing was written. Calls from several threads
+ * run one at a time (igraph keeps process-wide state).
  */
 int dn_analyze(dn_txn *txn, const char *proc, const dn_value *config, dn_result **out);
 
@@ -79,6 +81,17 @@ typedef struct dn_proc_info {
 const dn_proc_info *dn_analyze_procs(size_t *n);
 /* One procedure by name (as dn_analyze matches it), or NULL. */
 const dn_proc_info *dn_analyze_proc(const char *name);
+
+/*
+ * Converts the text of a config value (a command-line option) to the type
+ * the procedure declares for key: "int", "float", "bool" (true/false),
+ * "string", "node" (an id), "time" (YYYY-MM-DD, an ISO datetime, or
+ * milliseconds), "list<node>" and "list<string>" (comma-separated). *out is
+ * owned by the caller (dn_value_free). Returns 0, DN_ENOTFOUND (unknown
+ * procedure or key) or DN_EINVAL (text not of the type), with a message of
+ * up to cap bytes in err (err may be NULL).
+ */
+int dn_analyze_arg(const char *proc, const char *key, const char *text, dn_value *out, char *err, size_t cap);
 
 /* For tests: the number of entries on igraph's cleanup (IGRAPH_FINALLY)
  * stack, which is 0 after every dn_analyze call, failed or not. */

@@ -93,8 +93,9 @@ int an_cfg_bool(an_ctx *c, const char *key, bool def, bool *out);
 int an_cfg_choice(an_ctx *c, const char *key, const char *const *choices, int def, int *out);
 /* A string key copied into buf (NUL-terminated); *present says if given. */
 int an_cfg_string(an_ctx *c, const char *key, char *buf, size_t cap, bool *present);
-/* A node given as a DN_NODE or an integer id; the vertex of the projection
- * when in_proj (DN_EINVAL when the node is not projected). */
+/* A node given as a DN_NODE or an integer id (DN_ENOTFOUND when it does not
+ * exist or is invisible); with vertex, also its vertex in the projection
+ * (DN_EINVAL when the node is not projected). */
 int an_cfg_node(an_ctx *c, const char *key, bool required, dn_id *id, igraph_integer_t *vertex);
 /* A list of nodes (DN_NODE or integer ids), or a single one; owned array. */
 int an_cfg_nodes(an_ctx *c, const char *key, dn_id **ids, size_t *n);
@@ -166,6 +167,7 @@ int an_harmonic(an_ctx *c);
 int an_eigenvector(an_ctx *c);
 int an_pagerank(an_ctx *c);
 /* structure.c */
+int an_project_size(an_ctx *c);
 int an_wcc(an_ctx *c);
 int an_scc(an_ctx *c);
 int an_kcore(an_ctx *c);

@@ -19,6 +19,11 @@
 static _Thread_local char ig_reason[512];
 static _Thread_local char ig_warning[512];
 
+/* igraph (as Debian builds it) is not thread-safe: its handlers, finally
+ * stack and default RNG are process-wide. One analysis runs at a time. */
+static pthread_mutex_t ig_lock = PTHREAD_MUTEX_INITIALIZER;
+static igraph_rng_t saved_rng; /* the caller's default RNG, under ig_lock */
+
 /* Keeps igraph's reason and frees what igraph registered for cleanup, as
  * igraph_error_handler_printignore does, but without printing. */
 static void ig_error_handler(const char *reason, const char *file, int line, igraph_error_t err)
@@ -530,13 +535,29 @@ int dn_analyze(dn_txn *txn, const char *proc, const dn_value *config, dn_result 
 	if (!(c.res = res_new()))
 		return dn_error(c.db, DN_ENOMEM, "out of memory");
 
+	pthread_mutex_lock(&ig_lock);
 	igraph_error_handler_t *old_err = igraph_set_error_handler(ig_error_handler);
 	igraph_warning_handler_t *old_warn = igraph_set_warning_handler(ig_warning_handler);
 	ig_reason[0] = ig_warning[0] = '\0';
-	rc = c.proc->run(&c);
+	/* a private random generator, seeded by the procedure (seed_rng), so
+	 * that results repeat and the caller's igraph RNG stream is untouched */
+	igraph_rng_t rng;
+	rc = an_ig(&c, igraph_rng_init(&rng, &igraph_rngtype_pcg32));
+	if (!rc) {
+		/* igraph 0.10 copies the struct in igraph_rng_set_default: keep a
+		 * copy of the caller's (static, so that a version that keeps the
+		 * pointer instead still points at live storage) */
+		saved_rng = *igraph_rng_default();
+		igraph_rng_set_default(&rng);
+		if (!(rc = an_ig(&c, igraph_rng_seed(igraph_rng_default(), 1))))
+			rc = c.proc->run(&c);
+		igraph_rng_set_default(&saved_rng);
+		igraph_rng_destroy(&rng);
+	}
 	an_proj_free(&c.proj);
 	igraph_set_error_handler(old_err);
 	igraph_set_warning_handler(old_warn);
+	pthread_mutex_unlock(&ig_lock);
 
 	if (!rc && write)
 		rc = write_back(&c, prop);

@@ -57,16 +57,26 @@ static int edge_rows(an_ctx *c, const igraph_vector_t *v)
 	return rc;
 }
 
+/* The keys of the path-based centralities, then the projection. */
+static int path_opts(an_ctx *c, bool norm_default, bool *norm, double *cutoff)
+{
+	int rc = an_cfg_bool(c, "normalized", norm_default, norm);
+	if (!rc)
+		rc = an_cfg_float(c, "cutoff", -1, 0, INFINITY, false, cutoff);
+	if (!rc)
+		rc = an_project(c, NULL);
+	return rc;
+}
+
 int an_betweenness(an_ctx *c)
 {
 	static const char *const modes[] = {"nodes", "edges", NULL};
 	int mode;
 	bool norm;
+	double cutoff;
 	int rc = an_cfg_choice(c, "mode", modes, 0, &mode);
 	if (!rc)
-		rc = an_cfg_bool(c, "normalized", false, &norm);
-	if (!rc)
-		rc = an_project(c, NULL);
+		rc = path_opts(c, false, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
@@ -74,9 +84,9 @@ int an_betweenness(an_ctx *c)
 	if ((rc = an_ig(c, igraph_vector_init(&b, 0))))
 		return rc;
 	if (mode == 0)
-		rc = an_ig(c, igraph_betweenness(&p->g, &b, igraph_vss_all(), true, an_weights(p)));
+		rc = an_ig(c, igraph_betweenness_cutoff(&p->g, &b, igraph_vss_all(), true, an_weights(p), cutoff));
 	else
-		rc = an_ig(c, igraph_edge_betweenness(&p->g, &b, true, an_weights(p)));
+		rc = an_ig(c, igraph_edge_betweenness_cutoff(&p->g, &b, true, an_weights(p), cutoff));
 	if (!rc && norm) {
 		double n = (double)p->n, pairs = mode == 0 ? (n - 1) * (n - 2) : n * (n - 1);
 		if (!p->directed)
@@ -93,9 +103,8 @@ int an_betweenness(an_ctx *c)
 int an_closeness(an_ctx *c)
 {
 	bool norm;
-	int rc = an_cfg_bool(c, "normalized", true, &norm);
-	if (!rc)
-		rc = an_project(c, NULL);
+	double cutoff;
+	int rc = path_opts(c, true, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
@@ -107,7 +116,8 @@ int an_closeness(an_ctx *c)
 		igraph_vector_destroy(&s);
 		return rc;
 	}
-	rc = an_ig(c, igraph_closeness(&p->g, &s, &reach, NULL, igraph_vss_all(), an_mode(p), an_weights(p), norm));
+	rc = an_ig(c, igraph_closeness_cutoff(&p->g, &s, &reach, NULL, igraph_vss_all(), an_mode(p), an_weights(p), norm,
+	                                      cutoff));
 	const char *cols[] = {"node", "score", "reachable"};
 	if (!rc)
 		rc = an_res_columns(c, 3, cols);
@@ -130,9 +140,8 @@ int an_closeness(an_ctx *c)
 int an_harmonic(an_ctx *c)
 {
 	bool norm;
-	int rc = an_cfg_bool(c, "normalized", false, &norm);
-	if (!rc)
-		rc = an_project(c, NULL);
+	double cutoff;
+	int rc = path_opts(c, false, &norm, &cutoff);
 	if (rc)
 		return rc;
 	an_proj *p = &c->proj;
@@ -140,7 +149,8 @@ int an_harmonic(an_ctx *c)
 	if ((rc = an_ig(c, igraph_vector_init(&s, 0))))
 		return rc;
 	return an_floats_done(c, "score", &s,
-	                      igraph_harmonic_centrality(&p->g, &s, igraph_vss_all(), an_mode(p), an_weights(p), norm));
+	                      igraph_harmonic_centrality_cutoff(&p->g, &s, igraph_vss_all(), an_mode(p), an_weights(p),
+	                                                        norm, cutoff));
 }
 
 int an_eigenvector(an_ctx *c)

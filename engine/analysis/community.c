@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * community.c — groups in a network: Louvain, Leiden and label propagation
- * (igraph's randomised one, made repeatable by seeding igraph's default
- * RNG from `seed`, and LDBC Graphalytics' deterministic CDLP). Community
- * ids are the smallest node id of each community, except for CDLP whose
+ * (igraph's randomised one, made repeatable by seeding the call's private
+ * igraph RNG (bridge.c) from `seed`, and LDBC Graphalytics' deterministic
+ * CDLP). Community ids are the smallest node id of each community, except for CDLP whose
  * ids are its labels (node ids too).
  *
  *   CALL algo.louvain({seed:1}) YIELD node, community

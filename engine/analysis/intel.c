@@ -83,9 +83,12 @@ static int risk_paths(an_ctx *c, const igraph_vector_t *reset, double decay, int
                       size_t nrows, risk_expl *ex, size_t *nex)
 {
 	an_proj *p = &c->proj;
+	igraph_t wg; /* the walk graph: directed, an undirected edge both ways */
 	igraph_vector_t cost, str;
-	igraph_vector_int_t parents, inbound;
-	int rc = an_ig(c, igraph_vector_init(&cost, p->m));
+	igraph_vector_int_t parents, inbound, ends;
+	igraph_integer_t per = p->directed ? 1 : 2, nw = per * p->m;
+	bool wg_ok = false;
+	int rc = an_ig(c, igraph_vector_init(&cost, nw));
 	if (rc)
 		return rc;
 	if ((rc = an_ig(c, igraph_vector_init(&str, 0)))) {
@@ -99,22 +102,30 @@ static int risk_paths(an_ctx *c, const igraph_vector_t *reset, double decay, int
 	}
 	if ((rc = an_ig(c, igraph_vector_int_init(&inbound, 0))))
 		goto out;
-	if ((rc = an_ig(c, igraph_strength(&p->g, &str, igraph_vss_all(), an_mode(p), true, an_weights(p)))))
+	if ((rc = an_ig(c, igraph_vector_int_init(&ends, 2 * nw))))
 		goto out_in;
+	if ((rc = an_ig(c, igraph_strength(&p->g, &str, igraph_vss_all(), an_mode(p), true, an_weights(p)))))
+		goto out_ends;
 	for (igraph_integer_t e = 0; e < p->m; e++) {
 		double w = p->weighted ? VECTOR(p->weights)[e] : 1;
-		double s = VECTOR(str)[IGRAPH_FROM(&p->g, e)];
-		if (!p->directed && VECTOR(str)[IGRAPH_TO(&p->g, e)] > s)
-			s = VECTOR(str)[IGRAPH_TO(&p->g, e)]; /* undirected: the costlier way, a bound */
-		VECTOR(cost)[e] = w > 0 && s > 0 ? -log(decay * w / s) : INFINITY;
+		for (igraph_integer_t d = 0; d < per; d++) {
+			igraph_integer_t tail = p->ends[2 * e + d], head = p->ends[2 * e + 1 - d], kk = per * e + d;
+			double s = VECTOR(str)[tail];
+			VECTOR(ends)[2 * kk] = tail;
+			VECTOR(ends)[2 * kk + 1] = head;
+			VECTOR(cost)[kk] = w > 0 && s > 0 ? -log(decay * w / s) : INFINITY;
+		}
 	}
+	if ((rc = an_ig(c, igraph_create(&wg, &ends, p->n, true))))
+		goto out_ends;
+	wg_ok = true;
 	igraph_integer_t *vs = dn_malloc(((size_t)p->n + 1) * sizeof *vs), *es = dn_malloc(((size_t)p->n + 1) * sizeof *es);
 	if (!vs || !es)
 		rc = dn_error(c->db, DN_ENOMEM, "out of memory");
 	for (igraph_integer_t sd = 0; !rc && sd < p->n; sd++) {
 		if (VECTOR(*reset)[sd] <= 0)
 			continue;
-		rc = an_ig(c, igraph_get_shortest_paths_dijkstra(&p->g, NULL, NULL, sd, igraph_vss_all(), &cost, an_mode(p),
+		rc = an_ig(c, igraph_get_shortest_paths_dijkstra(&wg, NULL, NULL, sd, igraph_vss_all(), &cost, IGRAPH_OUT,
 		                                                 &parents, &inbound));
 		for (size_t r = 0; !rc && r < nrows; r++) {
 			igraph_integer_t v = rows[r];
@@ -126,7 +137,7 @@ static int risk_paths(an_ctx *c, const igraph_vector_t *reset, double decay, int
 			for (igraph_integer_t x = v; x != sd && len < (size_t)p->n;) {
 				igraph_integer_t e = VECTOR(inbound)[x];
 				lp += VECTOR(cost)[e];
-				es[len] = e;
+				es[len] = e / per;
 				x = VECTOR(parents)[x];
 				vs[++len] = x;
 			}
@@ -159,6 +170,10 @@ static int risk_paths(an_ctx *c, const igraph_vector_t *reset, double decay, int
 	}
 	free(vs);
 	free(es);
+	if (wg_ok)
+		igraph_destroy(&wg);
+out_ends:
+	igraph_vector_int_destroy(&ends);
 out_in:
 	igraph_vector_int_destroy(&inbound);
 out:

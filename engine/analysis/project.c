@@ -217,6 +217,18 @@ static bool meta_ok(const popts *o, const dn_rec *r)
 	return true;
 }
 
+/* Nodes are entities rather than assertions: they are held to the window
+ * and the grade only where they carry a valid time or a grade. */
+static bool node_meta_ok(const popts *o, const dn_rec *r)
+{
+	dn_rec x = *r;
+	if (!x.reliability)
+		x.reliability = 'A';
+	if (!x.credibility)
+		x.credibility = 1;
+	return meta_ok(o, &x);
+}
+
 static bool meta_filtered(const popts *o)
 {
 	return o->has_at || o->has_window || o->min_rel || o->min_cred;
@@ -267,7 +279,8 @@ static int collect_nodes(an_ctx *c, const popts *o, dn_id **ids, size_t *n)
 	} else if ((rc = dn_nodes_all(c->txn, &it)) || (rc = collect_iter(c, it, ids, n, &cap))) {
 		return rc;
 	}
-	qsort(*ids, *n, sizeof **ids, cmp_id);
+	if (*n)
+		qsort(*ids, *n, sizeof **ids, cmp_id);
 	size_t w = 0;
 	uint32_t ltok[16];
 	size_t nlt = 0;
@@ -285,7 +298,7 @@ static int collect_nodes(an_ctx *c, const popts *o, dn_id **ids, size_t *n)
 				return rc;
 			for (size_t k = 0; found && lab && k < nlt; k++)
 				keep |= dn_rec_has_label(&r, ltok[k]);
-			if (!found || (lab && !keep) || !meta_ok(o, &r))
+			if (!found || (lab && !keep) || !node_meta_ok(o, &r))
 				continue;
 		}
 		(*ids)[w++] = (*ids)[i];
@@ -321,17 +334,38 @@ static int num_of(const dn_value *v, double *out, uint8_t *type)
 	return 0;
 }
 
+/* Makes room for cap edges; weights and times only when asked for. */
+static int pedges_grow(an_ctx *c, const popts *o, pedges *pe, size_t cap)
+{
+	igraph_integer_t *e = dn_realloc(pe->ends, 2 * cap * sizeof *e);
+	if (e)
+		pe->ends = e;
+	dn_id *ids = e ? dn_realloc(pe->ids, cap * sizeof *ids) : NULL;
+	if (ids)
+		pe->ids = ids;
+	double *w = ids && o->weight ? dn_realloc(pe->w, cap * sizeof *w) : NULL;
+	if (w)
+		pe->w = w;
+	double *tm = ids && o->time ? dn_realloc(pe->tm, cap * sizeof *tm) : NULL;
+	if (tm)
+		pe->tm = tm;
+	if (!ids || (o->weight && !w) || (o->time && !tm))
+		return dn_error(c->db, DN_ENOMEM, "out of memory");
+	pe->cap = cap;
+	return 0;
+}
+
 /* Adds edge `edge` from vertex s to vertex d, reading its record when a
  * filter, weight or time needs it. */
 static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, igraph_integer_t d, dn_id edge)
 {
 	double w = 1, tm = 0;
+	int rc;
 	if (o->weight || o->time || meta_filtered(o)) {
 		dn_rec r;
 		bool found;
 		dn_arena_reset(&c->txn->arena);
-		int rc = dn_edge_read(c->txn, edge, &r, &found);
-		if (rc)
+		if ((rc = dn_edge_read(c->txn, edge, &r, &found)))
 			return rc;
 		if (!found || !meta_ok(o, &r))
 			return 0;
@@ -364,23 +398,8 @@ static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, i
 				c->proj.time_type = ty;
 		}
 	}
-	if (pe->n == pe->cap) {
-		size_t nc = pe->cap ? pe->cap * 2 : 4096;
-		igraph_integer_t *e = dn_realloc(pe->ends, 2 * nc * sizeof *e);
-		if (e)
-			pe->ends = e;
-		dn_id *ids = e ? dn_realloc(pe->ids, nc * sizeof *ids) : NULL;
-		if (ids)
-			pe->ids = ids;
-		double *pw = ids ? dn_realloc(pe->w, nc * sizeof *pw) : NULL;
-		if (pw)
-			pe->w = pw;
-		double *pt = pw ? dn_realloc(pe->tm, nc * sizeof *pt) : NULL;
-		if (!pt)
-			return dn_error(c->db, DN_ENOMEM, "out of memory");
-		pe->tm = pt;
-		pe->cap = nc;
-	}
+	if (pe->n == pe->cap && (rc = pedges_grow(c, o, pe, pe->cap ? pe->cap * 2 : 4096)))
+		return rc;
 	if (o->dir == 1) {
 		igraph_integer_t x = s;
 		s = d;
@@ -389,8 +408,10 @@ static int add_edge(an_ctx *c, const popts *o, pedges *pe, igraph_integer_t s, i
 	pe->ends[2 * pe->n] = s;
 	pe->ends[2 * pe->n + 1] = d;
 	pe->ids[pe->n] = edge;
-	pe->w[pe->n] = w;
-	pe->tm[pe->n] = tm;
+	if (o->weight)
+		pe->w[pe->n] = w;
+	if (o->time)
+		pe->tm[pe->n] = tm;
 	pe->n++;
 	return 0;
 }
@@ -454,7 +475,12 @@ static int collect_edges(an_ctx *c, const popts *o, pedges *pe)
 		if ((rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_ADJ], &cur)))
 			return dn_error_lmdb(c->db, rc, "cursor");
 		if ((uint64_t)p->n * 8 >= total) {
-			rc = scan_chunks(c, o, pe, cur, 0);
+			uint64_t m;
+			/* one pass: at most every edge of the database */
+			if (!(rc = dn_count_edges(t, &m)) && m > pe->cap)
+				rc = pedges_grow(c, o, pe, (size_t)m);
+			if (!rc)
+				rc = scan_chunks(c, o, pe, cur, 0);
 		} else {
 			for (igraph_integer_t i = 0; !rc && i < p->n; i++)
 				rc = scan_chunks(c, o, pe, cur, p->nodes[i]);

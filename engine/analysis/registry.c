@@ -6,6 +6,8 @@
  * bridge checks configs against it; the query language's CALL and
  * `dragnet analyze --help` read it through dn_analyze_procs.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "analysis.h"
@@ -35,15 +37,18 @@ static const an_proc procs[] = {
 	 an_degree, 0},
 	{{"algo.betweenness", "betweenness centrality of nodes, or of relationships with mode:'edges'",
 	  KEYS(PROJ_KEYS, WEIGHT_KEYS, WRITE_KEY, {"mode", "string", "'nodes' (default) or 'edges'"},
-	       {"normalized", "bool", "divide by the number of node pairs (default false)"}),
+	       {"normalized", "bool", "divide by the number of node pairs (default false)"},
+	       {"cutoff", "float", "only paths up to this length (hops or weight): faster on large graphs"}),
 	  COLS("node", "rel", "source", "target", "score"), "score"},
 	 an_betweenness, AN_POSITIVE},
 	{{"algo.closeness", "closeness centrality (over the nodes each node reaches)",
-	  KEYS(PROJ_KEYS, WEIGHT_KEYS, WRITE_KEY, {"normalized", "bool", "multiply by reached-1 (default true)"}),
+	  KEYS(PROJ_KEYS, WEIGHT_KEYS, WRITE_KEY, {"normalized", "bool", "multiply by reached-1 (default true)"},
+	       {"cutoff", "float", "only paths up to this length (hops or weight): faster on large graphs"}),
 	  COLS("node", "score", "reachable"), "score"},
 	 an_closeness, AN_POSITIVE},
 	{{"algo.harmonic", "harmonic centrality: sum of 1/distance to every other node",
-	  KEYS(PROJ_KEYS, WEIGHT_KEYS, WRITE_KEY, {"normalized", "bool", "divide by n-1 (default false)"}),
+	  KEYS(PROJ_KEYS, WEIGHT_KEYS, WRITE_KEY, {"normalized", "bool", "divide by n-1 (default false)"},
+	       {"cutoff", "float", "only paths up to this length (hops or weight): faster on large graphs"}),
 	  COLS("node", "score"), "score"},
 	 an_harmonic, AN_POSITIVE},
 	{{"algo.eigenvector", "eigenvector centrality (scaled to a maximum of 1)",
@@ -57,6 +62,9 @@ static const an_proc procs[] = {
 	  COLS("node", "score"), "score"},
 	 an_pagerank, AN_NONNEG},
 	/* structure */
+	{{"algo.project", "the size of a projection: check labels, types and filters before a costly procedure",
+	  KEYS(PROJ_KEYS, WEIGHT_KEYS), COLS("nodes", "relationships", "directed"), NULL},
+	 an_project_size, 0},
 	{{"algo.wcc", "weakly connected components (component = its smallest node id)",
 	  KEYS(PROJ_KEYS, WRITE_KEY), COLS("node", "component"), "component"},
 	 an_wcc, AN_NO_WEIGHT},
@@ -75,7 +83,8 @@ static const an_proc procs[] = {
 	 an_bridges, AN_NO_WEIGHT | AN_UNDIRECTED},
 	{{"algo.cliques", "maximal cliques",
 	  KEYS(PROJ_KEYS, {"min_size", "int", "smallest clique reported (default 3)"},
-	       {"max_size", "int", "largest clique reported (default: no limit)"}),
+	       {"max_size", "int", "largest clique reported (default: no limit)"},
+	       {"limit", "int", "at most this many rows, the biggest cliques first (default 10000)"}),
 	  COLS("clique", "size"), NULL},
 	 an_cliques, AN_NO_WEIGHT | AN_UNDIRECTED},
 	{{"algo.triangles", "number of triangles through each node",
@@ -200,4 +209,98 @@ const dn_proc_info *dn_analyze_proc(const char *name)
 	const an_proc *p = an_proc_find(name);
 	const dn_proc_info *all = dn_analyze_procs(&n);
 	return p ? &all[p - procs] : NULL;
+}
+
+/* --- config values from text ------------------------------------------------ */
+
+static int arg_fail(char *err, size_t cap, int code, const char *fmt, const char *a, const char *b)
+{
+	if (err && cap)
+		snprintf(err, cap, fmt, a, b);
+	return code;
+}
+
+/* One scalar of a type from text[0..len). */
+static int arg_scalar(const char *type, const char *text, size_t len, dn_value *out)
+{
+	char buf[128], *end;
+	if (len >= sizeof buf)
+		return DN_EINVAL;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	errno = 0;
+	if (!strcmp(type, "int") || !strcmp(type, "node")) {
+		long long v = strtoll(buf, &end, 10);
+		if (!len || *end || errno || (type[0] == 'n' && v <= 0))
+			return DN_EINVAL;
+		*out = dn_value_int(v);
+	} else if (!strcmp(type, "float")) {
+		double v = strtod(buf, &end);
+		if (!len || *end || errno)
+			return DN_EINVAL;
+		*out = dn_value_float(v);
+	} else if (!strcmp(type, "bool")) {
+		if (strcasecmp(buf, "true") && strcasecmp(buf, "false"))
+			return DN_EINVAL;
+		*out = dn_value_bool(!strcasecmp(buf, "true"));
+	} else if (!strcmp(type, "time")) {
+		int32_t days;
+		int64_t ms;
+		long long v = strtoll(buf, &end, 10);
+		if (len && !*end && !errno)
+			*out = dn_value_int(v);
+		else if (!dn_date_parse(buf, len, &days))
+			*out = dn_value_date(days);
+		else if (!dn_datetime_parse(buf, len, &ms))
+			*out = dn_value_datetime(ms);
+		else
+			return DN_EINVAL;
+	} else {
+		int e = 0;
+		*out = dn_value_stringn(text, len, &e);
+		return e;
+	}
+	return 0;
+}
+
+int dn_analyze_arg(const char *proc, const char *key, const char *text, dn_value *out, char *err, size_t cap)
+{
+	const an_proc *p = an_proc_find(proc);
+	*out = dn_value_null();
+	if (!p)
+		return arg_fail(err, cap, DN_ENOTFOUND, "unknown procedure '%s'%s", proc, "");
+	const dn_proc_key *k = NULL;
+	for (size_t i = 0; i < p->info.nkeys; i++)
+		if (!strcmp(p->info.keys[i].name, key))
+			k = &p->info.keys[i];
+	if (!k)
+		return arg_fail(err, cap, DN_ENOTFOUND, "unknown config key '%s' for %s", key, p->info.name);
+	if (strncmp(k->type, "list<", 5)) {
+		int rc = arg_scalar(k->type, text, strlen(text), out);
+		if (rc == DN_EINVAL)
+			return arg_fail(err, cap, rc, "'%s' must be a %s", key, k->type);
+		return rc;
+	}
+	const char *item = !strcmp(k->type, "list<node>") ? "node" : "string";
+	size_t n = 1;
+	for (const char *q = text; *q; q++)
+		n += *q == ',';
+	dn_value *items = calloc(n, sizeof *items);
+	if (!items)
+		return arg_fail(err, cap, DN_ENOMEM, "out of memory%s%s", "", "");
+	int rc = 0;
+	size_t i = 0;
+	for (const char *q = text; !rc && i < n; i++) {
+		size_t len = strcspn(q, ",");
+		rc = arg_scalar(item, q, len, &items[i]);
+		q += len + (q[len] == ',');
+	}
+	if (!rc)
+		*out = dn_value_list(items, i, &rc);
+	for (size_t j = 0; j < i; j++)
+		dn_value_free(&items[j]);
+	free(items);
+	if (rc == DN_EINVAL)
+		return arg_fail(err, cap, rc, "'%s' must be a comma-separated %s", key, k->type);
+	return rc;
 }

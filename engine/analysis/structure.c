@@ -5,6 +5,7 @@
  * clustering (the LDBC Graphalytics definition, which for an undirected
  * projection is the ordinary one).
  *
+ *   CALL algo.project({types:['OWNS']}) YIELD nodes, relationships, directed
  *   CALL algo.wcc({}) YIELD node, component
  *   CALL algo.scc({}) YIELD node, component
  *   CALL algo.kcore({k:2}) YIELD node, coreness
@@ -17,6 +18,21 @@
 #include <stdlib.h>
 
 #include "analysis.h"
+
+int an_project_size(an_ctx *c)
+{
+	const char *cols[] = {"nodes", "relationships", "directed"};
+	int rc = an_project(c, NULL);
+	if (!rc)
+		rc = an_res_columns(c, 3, cols);
+	dn_value *row = rc ? NULL : an_res_row(c);
+	if (!row)
+		return rc ? rc : DN_ENOMEM;
+	row[0] = dn_value_int(c->proj.n);
+	row[1] = dn_value_int(c->proj.m);
+	row[2] = dn_value_bool(c->proj.directed);
+	return 0;
+}
 
 static int components(an_ctx *c, igraph_connectedness_t mode)
 {
@@ -142,8 +158,10 @@ static int cmp_clique(const void *a, const void *b)
 
 int an_cliques(an_ctx *c)
 {
-	int64_t lo, hi;
+	int64_t lo, hi, limit;
 	int rc = an_cfg_int(c, "min_size", 3, 1, INT32_MAX, &lo);
+	if (!rc)
+		rc = an_cfg_int(c, "limit", 10000, 1, INT32_MAX, &limit);
 	if (!rc)
 		rc = an_cfg_int(c, "max_size", 0, 0, INT32_MAX, &hi);
 	if (!rc && hi && hi < lo)
@@ -164,7 +182,7 @@ int an_cliques(an_ctx *c)
 	const char *cols[] = {"clique", "size"};
 	if (!rc)
 		rc = an_res_columns(c, 2, cols);
-	for (igraph_integer_t i = 0; !rc && i < n; i++) {
+	for (igraph_integer_t i = 0; !rc && i < n && i < limit; i++) {
 		igraph_vector_int_t *v = igraph_vector_int_list_get_ptr(&cl, i);
 		dn_value *row = an_res_row(c);
 		if (!row) {

@@ -29,15 +29,6 @@ static const char *data_dir(void)
 	return d && *d ? d : "../shared/data";
 }
 
-/* Runs a procedure that must succeed; checks the finally stack. */
-static dn_result *run(dn_txn *txn, const char *proc, const dn_value *cfg)
-{
-	dn_result *r = NULL;
-	int rc = dn_analyze(txn, proc, cfg, &r);
-	cr_assert_eq(rc, 0, "%s -> %s: %s", proc, dn_strerror(rc), dn_errmsg(dn_txn_db(txn)));
-	cr_assert_eq(dn_analyze_igraph_stack_size(), 0, "igraph finally stack not empty after %s", proc);
-	return r;
-}
 
 /* Runs a procedure that must fail with code, its message containing want. */
 static void run_fail(dn_txn *txn, const char *proc, const dn_value *cfg, int code, const char *want)
@@ -119,7 +110,7 @@ static void tg_store(tgraph *g, const char *name)
 
 static void tg_free(tgraph *g)
 {
-	dn_close(g->db);
+	tu_close_rm(g->db);
 	free(g->ids);
 	free(g->gid);
 	free(g->src);
@@ -328,7 +319,7 @@ static bool ga_check(tgraph *g, const char *name, const char *alg)
 		proc = "algo.wcc";
 		column = "component";
 	}
-	dn_result *r = run(t, proc, &cfg);
+	dn_result *r = tu_analyze(t, proc, &cfg);
 	const dn_value **got = by_vertex(g, r, column);
 	for (size_t v = 0; v < g->n; v++) {
 		const char *e = exp[v];
@@ -401,15 +392,19 @@ static void net_load(tgraph *g, const char *file, bool directed)
 	snprintf(path, sizeof path, "%s/networks/%s", data_dir(), file);
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
-	bool first = true;
+	bool first = true, weighted = false;
 	while (fgets(line, sizeof line, f)) {
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (first && (strstr(line, "source") || strstr(line, "from"))) {
+			/* a CSV whose last column is "weight" (names may hold blanks) */
+			const char *lc = strrchr(line, ',');
+			weighted = lc && !strncmp(lc + 1, "weight", 6);
 			first = false;
 			continue;
 		}
 		first = false;
+		double w = weighted ? atof(strrchr(line, ',') + 1) : 1;
 		char *save, *a = strtok_r(line, ", \t\r\n", &save), *b = strtok_r(NULL, ", \t\r\n", &save);
 		if (!a || !b)
 			continue;
@@ -430,9 +425,11 @@ static void net_load(tgraph *g, const char *file, bool directed)
 			ecap = ecap ? 2 * ecap : 64;
 			g->src = realloc(g->src, ecap * sizeof *g->src);
 			g->dst = realloc(g->dst, ecap * sizeof *g->dst);
+			g->w = realloc(g->w, ecap * sizeof *g->w);
 		}
 		g->src[g->m] = ends[0];
 		g->dst[g->m] = ends[1];
+		g->w[g->m] = w;
 		g->m++;
 	}
 	fclose(f);
@@ -440,6 +437,7 @@ static void net_load(tgraph *g, const char *file, bool directed)
 		free(names[i]);
 	free(names);
 	cr_assert_gt(g->m, 0, "%s: no edges", file);
+	g->weighted = weighted;
 	tg_store(g, "net");
 }
 
@@ -471,6 +469,9 @@ static void cmp_vector(const tgraph *g, const char *what, const dn_result *r, co
 	free(got);
 }
 
+static int lcc_checked;      /* networks simple enough for igraph's LCC */
+static int weighted_checked; /* networks with weights */
+
 static void net_check(const char *file, bool directed)
 {
 	tgraph g;
@@ -485,7 +486,7 @@ static void net_check(const char *file, bool directed)
 	dn_value cfg = tu_map(1, "direction", str(directed ? "out" : "both"));
 	igraph_neimode_t mode = directed ? IGRAPH_OUT : IGRAPH_ALL;
 
-	dn_result *r = run(t, "algo.degree", &cfg);
+	dn_result *r = tu_analyze(t, "algo.degree", &cfg);
 	igraph_degree(&ig, &iref, igraph_vss_all(), mode, true);
 	igraph_vector_resize(&ref, (igraph_integer_t)g.n);
 	for (size_t v = 0; v < g.n; v++)
@@ -493,22 +494,22 @@ static void net_check(const char *file, bool directed)
 	cmp_vector(&g, file, r, "degree", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.betweenness", &cfg);
+	r = tu_analyze(t, "algo.betweenness", &cfg);
 	igraph_betweenness(&ig, &ref, igraph_vss_all(), true, NULL);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.closeness", &cfg);
+	r = tu_analyze(t, "algo.closeness", &cfg);
 	igraph_closeness(&ig, &ref, NULL, NULL, igraph_vss_all(), mode, NULL, true);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.pagerank", &cfg);
+	r = tu_analyze(t, "algo.pagerank", &cfg);
 	igraph_pagerank(&ig, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, NULL, igraph_vss_all(), directed, 0.85, NULL, NULL);
 	cmp_vector(&g, file, r, "score", &ref);
 	dn_result_free(r);
 
-	r = run(t, "algo.kcore", &cfg);
+	r = tu_analyze(t, "algo.kcore", &cfg);
 	igraph_coreness(&ig, &iref, IGRAPH_ALL);
 	igraph_vector_resize(&ref, (igraph_integer_t)g.n);
 	for (size_t v = 0; v < g.n; v++)
@@ -516,8 +517,45 @@ static void net_check(const char *file, bool directed)
 	cmp_vector(&g, file, r, "coreness", &ref);
 	dn_result_free(r);
 
+	r = tu_analyze(t, "algo.harmonic", &cfg);
+	igraph_harmonic_centrality(&ig, &ref, igraph_vss_all(), mode, NULL, false);
+	cmp_vector(&g, file, r, "score", &ref);
+	dn_result_free(r);
+
+	/* local clustering: igraph's needs a simple undirected graph */
+	igraph_bool_t simple = false;
+	igraph_is_simple(&ig, &simple);
+	if (!directed && simple) {
+		r = tu_analyze(t, "algo.lcc", &cfg);
+		igraph_transitivity_local_undirected(&ig, &ref, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO);
+		cmp_vector(&g, file, r, "coefficient", &ref);
+		dn_result_free(r);
+		lcc_checked++;
+	}
+
+	/* weighted: strength, PageRank and betweenness (weights as distances) */
+	if (g.weighted) {
+		igraph_vector_t w;
+		igraph_vector_view(&w, g.w, (igraph_integer_t)g.m);
+		dn_value wcfg = tu_map(2, "direction", str(directed ? "out" : "both"), "weight", str("weight"));
+		r = tu_analyze(t, "algo.degree", &wcfg);
+		igraph_strength(&ig, &ref, igraph_vss_all(), mode, true, &w);
+		cmp_vector(&g, file, r, "degree", &ref);
+		dn_result_free(r);
+		r = tu_analyze(t, "algo.pagerank", &wcfg);
+		igraph_pagerank(&ig, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, NULL, igraph_vss_all(), directed, 0.85, &w, NULL);
+		cmp_vector(&g, file, r, "score", &ref);
+		dn_result_free(r);
+		r = tu_analyze(t, "algo.betweenness", &wcfg);
+		igraph_betweenness(&ig, &ref, igraph_vss_all(), true, &w);
+		cmp_vector(&g, file, r, "score", &ref);
+		dn_result_free(r);
+		dn_value_free(&wcfg);
+		weighted_checked++;
+	}
+
 	/* components: the same partition */
-	r = run(t, "algo.wcc", &cfg);
+	r = tu_analyze(t, "algo.wcc", &cfg);
 	igraph_connected_components(&ig, &iref, NULL, NULL, IGRAPH_WEAK);
 	const dn_value **got = by_vertex(&g, r, "component");
 	for (size_t v = 0; v < g.n; v++)
@@ -554,6 +592,8 @@ Test(analysis, networks_match_igraph)
 	};
 	for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
 		net_check(nets[i].file, nets[i].directed);
+	cr_assert_geq(lcc_checked, 5, "only %d networks had their LCC compared", lcc_checked);
+	cr_assert_geq(weighted_checked, 3, "only %d weighted networks", weighted_checked);
 }
 
 Test(analysis, florentine_medici_betweenness)
@@ -563,7 +603,7 @@ Test(analysis, florentine_medici_betweenness)
 	net_load(&g, "florentine-families/florentine_marriage_edges.csv", false);
 	dn_txn *t = tu_begin(g.db, DN_TXN_RDONLY);
 	dn_value cfg = tu_map(1, "direction", str("both"));
-	dn_result *r = run(t, "algo.betweenness", &cfg);
+	dn_result *r = tu_analyze(t, "algo.betweenness", &cfg);
 	double best = 0;
 	for (size_t i = 0; i < dn_result_row_count(r); i++)
 		best = fmax(best, num(dn_result_cell(r, i, col(r, "score"))));
@@ -595,13 +635,16 @@ Test(analysis, communities_deterministic_with_seed)
 	static const char *const procs[] = {"algo.louvain", "algo.leiden", "algo.labelprop"};
 	for (size_t p = 0; p < 3; p++) {
 		dn_value cfg = tu_map(1, "seed", dn_value_int(42));
-		dn_result *a = run(t, procs[p], &cfg);
-		/* something else uses igraph's RNG in between */
+		dn_result *a = tu_analyze(t, procs[p], &cfg);
+		/* the caller's igraph RNG is used in between, and the call leaves
+		 * its stream alone */
 		igraph_rng_seed(igraph_rng_default(), 7);
-		RNG_BEGIN();
-		(void)RNG_UNIF01();
-		RNG_END();
-		dn_result *b = run(t, procs[p], &cfg);
+		igraph_real_t x1 = igraph_rng_get_unif01(igraph_rng_default());
+		igraph_real_t x2 = igraph_rng_get_unif01(igraph_rng_default());
+		igraph_rng_seed(igraph_rng_default(), 7);
+		cr_assert_eq(igraph_rng_get_unif01(igraph_rng_default()), x1);
+		dn_result *b = tu_analyze(t, procs[p], &cfg);
+		cr_assert_eq(igraph_rng_get_unif01(igraph_rng_default()), x2, "%s moved the caller's RNG", procs[p]);
 		cr_assert(same_result(a, b), "%s differs between two runs with seed 42", procs[p]);
 		cr_assert_eq(dn_result_row_count(a), g.n);
 		/* communities are labelled by a member node */
@@ -688,7 +731,7 @@ Test(analysis, bad_input)
 	run_fail(t, "algo.pagerank", &cfg, DN_EINVAL, "negative weight -2");
 	dn_value_free(&cfg);
 	dn_txn_abort(t);
-	dn_close(db);
+	tu_close_rm(db);
 }
 
 /* --- registry ---------------------------------------------------------------------------- */

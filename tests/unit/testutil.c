@@ -87,3 +87,20 @@ dn_value tu_map(int n, ...)
 		dn_value_free(&vals[i]);
 	return out;
 }
+
+dn_result *tu_analyze(dn_txn *txn, const char *proc, const dn_value *cfg)
+{
+	dn_result *r = NULL;
+	int rc = dn_analyze(txn, proc, cfg, &r);
+	cr_assert_eq(rc, 0, "%s -> %s: %s", proc, dn_strerror(rc), dn_errmsg(dn_txn_db(txn)));
+	cr_assert_eq(dn_analyze_igraph_stack_size(), 0, "igraph finally stack not empty after %s", proc);
+	return r;
+}
+
+void tu_close_rm(dn_db *db)
+{
+	char *path = strdup(dn_db_path(db));
+	dn_close(db);
+	tu_rmtree(path);
+	free(path);
+}

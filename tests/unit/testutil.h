@@ -28,6 +28,12 @@ void tu_commit(dn_txn *txn);
 dn_value tu_list(int n, ...);
 dn_value tu_map(int n, ...);
 
+/* Closes a database and removes its directory. */
+void tu_close_rm(dn_db *db);
+/* Runs analysis procedure proc (dn_analyze), failing the test on error
+ * or when igraph's finally stack is not empty afterwards. */
+dn_result *tu_analyze(dn_txn *txn, const char *proc, const dn_value *cfg);
+
 /* Asserts that an expression returns 0, printing dn_errmsg on failure. */
 #define TU_OK(db, expr)                                                        \
 	do {                                                                       \
