@@ -594,3 +594,33 @@ Test(import, jsonl_errors_name_file_and_line)
 	}
 	cr_assert_eq(count(false), 0);
 }
+
+/* A start node with many edges goes through the loader's adjacency cache:
+ * a second load finds every edge, a new edge joins the cache at once. */
+Test(import, hub_second_load_through_the_cache)
+{
+	char nodes[4096] = "id:ID(P)\nhub\n", rels[8192] = ":START_ID(P),:END_ID(P),w:int\n";
+	dn_import_summary s;
+	for (int i = 0; i < 40; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "t%d\n", i);
+		strcat(nodes, line);
+		snprintf(line, sizeof line, "hub,t%d,%d\n", (i * 17) % 40, i);
+		strcat(rels, line);
+	}
+	const char *n = put_file("n.csv", nodes), *r = put_file("r.csv", rels);
+	TU_OK(db, import1(false, NULL, n, NULL, &s));
+	TU_OK(db, import1(true, "LINK", r, NULL, &s));
+	cr_assert_eq(s.rels_created, 40);
+	TU_OK(db, import1(true, "LINK", r, NULL, &s));
+	cr_assert_eq(s.rels_created, 0);
+	cr_assert_eq(s.rels_present, 40);
+	TU_OK(db, import1(true, "LINK", put_file("r2.csv", ":START_ID(P),:END_ID(P),w:int\n"
+	                                         "hub,t1,99\nhub,t1,99\nhub,t1,1\nhub,t2,2\n"), NULL, &s));
+	/* The first file linked hub to t1 with w=33 (33*17 % 40 == 1) and to
+	 * t2 with w=26: all four rows differ from it, the second row repeats
+	 * the first, which the cache now holds. */
+	cr_assert_eq(s.rels_created, 3);
+	cr_assert_eq(s.rels_present, 1);
+	cr_assert_eq(count(true), 43);
+}
