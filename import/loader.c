@@ -311,8 +311,9 @@ static void index_name(char *buf, size_t cap, const char *space)
 	snprintf(buf, cap, "import_id_%s", space);
 }
 
-/* The key of a stored space from an earlier import, or NULL. Owned. */
-static int stored_key(dn_loader *ld, const char *space, char **key)
+/* The key of a stored space from an earlier import (or, with any_unique,
+ * of the one unique index on its label), or NULL. Owned. */
+static int stored_key(dn_loader *ld, const char *space, bool any_unique, char **key)
 {
 	dn_index_info *list = NULL;
 	size_t n = 0;
@@ -322,13 +323,24 @@ static int stored_key(dn_loader *ld, const char *space, char **key)
 	index_name(name, sizeof name, space);
 	if ((rc = dn_index_list(ld->txn, &list, &n)))
 		return rc;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].name, name) == 0 && strcmp(list[i].label, space) == 0) {
-			*key = strdup(list[i].key);
-			if (!*key)
-				rc = dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+	/* The import's own index, else the one unique index on the label (a
+	 * constraint the user created before loading). */
+	size_t found = n, uniques = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i].label, space) != 0)
+			continue;
+		if (strcmp(list[i].name, name) == 0) {
+			found = i;
+			uniques = 1;
 			break;
 		}
+		if (any_unique && (list[i].flags & DN_INDEX_UNIQUE)) {
+			found = i;
+			uniques++;
+		}
+	}
+	if (found < n && uniques == 1 && !(*key = strdup(list[found].key)))
+		rc = dn_error(ld->db, DN_ENOMEM, "import: out of memory");
 	dn_index_list_free(list, n);
 	return rc;
 }
@@ -380,7 +392,7 @@ int dn_loader_space(dn_loader *ld, const char *name, const char *key, int *space
 	}
 	if (key && *name) {
 		char iname[512];
-		if ((rc = stored_key(ld, name, &old)))
+		if ((rc = stored_key(ld, name, false, &old)))
 			return rc;
 		if (old && strcmp(old, key)) {
 			rc = dn_error(ld->db, DN_ECONSTRAINT,
@@ -422,7 +434,7 @@ int dn_loader_space_find(dn_loader *ld, const char *name, int *space)
 		*space = i;
 		return 0;
 	}
-	if ((rc = stored_key(ld, name, &key)))
+	if ((rc = stored_key(ld, name, true, &key)))
 		return rc;
 	if (!key)
 		return dn_error(ld->db, DN_ENOTFOUND,

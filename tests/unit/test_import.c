@@ -624,3 +624,22 @@ Test(import, hub_second_load_through_the_cache)
 	cr_assert_eq(s.rels_present, 1);
 	cr_assert_eq(count(true), 43);
 }
+
+/* Relationships can load on their own against nodes that another tool
+ * created, when a unique index on the space's label names the key. */
+Test(import, relationships_against_a_user_unique_index)
+{
+	dn_txn *t = tu_begin(db, 0);
+	TU_OK(db, dn_index_create(t, "person_pid", "Person", "pid", DN_INDEX_UNIQUE));
+	for (int i = 0; i < 2; i++) {
+		const char *label = "Person";
+		dn_prop p = {"pid", dn_value_stringn_ref(i ? "p2" : "p1", 2)};
+		dn_id id;
+		TU_OK(db, dn_node_create(t, &label, 1, &p, 1, NULL, &id));
+	}
+	tu_commit(t);
+	dn_import_summary s;
+	TU_OK(db, import1(true, "KNOWS", put_file("r.csv", ":START_ID(Person),:END_ID(Person)\np1,p2\n"), NULL, &s));
+	cr_assert_eq(s.rels_created, 1);
+	cr_assert_eq(count(true), 1);
+}
