@@ -632,12 +632,10 @@ int dn_loader_node(dn_loader *ld, int space, const char *id, size_t idlen,
 	if (ld->first_new == UINT64_MAX)
 		ld->first_new = n;
 	ld->sum->nodes_created++;
-	if (s && id) {
-		if (!s->stored)
-			ld->sum->unkeyed_nodes++;
-		if ((rc = dn_loader_remember(ld, space, id, idlen, n)))
-			return rc;
-	}
+	if (!s || !id || !s->stored)
+		ld->sum->unkeyed_nodes++;
+	if (s && id && (rc = dn_loader_remember(ld, space, id, idlen, n)))
+		return rc;
 	*out = n;
 	return 0;
 }
