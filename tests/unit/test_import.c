@@ -699,3 +699,22 @@ Test(import, duration_text_round_trip)
 	cr_assert_eq(dn_duration_parse_iso("PT1H2D", 6, &v), DN_ESYNTAX);
 	cr_assert_eq(dn_duration_parse_iso("1D", 2, &v), DN_ESYNTAX);
 }
+
+/* Wide files: more columns than any fixed scratch the loader might keep. */
+Test(import, a_hundred_property_columns)
+{
+	static char content[8192];
+	size_t n = 0;
+	n += (size_t)snprintf(content + n, sizeof content - n, "id:ID(W)");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(content + n, sizeof content - n, ",p%d:int", i);
+	n += (size_t)snprintf(content + n, sizeof content - n, "\nw1");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(content + n, sizeof content - n, ",%d", i * 3);
+	snprintf(content + n, sizeof content - n, "\n");
+	TU_OK(db, import1(false, NULL, put_file("w.csv", content), NULL, NULL));
+	dn_node *node = get_node(find("W", "id", "w1"));
+	cr_assert_eq(node->nprops, 101);
+	cr_assert_eq(dn_node_prop(node, "p99")->u.i, 297);
+	dn_node_free(node);
+}
