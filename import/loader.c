@@ -141,7 +141,7 @@ static int map_put(ld_map *m, const char *s, size_t n, dn_id node)
 	struct ld_slot *sl;
 	if (n > UINT32_MAX)
 		return 0; /* not worth remembering */
-	if ((m->count + 1) * 4 > m->cap * 3 && map_grow(m))
+	if ((m->count + 1) * 2 > m->cap && map_grow(m)) /* load <= 1/2: short probes */
 		return DN_ENOMEM;
 	sl = map_find(m, h, s, n);
 	if (sl->node) {
