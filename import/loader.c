@@ -463,16 +463,6 @@ const char *dn_loader_space_name(const dn_loader *ld, int space)
 	return ld->spaces[space].name;
 }
 
-const char *dn_loader_space_label(const dn_loader *ld, int space)
-{
-	return ld->spaces[space].stored ? ld->spaces[space].name : NULL;
-}
-
-const char *dn_loader_space_key(const dn_loader *ld, int space)
-{
-	return ld->spaces[space].key;
-}
-
 int dn_loader_lookup(dn_loader *ld, int space, const char *id, size_t idlen,
                      dn_id *out)
 {
