@@ -44,6 +44,7 @@ extern const dn_cli_cmd dn_cli_cmd_query; /* cmd_query.c */
 extern const dn_cli_cmd dn_cli_cmd_shell; /* cmd_shell.c */
 extern const dn_cli_cmd dn_cli_cmd_analyze; /* cmd_analyze.c */
 extern const dn_cli_cmd dn_cli_cmd_export; /* cmd_export.c */
+extern const dn_cli_cmd dn_cli_cmd_import; /* cmd_import.c */
 
 /* One option a command accepts, matched as --name. Set exactly one of flag
  * (an option without argument: set to true when present) and arg (receives

@@ -26,6 +26,7 @@ static const dn_cli_cmd *const main_cmds[] = {
 	&dn_cli_cmd_shell,
 	&dn_cli_cmd_analyze,
 	&dn_cli_cmd_export,
+	&dn_cli_cmd_import,
 };
 
 #define MAIN_NCMDS (sizeof main_cmds / sizeof main_cmds[0])
