@@ -15,8 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 #include "output.h"
 
@@ -83,12 +81,87 @@ static void analyze_proc_help(const dn_proc_info *p)
 	printf("\n");
 }
 
-/* The ids of every node a query returns (in any column, lists included). */
-static int analyze_query_nodes(const dn_cli_cmd *cmd, dn_db *db, const char *key, const char *q, json_t *out)
+/* The config being built: keys (sorted when the map is made) and values. */
+typedef struct analyze_cfg {
+	char **keys;
+	dn_value *vals;
+	size_t n;
+} analyze_cfg;
+
+/* Sets key to v (taken over), replacing an earlier value. */
+static int cfg_set(analyze_cfg *c, const char *key, dn_value v)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->keys[i], key)) {
+			dn_value_free(&c->vals[i]);
+			c->vals[i] = v;
+			return 0;
+		}
+	char **k = realloc(c->keys, (c->n + 1) * sizeof *k);
+	if (k)
+		c->keys = k;
+	dn_value *vs = k ? realloc(c->vals, (c->n + 1) * sizeof *vs) : NULL;
+	if (vs)
+		c->vals = vs;
+	if (!k || !vs || !(c->keys[c->n] = strdup(key))) {
+		dn_value_free(&v);
+		return DN_ENOMEM;
+	}
+	c->vals[c->n++] = v;
+	return 0;
+}
+
+static void cfg_free(analyze_cfg *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->keys[i]);
+		dn_value_free(&c->vals[i]);
+	}
+	free(c->keys);
+	free(c->vals);
+}
+
+/* The config as a map value (DN_MAP, dragnet.h: keys sorted by bytes);
+ * the values move into it. */
+static int cfg_map(analyze_cfg *c, dn_value *out)
+{
+	dn_value *items = calloc(2 * c->n + 1, sizeof *items);
+	bool *used = calloc(c->n + 1, sizeof *used);
+	int rc = items && used ? 0 : DN_ENOMEM;
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		/* the smallest key not placed yet (configs have a handful) */
+		size_t j = SIZE_MAX;
+		for (size_t k = 0; k < c->n; k++)
+			if (!used[k] && (j == SIZE_MAX || strcmp(c->keys[k], c->keys[j]) < 0))
+				j = k;
+		used[j] = true;
+		items[2 * i] = dn_value_string(c->keys[j], &rc);
+		items[2 * i + 1] = c->vals[j];
+		c->vals[j] = dn_value_null();
+	}
+	if (!rc) {
+		*out = dn_value_null();
+		out->type = DN_MAP;
+		out->owned = 1;
+		out->len = (uint32_t)c->n;
+		out->u.list = items;
+		items = NULL;
+	}
+	for (size_t i = 0; items && i < 2 * c->n; i++)
+		dn_value_free(&items[i]);
+	free(items);
+	free(used);
+	return rc;
+}
+
+/* The nodes a read-only query returns (in any column, lists included). */
+static int analyze_query_nodes(const dn_cli_cmd *cmd, dn_db *db, const char *key, const char *q, dn_value *out)
 {
 	dn_stmt *s = NULL;
 	dn_query_error qe;
 	dn_txn *txn = NULL;
+	dn_value *nodes = NULL;
+	size_t n = 0, cap = 0;
 	int rc = dn_stmt_prepare(db, q, strlen(q), &s, &qe);
 	if (rc)
 		return dn_cli_fail(cmd, "--%s: %s (column %u)", key, qe.message, (unsigned)qe.offset + 1);
@@ -100,90 +173,90 @@ static int analyze_query_nodes(const dn_cli_cmd *cmd, dn_db *db, const char *key
 		rc = dn_stmt_execute(s, txn);
 	while (!rc && (rc = dn_stmt_step(s)) == DN_ROW) {
 		rc = 0;
-		for (size_t c = 0; c < dn_stmt_column_count(s); c++) {
+		for (size_t c = 0; !rc && c < dn_stmt_column_count(s); c++) {
 			const dn_value *v = dn_stmt_column(s, c);
 			const dn_value *items = v->type == DN_LIST ? v->u.list : v;
-			size_t n = v->type == DN_LIST ? v->len : 1;
-			for (size_t i = 0; i < n; i++)
-				if (items[i].type == DN_NODE)
-					json_array_append_new(out, json_integer(items[i].u.i));
+			size_t m = v->type == DN_LIST ? v->len : 1;
+			for (size_t i = 0; !rc && i < m; i++) {
+				if (items[i].type != DN_NODE)
+					continue;
+				if (n == cap) {
+					cap = cap ? 2 * cap : 64;
+					dn_value *p = realloc(nodes, cap * sizeof *p);
+					if (!p) {
+						rc = DN_ENOMEM;
+						break;
+					}
+					nodes = p;
+				}
+				nodes[n++] = items[i];
+			}
 		}
 	}
 	if (rc == DN_DONE)
 		rc = 0;
+	if (!rc)
+		*out = dn_value_list(nodes, n, &rc);
 	if (rc)
 		dn_cli_fail(cmd, "--%s: %s", key, dn_stmt_error(s)->message[0] ? dn_stmt_error(s)->message : dn_errmsg(db));
+	free(nodes);
 	dn_txn_abort(txn);
 	dn_stmt_free(s);
 	return rc ? DN_CLI_FAIL : DN_CLI_OK;
 }
 
-/* VALUE of --KEY as JSON, by the key's declared type. */
-static int analyze_value(const dn_cli_cmd *cmd, dn_db *db, const dn_proc_key *k, const char *v, json_t **out)
+/* --KEY VALUE into the config, typed as the procedure declares the key
+ * (dn_analyze_arg); a key that takes nodes also takes a MATCH query. */
+static int analyze_option(const dn_cli_cmd *cmd, dn_db *db, const dn_proc_info *p, const char *key, size_t klen,
+                          const char *val, analyze_cfg *cfg)
 {
-	char *end;
-	*out = NULL;
-	if (!strcmp(k->type, "int")) {
-		errno = 0;
-		long long i = strtoll(v, &end, 10);
-		if (errno || *end || end == v)
-			return dn_cli_usage_error(cmd, "--%s: '%s' is not an integer", k->name, v);
-		*out = json_integer(i);
-	} else if (!strcmp(k->type, "float")) {
-		errno = 0;
-		double f = strtod(v, &end);
-		if (errno || *end || end == v)
-			return dn_cli_usage_error(cmd, "--%s: '%s' is not a number", k->name, v);
-		*out = json_real(f);
-	} else if (!strcmp(k->type, "bool")) {
-		if (strcasecmp(v, "true") && strcasecmp(v, "false"))
-			return dn_cli_usage_error(cmd, "--%s: '%s' is not true or false", k->name, v);
-		*out = json_boolean(!strcasecmp(v, "true"));
-	} else if (!strcmp(k->type, "node")) {
-		errno = 0;
-		long long i = strtoll(v, &end, 10);
-		if (errno || *end || end == v || i < 1)
-			return dn_cli_usage_error(cmd, "--%s: '%s' is not a node id", k->name, v);
-		*out = json_integer(i);
-	} else if (!strcmp(k->type, "map")) {
-		json_error_t je;
-		if (!(*out = json_loads(v, JSON_DECODE_ANY, &je)) || !json_is_object(*out)) {
-			json_decref(*out);
-			*out = NULL;
-			return dn_cli_usage_error(cmd, "--%s: not a JSON object", k->name);
-		}
-	} else if (!strncmp(k->type, "list<", 5)) {
-		bool nodes = !strcmp(k->type, "list<node>");
-		*out = json_array();
-		while (*v == ' ')
-			v++;
-		if (nodes && !strncasecmp(v, "MATCH", 5))
-			return analyze_query_nodes(cmd, db, k->name, v, *out);
-		for (const char *p = v; *p;) {
-			size_t len = strcspn(p, ",");
-			char item[256];
-			snprintf(item, sizeof item, "%.*s", (int)len, p);
-			if (nodes) {
-				errno = 0;
-				long long i = strtoll(item, &end, 10);
-				if (errno || *end || end == item || i < 1)
-					return dn_cli_usage_error(cmd, "--%s: '%s' is not a node id (or give a MATCH query)",
-					                          k->name, item);
-				json_array_append_new(*out, json_integer(i));
-			} else {
-				json_array_append_new(*out, json_string(item));
-			}
-			p += len + (p[len] == ',');
-		}
-	} else {
-		*out = json_string(v); /* string, time */
+	char err[256];
+	const dn_proc_key *k = NULL;
+	for (size_t j = 0; j < p->nkeys && !k; j++)
+		if (strlen(p->keys[j].name) == klen && !strncmp(p->keys[j].name, key, klen))
+			k = &p->keys[j];
+	if (!k)
+		return dn_cli_usage_error(cmd, "%s has no key '%.*s' (dragnet analyze DB %s --help)", p->name, (int)klen,
+		                          key, p->name + 5);
+	dn_value v = dn_value_null();
+	const char *t = val + strspn(val, " ");
+	if (!strcmp(k->type, "list<node>") && !strncasecmp(t, "MATCH", 5)) {
+		if (analyze_query_nodes(cmd, db, k->name, t, &v) != DN_CLI_OK)
+			return DN_CLI_FAIL;
+	} else if (dn_analyze_arg(p->name, k->name, val, &v, err, sizeof err)) {
+		return dn_cli_usage_error(cmd, "--%s: %s", k->name, err);
 	}
-	return DN_CLI_OK;
+	return cfg_set(cfg, k->name, v) ? dn_cli_fail(cmd, "out of memory") : DN_CLI_OK;
+}
+
+/* --config JSON: its entries into the config. */
+static int analyze_config_json(const dn_cli_cmd *cmd, const char *json, analyze_cfg *cfg)
+{
+	dn_cli_params tmp = {0};
+	char err[256], *spec = NULL;
+	int st = DN_CLI_OK;
+	if (asprintf(&spec, "config=%s", json) < 0)
+		return dn_cli_fail(cmd, "out of memory");
+	if (dn_cli_params_set(&tmp, spec, err, sizeof err))
+		st = dn_cli_usage_error(cmd, "--config: %s", err);
+	else if (tmp.v[0].value.type != DN_MAP)
+		st = dn_cli_usage_error(cmd, "--config: not a JSON object");
+	const dn_value *m = st == DN_CLI_OK ? &tmp.v[0].value : NULL;
+	for (uint32_t i = 0; m && st == DN_CLI_OK && i < m->len; i++) {
+		char key[64];
+		dn_value v;
+		snprintf(key, sizeof key, "%.*s", (int)m->u.list[2 * i].len, m->u.list[2 * i].u.s);
+		if (dn_value_copy(&v, &m->u.list[2 * i + 1]) || cfg_set(cfg, key, v))
+			st = dn_cli_fail(cmd, "out of memory");
+	}
+	dn_cli_params_free(&tmp);
+	free(spec);
+	return st;
 }
 
 static int analyze_run(const dn_cli_cmd *cmd, int argc, char **argv)
 {
-	const char *dbpath = NULL, *procname = NULL, *format = NULL, *config = NULL;
+	const char *dbpath = NULL, *procname = NULL, *format = NULL;
 	bool help = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--list")) {
@@ -220,63 +293,44 @@ static int analyze_run(const dn_cli_cmd *cmd, int argc, char **argv)
 	dn_db *db;
 	if (dn_cli_open(cmd, dbpath, 0, &db) != DN_CLI_OK)
 		return DN_CLI_FAIL;
-	json_t *cfg = json_object();
+	analyze_cfg cfg = {0};
 	int st = DN_CLI_OK;
 	/* the config: --config first, then each --KEY VALUE over it */
-	for (int i = 1; st == DN_CLI_OK && i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			continue;
-		const char *opt = argv[i] + 2, *eq = strchr(opt, '='), *val = NULL;
-		size_t olen = eq ? (size_t)(eq - opt) : strlen(opt);
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else
-			st = dn_cli_usage_error(cmd, "--%.*s needs a value", (int)olen, opt);
-		if (st != DN_CLI_OK)
-			break;
-		if (olen == 6 && !strncmp(opt, "format", 6)) {
-			format = val;
-		} else if (olen == 6 && !strncmp(opt, "config", 6)) {
-			config = val;
-			json_error_t je;
-			json_t *c = json_loads(config, 0, &je);
-			if (!c || !json_is_object(c))
-				st = dn_cli_usage_error(cmd, "--config: not a JSON object: %s", c ? "" : je.text);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 1; st == DN_CLI_OK && i < argc; i++) {
+			if (strncmp(argv[i], "--", 2) || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+				continue;
+			const char *opt = argv[i] + 2, *eq = strchr(opt, '='), *val = NULL;
+			size_t olen = eq ? (size_t)(eq - opt) : strlen(opt);
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
 			else
-				json_object_update(cfg, c);
-			json_decref(c);
-		} else {
-			const dn_proc_key *k = NULL;
-			for (size_t j = 0; j < p->nkeys && !k; j++)
-				if (strlen(p->keys[j].name) == olen && !strncmp(p->keys[j].name, opt, olen))
-					k = &p->keys[j];
-			if (!k) {
-				st = dn_cli_usage_error(cmd, "%s has no key '%.*s' (dragnet analyze DB %s --help)", p->name,
-				                        (int)olen, opt, p->name + 5);
+				st = dn_cli_usage_error(cmd, "--%.*s needs a value", (int)olen, opt);
+			if (st != DN_CLI_OK)
 				break;
-			}
-			json_t *v;
-			if ((st = analyze_value(cmd, db, k, val, &v)) == DN_CLI_OK)
-				json_object_set_new(cfg, k->name, v);
-			else
-				json_decref(v);
+			bool is_config = olen == 6 && !strncmp(opt, "config", 6);
+			if (olen == 6 && !strncmp(opt, "format", 6))
+				format = val;
+			else if (is_config && pass == 0)
+				st = analyze_config_json(cmd, val, &cfg);
+			else if (!is_config && pass == 1)
+				st = analyze_option(cmd, db, p, opt, olen, val, &cfg);
 		}
-	}
 	dn_cli_format fmt = DN_CLI_TABLE;
 	if (st == DN_CLI_OK && format && dn_cli_format_option(cmd, format, &fmt) != DN_CLI_CONTINUE)
 		st = DN_CLI_USAGE;
 	if (st == DN_CLI_OK) {
 		dn_cli_params params = {0};
-		char err[256], *spec = NULL, *json = json_dumps(cfg, JSON_COMPACT);
-		if (!json || asprintf(&spec, "config=%s", json) < 0)
+		dn_value map = dn_value_null();
+		if (cfg_map(&cfg, &map) || !(params.v = calloc(1, sizeof *params.v)) ||
+		    !(params.v[0].name = strdup("config"))) {
+			dn_value_free(&map);
 			st = dn_cli_fail(cmd, "out of memory");
-		else if (dn_cli_params_set(&params, spec, err, sizeof err))
-			st = dn_cli_fail(cmd, "config: %s", err);
-		free(json);
-		free(spec);
-		if (st == DN_CLI_OK) {
+		} else {
+			params.v[0].value = map;
+			params.n = 1;
 			char text[160];
 			int len = snprintf(text, sizeof text, "CALL %s($config)", p->name);
 			dn_cli_run run = {cmd, db, "analyze", 0, fmt, &params, NULL, false};
@@ -284,7 +338,7 @@ static int analyze_run(const dn_cli_cmd *cmd, int argc, char **argv)
 		}
 		dn_cli_params_free(&params);
 	}
-	json_decref(cfg);
+	cfg_free(&cfg);
 	dn_close(db);
 	return st;
 }
