@@ -28,6 +28,7 @@ typedef struct ev_local {
 	uint32_t len;
 	const dn_value *value;
 	struct ev_local *up;
+	int32_t slot; /* the resolver's slot of the variable */
 } ev_local;
 
 typedef struct ev {
@@ -51,8 +52,7 @@ __attribute__((format(printf, 5, 6))) static int fail(ev *x, const dn_ast *e, in
 	return code;
 }
 
-/* Reports an error from value_ops / functions (message in buf). */
-static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
+const char *dn_eval_tck_code(int rc, const char *buf)
 {
 	const char *tck = rc == DN_ETYPE ? "InvalidArgumentType" : NULL;
 	if (rc == DN_ETYPE && strstr(buf, "map key must be"))
@@ -66,7 +66,13 @@ static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
 		tck = "IntegerOverflow";
 	else if (rc == DN_ERUNTIME && strstr(buf, "division by zero"))
 		tck = "DivisionByZero";
-	return fail(x, e, rc, tck, "%s", buf[0] ? buf : dn_strerror(rc));
+	return tck;
+}
+
+/* Reports an error from value_ops / functions (message in buf). */
+static int fail_op(ev *x, const dn_ast *e, int rc, const char *buf)
+{
+	return fail(x, e, rc, dn_eval_tck_code(rc, buf), "%s", buf[0] ? buf : dn_strerror(rc));
 }
 
 static bool name_is(const dn_ast *n, const char *s)
@@ -598,7 +604,7 @@ static int over_list(ev *x, const dn_ast *e, const dn_ast *var, const dn_ast *li
 	if (list->type != DN_LIST)
 		return fail(x, e, DN_ETYPE, "InvalidArgumentType", "expected a list, got a %s",
 		            dn_type_name(list->type));
-	ev_local local = {var->u.name.s, var->u.name.len, NULL, x->locals};
+	ev_local local = {var->u.name.s, var->u.name.len, NULL, x->locals, var->u.name.slot};
 	x->locals = &local;
 	for (uint32_t i = 0; i < list->len; i++) {
 		local.value = &list->u.list[i];
@@ -747,7 +753,7 @@ static int reduce_visit(ev *x, const dn_ast *e, const dn_value *item, void *st)
 {
 	reduce_state *r = st;
 	(void)item;
-	ev_local acc = {r->acc->u.name.s, r->acc->u.name.len, &r->value, x->locals};
+	ev_local acc = {r->acc->u.name.s, r->acc->u.name.len, &r->value, x->locals, r->acc->u.name.slot};
 	dn_value next;
 	x->locals = &acc;
 	int rc = eval(x, e->u.reduce.expr, &next);
@@ -951,8 +957,15 @@ static int eval(ev *x, const dn_ast *e, dn_value *out)
 	case DN_AST_MAP_PROJ: return eval_mapproj(x, e, out);
 	case DN_AST_PATTERN_COMP:
 	case DN_AST_PATTERN_PRED:
-		if (x->env->pattern)
-			return x->env->pattern(x->env->ctx, e, out);
+		if (x->env->pattern) {
+			/* the pattern sees the comprehensions' variables around it */
+			dn_eval_local loc[16];
+			size_t nloc = 0;
+			for (ev_local *l = x->locals; l && nloc < 16; l = l->up)
+				if (l->value && l->slot >= 0)
+					loc[nloc++] = (dn_eval_local){l->slot, l->value};
+			return x->env->pattern(x->env->ctx, e, loc, nloc, out);
+		}
 		return fail(x, e, DN_ENOTSUP, NULL, "not supported yet: patterns inside expressions");
 	default:
 		return fail(x, e, DN_EINVAL, NULL, "not an expression (%s)", dn_ast_kind_name(e->kind));

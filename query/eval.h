@@ -15,6 +15,13 @@
 #include "ast.h"
 #include "dragnet.h"
 
+/* A comprehension's variable in scope where a pattern is evaluated: the
+ * pattern must see it in its slot, innermost first. */
+typedef struct dn_eval_local {
+	int32_t slot;
+	const dn_value *value;
+} dn_eval_local;
+
 typedef struct dn_eval_env {
 	dn_txn *txn; /* for node and relationship reads; may be NULL */
 	/* The value of a variable (VAR node; resolver slots are in
@@ -30,7 +37,7 @@ typedef struct dn_eval_env {
 	 * pattern matches) or comprehension (PATTERN_COMP: a list), which need
 	 * the executor's matcher. Returns 0 or an error with env->err filled.
 	 * NULL: such expressions are DN_ENOTSUP. */
-	int (*pattern)(void *ctx, const dn_ast *node, dn_value *out);
+	int (*pattern)(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals, dn_value *out);
 	void *ctx;
 	/* Where a runtime error goes: code, span of the failing expression in
 	 * text, and message (first error wins). */
@@ -57,5 +64,9 @@ int dn_eval_pred(const dn_eval_env *env, const dn_ast *e, bool *truth);
 /* The properties of a node or relationship value as a map (owned):
  * 0, DN_ENOTFOUND (deleted or hidden), DN_ENOTSUP (no txn), DN_ENOMEM. */
 int dn_eval_entity_props(dn_txn *txn, const dn_value *entity, dn_value *out);
+
+/* The openCypher TCK code of an error from value_ops or the functions
+ * (message in msg), or NULL. */
+const char *dn_eval_tck_code(int rc, const char *msg);
 
 #endif /* DN_EVAL_H */

@@ -158,7 +158,8 @@ static const dn_value *env_computed(void *ctx, const dn_ast *node)
 	return NULL;
 }
 
-static int env_pattern(void *ctx, const dn_ast *node, dn_value *out);
+static int env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
+                       dn_value *out);
 
 static dn_eval_env env_of(exec *x, const dn_value *row)
 {
@@ -482,8 +483,9 @@ static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_val
 	for (uint32_t i = 0; i < n; i++)
 		dn_value_free(&args[i]);
 	if (rc)
-		return fail(x, f, rc, "%s", err);
-	return 0;
+		dn_parse_error_set(x->err, x->pr->text, x->pr->len, rc, f->off, f->len, dn_eval_tck_code(rc, err), "%s",
+		                   err);
+	return rc;
 }
 
 /* Column name of a projection item: the alias, or the expression's text. */
@@ -1785,12 +1787,14 @@ static int run_set(exec *x, const dn_ast *c, rows *in)
 	return rc;
 }
 
-static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach)
+static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach, int pass)
 {
 	int rc = 0;
 	if (v->type == DN_NULL)
 		return 0;
 	if (v->type == DN_NODE) {
+		if (pass == 0)
+			return 0;
 		if (!dn_node_exists(x->txn, (dn_id)v->u.i))
 			return 0; /* deleted already (by this clause) */
 		uint64_t deg = 0;
@@ -1810,7 +1814,7 @@ static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach)
 		return 0;
 	}
 	if (v->type == DN_REL) {
-		if (!dn_edge_exists(x->txn, (dn_id)v->u.i))
+		if (pass == 1 || !dn_edge_exists(x->txn, (dn_id)v->u.i))
 			return 0;
 		if ((rc = dn_edge_delete(x->txn, (dn_id)v->u.i)))
 			return engine_fail(x, at, rc);
@@ -1818,10 +1822,15 @@ static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach)
 		return 0;
 	}
 	if (v->type == DN_PATH) {
-		for (uint32_t i = 1; !rc && i < v->len; i += 2)
-			rc = delete_one(x, at, &v->u.list[i], detach);
-		for (uint32_t i = 0; !rc && i < v->len; i += 2)
-			rc = delete_one(x, at, &v->u.list[i], detach);
+		/* relationships in the first pass, nodes in the second */
+		for (uint32_t i = pass == 0 ? 1 : 0; !rc && i < v->len; i += 2)
+			rc = delete_one(x, at, &v->u.list[i], detach, pass);
+		return rc;
+	}
+	if (v->type == DN_LIST) {
+		/* DELETE collect(p), a list of entities: each of them */
+		for (uint32_t i = 0; !rc && i < v->len; i++)
+			rc = delete_one(x, at, &v->u.list[i], detach, pass);
 		return rc;
 	}
 	return fail(x, at, DN_ETYPE, "DELETE needs a node, relationship or path, not a %s", dn_type_name(v->type));
@@ -1830,8 +1839,8 @@ static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach)
 static int run_delete(exec *x, const dn_ast *c, rows *in)
 {
 	int rc = 0;
-	/* relationships first, so that a node and its relationship can go in
-	 * one DELETE without DETACH */
+	/* relationships first (also those of paths), nodes second, so that a
+	 * node and its relationships can go in one DELETE without DETACH */
 	for (int pass = 0; pass < 2 && !rc; pass++)
 		for (size_t r = 0; !rc && r < in->n; r++)
 			for (uint32_t i = 0; !rc && i < c->u.del.exprs.n; i++) {
@@ -1839,8 +1848,7 @@ static int run_delete(exec *x, const dn_ast *c, rows *in)
 				dn_value v;
 				if ((rc = eval_at(x, in->v + r * in->width, e, &v)))
 					break;
-				if ((pass == 0) == (v.type == DN_REL || v.type == DN_PATH))
-					rc = delete_one(x, e, &v, c->u.del.detach);
+				rc = delete_one(x, e, &v, c->u.del.detach, pass);
 				dn_value_free(&v);
 			}
 	return rc;
@@ -1848,7 +1856,8 @@ static int run_delete(exec *x, const dn_ast *c, rows *in)
 
 /* --- patterns inside expressions ----------------------------------------------------- */
 
-static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
+static int env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
+                       dn_value *out)
 {
 	exec *x = ctx;
 	bool comp = node->kind == DN_AST_PATTERN_COMP;
@@ -1868,6 +1877,12 @@ static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
 		memcpy(found.bound, saved_bound, x->width);
 	if (!rc && saved_row)
 		rc = row_copy(row, saved_row, x->width);
+	/* list comprehension variables around the pattern, outermost first */
+	for (size_t i = nlocals; !rc && i-- > 0;) {
+		dn_value_free(&row[locals[i].slot]);
+		rc = dn_value_copy(&row[locals[i].slot], locals[i].value);
+		found.bound[locals[i].slot] = true;
+	}
 	dn_match_plan plan = {0};
 	if (!rc && (rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
 		rc = engine_fail(x, node, rc);
