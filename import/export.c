@@ -100,16 +100,7 @@ typedef struct export_ids {
 
 static int export_ids_add(export_ids *a, dn_id id)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		dn_id *v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return DN_ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = id;
-	return 0;
+	return dn_xp_insert_at((void **)&a->v, &a->n, &a->cap, sizeof id, a->n, &id);
 }
 
 static int export_id_cmp(const void *a, const void *b)

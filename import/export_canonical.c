@@ -26,18 +26,12 @@ typedef struct canon {
 
 static int canon_add(canon *c, dn_id id, char *text)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		canon_line *v = realloc(c->v, cap * sizeof *v);
-		if (!v) {
-			free(text);
-			return DN_ENOMEM;
-		}
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = (canon_line){id, text};
-	return 0;
+	canon_line l = {id, text};
+	int rc = dn_xp_insert_at((void **)&c->v, &c->n, &c->cap, sizeof l, c->n, &l);
+
+	if (rc)
+		free(text);
+	return rc;
 }
 
 static int canon_by_id(const void *a, const void *b)

@@ -168,6 +168,44 @@ EOF
 	{ why="$(tail -n 1 "$xw/py-err")"; return 1; }
 }
 
+# The example customs case (examples/customs_case.c) carries markings:
+# a reader cleared for CUSTOMS only must get exactly the elements whose
+# caveats are all CUSTOMS, and the edges between them. The expectation is
+# computed from the unrestricted JSON Lines export's metadata.
+xcase=$(dirname "$dragnet")/../examples/customs_case
+t_export_clearances_case() {
+	[ -x "$xcase" ] || { why="$xcase not built"; return 1; }
+	"$xcase" "$xw/case.db" --force >/dev/null 2>&1 || { why="customs_case failed"; return 1; }
+	run export "$xw/case.db" --format jsonl -o "$xw/case-all.jsonl" && want_rc 0 || return 1
+	run export "$xw/case.db" --format jsonl --clearances CUSTOMS -o "$xw/case-customs.jsonl" &&
+		want_rc 0 || return 1
+	run export "$xw/case.db" --format graphml --clearances CUSTOMS -o "$xw/case-customs.graphml" &&
+		want_rc 0 || return 1
+	python3 - "$xw/case-all.jsonl" "$xw/case-customs.jsonl" "$xw/case-customs.graphml" <<'EOF' 2>"$xw/py-err" ||
+import json, sys
+import networkx as nx
+def load(p):
+    return [json.loads(l) for l in open(p, encoding="utf-8")]
+def cleared(el):
+    m = el["meta"].get("marking", "")
+    return all(c.strip() in ("", "CUSTOMS") for c in m.split(","))
+every = load(sys.argv[1])
+nodes = {e["id"] for e in every if e["type"] == "node" and cleared(e)}
+edges = {e["id"] for e in every if e["type"] == "relationship" and cleared(e)
+         and e["start"]["id"] in nodes and e["end"]["id"] in nodes}
+hidden = sum(1 for e in every if e["type"] == "node") - len(nodes)
+assert hidden > 0, "the case has no marked node: the test would prove nothing"
+got = load(sys.argv[2])
+assert {e["id"] for e in got if e["type"] == "node"} == nodes, "nodes differ"
+assert {e["id"] for e in got if e["type"] == "relationship"} == edges, "edges differ"
+assert all(cleared(e) for e in got), "a marked element was exported"
+g = nx.read_graphml(sys.argv[3])
+assert {n[1:] for n in g.nodes} == nodes, "graphml nodes differ"
+assert g.number_of_edges() == len(edges), "graphml edges differ"
+EOF
+	{ why="$(tail -n 1 "$xw/py-err")"; return 1; }
+}
+
 # --- import -> export -> import round trip --------------------------------
 #
 # Needs `dragnet import` (issue 4, the import branch). Until it exists the
@@ -258,6 +296,7 @@ tc "export --query: exactly the subgraph, with parameters and paths" t_export_qu
 tc "export --query: a syntax error is positioned, a write is refused" t_export_query_error
 tc "export -o: a failure leaves the old file and no temporary file" t_export_atomic
 tc "export csv: one file per label set and type, every row" t_export_csv_files
+tc "export --clearances CUSTOMS: exactly the elements such a reader may see" t_export_clearances_case
 tc "round trip: export csv -> import gives the same graph$roundtrip_note" t_roundtrip_csv
 tc "round trip: import jsonl -> export jsonl/csv -> import, with metadata$roundtrip_note" t_roundtrip_jsonl_meta
 tc "export --clearances: marked elements left out$roundtrip_note" t_export_clearances
