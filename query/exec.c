@@ -8,16 +8,20 @@
  * DISTINCT aggregates, count(*)), ORDER BY, SKIP, LIMIT and WITH ... WHERE;
  * CREATE of nodes, relationships and named paths; UNION and UNION ALL.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "eval.h"
 #include "exec.h"
+#include "explain.h"
 #include "functions.h"
+#include "plan.h"
 #include "value_ops.h"
 
 /* A set of rows of `width` values each. */
@@ -51,6 +55,7 @@ typedef struct exec {
 	const dn_ast **comp_nodes;
 	const dn_value *comp_vals;
 	size_t ncomp;
+	dn_prof *prof; /* EXPLAIN and PROFILE: the operator table, else NULL */
 } exec;
 
 __attribute__((format(printf, 4, 5))) static int fail(exec *x, const dn_ast *at, int code, const char *fmt,
@@ -434,7 +439,7 @@ typedef struct group {
 static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row)
 {
 	const dn_ast *f = a->node;
-	dn_value args[2];
+	dn_value args[2] = {{0}, {0}};
 	uint32_t n = f->u.func.args.n;
 	char err[DN_CY_ERRMSG_CAP] = "";
 	int rc = 0;
@@ -804,10 +809,12 @@ typedef struct matcher {
 	size_t nwalk, capwalk;
 	size_t emitted;
 	size_t *walk_start; /* per path: where its walk begins */
+	dn_match_plan *plan;
 } matcher;
 
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start);
 
 static bool m_used(const matcher *m, dn_id e)
 {
@@ -1043,8 +1050,11 @@ static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_stat
 		if (rp->u.rel.var) {
 			dn_value *items = calloc(vs->depth ? (size_t)vs->depth : 1, sizeof *items);
 			int err = items ? 0 : DN_ENOMEM;
+			/* a path walked backwards lists its relationships backwards */
+			bool back = m->plan->paths[p].reversed;
 			for (int64_t k = 0; items && k < vs->depth; k++)
-				items[k] = entity(m->used[m->nused - (size_t)vs->depth + (size_t)k], DN_REL);
+				items[back ? vs->depth - 1 - k : k] =
+					entity(m->used[m->nused - (size_t)vs->depth + (size_t)k], DN_REL);
 			dn_value list = err ? dn_value_null() : dn_value_list(items, (size_t)vs->depth, &err);
 			free(items);
 			if (err)
@@ -1084,15 +1094,19 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 	}
 	if ((rc = m_push(&m->walk, &m->nwalk, &m->capwalk, node)))
 		goto out;
+	m->plan->paths[p].rows[i]++;
 	if (i + 1 == path->u.path.elems.n) {
 		bool pwas = false;
 		if (path->u.path.var) {
 			dn_value *items = calloc(m->nwalk ? m->nwalk : 1, sizeof *items);
 			int err = items ? 0 : DN_ENOMEM;
 			size_t k = 0;
-			/* the walk of this path begins where the path began */
+			/* the walk of this path begins where the path began; a
+			 * path walked backwards is turned around */
+			bool back = m->plan->paths[p].reversed;
+			size_t len = m->nwalk - m->walk_start[p];
 			for (size_t w = m->walk_start[p]; items && w < m->nwalk; w++, k++)
-				items[k] = entity(m->walk[w], (k % 2) ? DN_REL : DN_NODE);
+				items[back ? len - 1 - k : k] = entity(m->walk[w], (k % 2) ? DN_REL : DN_NODE);
 			dn_value v = err ? dn_value_null() : dn_value_list(items, k, &err);
 			free(items);
 			if (!err)
@@ -1111,6 +1125,8 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 		const dn_ast *rp = path->u.path.elems.item[i + 1];
 		if (!rp->u.rel.varlen) {
 			rc = m_each_adj(m, p, i + 1, node, m_hop, NULL);
+		} else if (m->plan->paths[p].bfs) {
+			rc = m_var_bfs(m, p, i + 1, node);
 		} else {
 			m_var_state vs = {0, rp->u.rel.min < 0 ? 1 : rp->u.rel.min, rp->u.rel.max, node};
 			rc = m_var_step(m, p, i + 1, node, &vs);
@@ -1139,6 +1155,177 @@ static int m_emit(matcher *m)
 		return DN_ENOMEM;
 	m->emitted++;
 	return row_copy(o, m->row, m->out->width);
+}
+
+/* Opens the iterator over path p's start candidates the plan chose; *it
+ * stays NULL when no node can match (an index seek for null). */
+static int m_start(matcher *m, uint32_t p, dn_iter **it)
+{
+	const dn_path_plan *pp = &m->plan->paths[p];
+	const dn_ast *np = pp->path->u.path.elems.item[0];
+	int rc = 0;
+	*it = NULL;
+	if (pp->start == DN_START_SEEK) {
+		dn_value lo = dn_value_null(), hi = dn_value_null();
+		if (pp->lo && (rc = eval_at(m->x, m->row, pp->lo, &lo)))
+			return rc;
+		if (pp->hi && pp->hi != pp->lo && (rc = eval_at(m->x, m->row, pp->hi, &hi))) {
+			dn_value_free(&lo);
+			return rc;
+		}
+		const dn_value *l = pp->lo ? &lo : NULL, *h = pp->hi == pp->lo ? l : pp->hi ? &hi : NULL;
+		bool null = (l && l->type == DN_NULL) || (h && h->type == DN_NULL);
+		bool seekable = (!l || l->type <= DN_DURATION) && (!h || h->type <= DN_DURATION);
+		if (!null && seekable)
+			rc = dn_index_seek(m->x->txn, pp->label, pp->key, l, h, pp->range_flags, it);
+		dn_value_free(&lo);
+		dn_value_free(&hi);
+		if (null)
+			return 0; /* `n.key = null` and `n.key > null` hold for no node */
+		if (rc && rc != DN_ENOTFOUND)
+			return engine_fail(m->x, np, rc);
+		if (*it)
+			return 0;
+		/* a list or map value: the label's scan, filtered as usual */
+		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
+	} else if (pp->start == DN_START_LABEL) {
+		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
+	} else {
+		rc = dn_nodes_all(m->x->txn, it);
+	}
+	if (rc == DN_ENOTFOUND) {
+		*it = NULL;
+		return 0;
+	}
+	return rc ? engine_fail(m->x, np, rc) : 0;
+}
+
+/*
+ * A variable-length hop whose walks nothing downstream can tell apart
+ * (plan.h): a breadth-first search from start that reaches each end node
+ * once. Every node at distance 1..max is the end of a shortest path, which
+ * repeats no relationship. The start itself ends a walk of length >= 1 only
+ * when a closed trail of length <= max passes through it: with a directed
+ * hop, an edge back into start from a node at depth d (length d + 1); with
+ * an undirected one, an edge that is not a tree edge between two different
+ * branches of the search tree, or back into start other than the tree edge
+ * that reached its end (length d(u) + d(v) + 1; the search's branches make
+ * this exact).
+ */
+typedef struct bfs_seen {
+	dn_id id;
+	uint32_t depth;
+	dn_id branch; /* the first relationship on its tree path; 0 at start */
+	dn_id parent_edge;
+} bfs_seen;
+
+typedef struct bfs_set {
+	bfs_seen *slot; /* open addressing, id 0 never used as a key: ids start at 1 */
+	size_t cap, n;
+	dn_id *order; /* discovery order */
+} bfs_set;
+
+static bfs_seen *bfs_set_find(bfs_set *s, dn_id id)
+{
+	size_t h = (size_t)(id * 0x9E3779B97F4A7C15ull) & (s->cap - 1);
+	while (s->slot[h].id && s->slot[h].id != id)
+		h = (h + 1) & (s->cap - 1);
+	return &s->slot[h];
+}
+
+static int bfs_set_add(bfs_set *s, dn_id id, bfs_seen **out)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		bfs_seen *old = s->slot;
+		size_t oldcap = s->cap;
+		dn_id *order = realloc(s->order, cap / 2 * sizeof *order);
+		if (order)
+			s->order = order;
+		if (!order || !(s->slot = calloc(cap, sizeof *s->slot))) {
+			s->slot = old;
+			return DN_ENOMEM;
+		}
+		s->cap = cap;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k].id)
+				*bfs_set_find(s, old[k].id) = old[k];
+		free(old);
+	}
+	bfs_seen *e = bfs_set_find(s, id);
+	e->id = id;
+	s->order[s->n++] = id;
+	*out = e;
+	return 0;
+}
+
+typedef struct bfs_level {
+	bfs_set *set;
+	dn_id from, start;
+	bfs_seen from_info;
+	bool undirected, closes; /* closes: a closed trail through start fits */
+	int64_t max;
+} bfs_level;
+
+static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	bfs_level *lv = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	bfs_seen *to = bfs_set_find(lv->set, a->nbr);
+	if (!to->id) {
+		if ((rc = bfs_set_add(lv->set, a->nbr, &to)))
+			return rc;
+		to->depth = lv->from_info.depth + 1;
+		to->branch = lv->from == lv->start ? a->edge : lv->from_info.branch;
+		to->parent_edge = a->edge;
+		return 0;
+	}
+	if (lv->closes)
+		return 0;
+	int64_t len = (int64_t)lv->from_info.depth + 1;
+	if (a->nbr == lv->start) {
+		/* back into start; undirected, not along the edge that came out */
+		lv->closes = len <= lv->max && (!lv->undirected || a->edge != lv->from_info.parent_edge);
+	} else if (lv->undirected && to->branch != lv->from_info.branch && a->edge != to->parent_edge &&
+	           a->edge != lv->from_info.parent_edge) {
+		lv->closes = len + (int64_t)to->depth <= lv->max;
+	}
+	return 0;
+}
+
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
+	bfs_set set = {0};
+	bfs_seen *s0;
+	bfs_level lv = {&set, 0, start, {0}, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
+	int rc = bfs_set_add(&set, start, &s0);
+	/* level by level: the nodes of depth d are order[lo..hi) */
+	for (size_t lo = 0, hi = set.n; !rc && lo < hi; lo = hi, hi = set.n) {
+		if (max >= 0 && (int64_t)bfs_set_find(&set, set.order[lo])->depth >= max)
+			break;
+		for (size_t k = lo; !rc && k < hi; k++) {
+			lv.from = set.order[k];
+			lv.from_info = *bfs_set_find(&set, lv.from);
+			rc = m_each_adj(m, p, i, lv.from, bfs_expand, &lv);
+		}
+	}
+	/* the walk holds the start node: m_node adds each end node again */
+	size_t mark = m->nwalk;
+	m->nwalk--;
+	if (!rc && (min == 0 || lv.closes))
+		rc = m_node(m, p, i + 1, start);
+	for (size_t k = 1; !rc && k < set.n; k++)
+		rc = m_node(m, p, i + 1, set.order[k]);
+	m->nwalk = mark;
+	free(set.slot);
+	free(set.order);
+	return rc;
 }
 
 /*
@@ -1386,36 +1573,16 @@ static int m_paths(matcher *m, uint32_t p)
 			return fail(m->x, np->u.node.var, DN_ETYPE, "`%s` is not a node", np->u.node.var->u.name.s);
 		return m_node(m, p, 0, (dn_id)v->u.i);
 	}
-	/* candidates: an index seek when a label and a property of the
-	 * pattern have an index, else the first label's nodes, else every
-	 * node (m_node checks all labels and properties either way) */
+	/* candidates: where the planner starts (plan.h); m_node checks every
+	 * label and property and m_emit the WHERE either way */
 	dn_iter *it = NULL;
 	dn_id id, *cand = NULL;
 	size_t n = 0, cap = 0;
-	int rc = 0;
-	if (np->u.node.labels.n && np->u.node.props && np->u.node.props->kind == DN_AST_MAP) {
-		dn_value want;
-		if ((rc = eval_at(m->x, m->row, np->u.node.props, &want)))
-			return rc;
-		for (uint32_t l = 0; !it && want.type == DN_MAP && l < np->u.node.labels.n; l++)
-			for (uint32_t k = 0; !it && k < want.len; k++) {
-				const dn_value *key = &want.u.list[2 * k], *v = &want.u.list[2 * k + 1];
-				if (v->type == DN_NULL || v->type > DN_DURATION)
-					continue;
-				int src = dn_index_seek(m->x->txn, np->u.node.labels.item[l]->u.name.s, key->u.s, v, v, 0, &it);
-				if (src && src != DN_ENOTFOUND) {
-					dn_value_free(&want);
-					return engine_fail(m->x, np, src);
-				}
-			}
-		dn_value_free(&want);
-	}
-	if (!it) {
-		rc = np->u.node.labels.n ? dn_nodes_by_label(m->x->txn, np->u.node.labels.item[0]->u.name.s, &it)
-		                         : dn_nodes_all(m->x->txn, &it);
-		if (rc)
-			return engine_fail(m->x, np, rc);
-	}
+	int rc = m_start(m, p, &it);
+	if (rc)
+		return rc;
+	if (!it)
+		return 0;
 	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
 		if ((rc = m_push(&cand, &n, &cap, id)))
 			break;
@@ -1428,14 +1595,21 @@ static int m_paths(matcher *m, uint32_t p)
 	return rc;
 }
 
-static int run_match(exec *x, const dn_ast *c, rows *in, rows *out)
+static void prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows);
+
+static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok)
 {
 	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
-	matcher m = {x, c->u.match.where, paths, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL};
+	dn_match_plan plan;
+	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound,
+	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
+	if (rc)
+		return engine_fail(x, c, rc);
+	matcher m = {x, c->u.match.where, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
 	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
 	bool *before = malloc(in->width ? in->width : 1);
 	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
-	int rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
+	rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
 	if (!rc)
 		memcpy(before, in->bound, in->width);
 	for (size_t r = 0; !rc && r < in->n; r++) {
@@ -1465,6 +1639,9 @@ static int run_match(exec *x, const dn_ast *c, rows *in, rows *out)
 				out->bound[v->u.name.slot] = true;
 		}
 	}
+	if (x->prof)
+		prof_match(x, c, &plan, out->n);
+	dn_plan_match_free(&plan);
 	free(m.row);
 	free(before);
 	free(m.walk_start);
@@ -1680,10 +1857,14 @@ static int env_pattern(void *ctx, const dn_ast *node, dn_value *out)
 		memcpy(found.bound, saved_bound, x->width);
 	if (!rc && saved_row)
 		rc = row_copy(row, saved_row, x->width);
-	matcher m = {x, comp ? node->u.pcomp.where : NULL, &paths, row, found.bound, &found, NULL, 0, 0, NULL,
-	             0, 0, 0, starts};
+	dn_match_plan plan = {0};
+	if (!rc && (rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
+		rc = engine_fail(x, node, rc);
+	matcher m = {x, comp ? node->u.pcomp.where : NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL,
+	             0, 0, 0, starts, &plan};
 	if (!rc)
 		rc = m_paths(&m, 0);
+	dn_plan_match_free(&plan);
 	if (!rc && !comp) {
 		*out = dn_value_bool(found.n > 0);
 	} else if (!rc) {
@@ -1753,12 +1934,17 @@ static int run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
 		}
 		if (rc)
 			break;
-		matcher m = {x, NULL, &paths, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL};
-		m.walk_start = calloc(1, sizeof *m.walk_start);
+		dn_match_plan plan = {0};
 		memcpy(found.bound, before, in->width);
-		rc = m.walk_start ? row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
+		if ((rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, 0, &plan)))
+			rc = engine_fail(x, c, rc);
+		matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
+		m.walk_start = calloc(1, sizeof *m.walk_start);
+		if (!rc)
+			rc = m.walk_start ? row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
 		if (!rc)
 			rc = m_paths(&m, 0);
+		dn_plan_match_free(&plan);
 		free(m.walk_start);
 		free(m.used);
 		free(m.walk);
@@ -2052,6 +2238,200 @@ static int star_vars(const dn_ast *q, const dn_ast *ret, const bool *bound, star
 
 /* Runs one single query; on success *res holds its rows (RETURN's
  * columns), or none. */
+/* --- EXPLAIN and PROFILE ---------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Whether the rows of clause i reach only consumers that ignore
+ * duplicates: the next projection is DISTINCT without aggregates, or
+ * aggregates with DISTINCT (or min/max) only, and nothing in between
+ * writes or counts rows (MATCH, OPTIONAL MATCH and UNWIND keep
+ * duplicates as duplicates).
+ */
+static bool downstream_distinct(const dn_ast *q, uint32_t i)
+{
+	const dn_ast_list *cl = &q->u.query.clauses;
+	for (uint32_t k = i + 1; k < cl->n; k++) {
+		const dn_ast *c = cl->item[k];
+		if (c->kind == DN_AST_MATCH || c->kind == DN_AST_UNWIND)
+			continue;
+		if (c->kind != DN_AST_WITH && c->kind != DN_AST_RETURN)
+			return false;
+		find_aggs fa = {NULL, 0, 0};
+		bool ok = true;
+		for (uint32_t t = 0; ok && t < c->u.proj.items.n; t++)
+			ok = !aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa);
+		for (uint32_t t = 0; ok && t < c->u.proj.order.n; t++)
+			ok = !aggs_in(c->u.proj.order.item[t]->u.sort.expr, &fa);
+		for (size_t a = 0; ok && a < fa.n; a++) {
+			const dn_ast *f = fa.calls[a].node;
+			const char *name = f->u.func.name->u.name.s;
+			ok = f->u.func.distinct || !strcasecmp(name, "min") || !strcasecmp(name, "max");
+		}
+		ok = ok && (fa.n ? true : c->u.proj.distinct);
+		free(fa.calls);
+		return ok;
+	}
+	return false;
+}
+
+/* The first line of a clause's text, shortened, for the details column. */
+static void clause_text(exec *x, const dn_ast *c, char *buf, size_t cap)
+{
+	size_t len = 0;
+	while (len < c->len && len + 4 < cap && x->pr->text[c->off + len] != '\n')
+		len++;
+	memcpy(buf, x->pr->text + c->off, len);
+	if (len < c->len)
+		memcpy(buf + len, "...", 3), len += 3;
+	buf[len] = '\0';
+}
+
+typedef struct prof_ctx {
+	exec *x;
+	double scale;
+	int rc;
+} prof_ctx;
+
+static void prof_path_line(void *ctx, const char *op, const char *details, double est, uint64_t nrows)
+{
+	prof_ctx *pc = ctx;
+	if (!pc->rc)
+		pc->rc = dn_prof_line(pc->x->prof, SIZE_MAX, 1, op, details, est * pc->scale, nrows, -1.0);
+}
+
+/* The steps of a MATCH: each path's start and hops, then the WHERE. */
+static void prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows)
+{
+	prof_ctx pc = {x, dn_prof_estimate(x->prof), 0};
+	double est = pc.scale;
+	for (uint32_t p = 0; p < plan->n; p++) {
+		const dn_path_plan *pp = &plan->paths[p];
+		uint32_t n = pp->path->u.path.elems.n;
+		dn_plan_describe(pp, x->pr->text, prof_path_line, &pc);
+		est *= n > 1 && pp->start != DN_START_SHORTEST ? pp->est_hop[n - 2] : pp->est_start;
+	}
+	if (c->u.match.where) {
+		char buf[96];
+		est *= 0.3; /* a guess: no statistics on values yet */
+		clause_text(x, c->u.match.where, buf, sizeof buf);
+		if (!pc.rc)
+			pc.rc = dn_prof_line(x->prof, SIZE_MAX, 1, "Filter", buf, est, out_rows, -1.0);
+	}
+	if (c->u.match.optional && est < dn_prof_estimate(x->prof))
+		est = dn_prof_estimate(x->prof);
+	dn_prof_set_estimate(x->prof, est);
+	(void)pc.rc; /* out of memory here only shortens the table */
+}
+
+/* A clause's own line, above the steps its run added since mark. */
+static int prof_clause(exec *x, const dn_ast *c, size_t mark, size_t rows_out, double ms)
+{
+	static const struct {
+		int kind;
+		const char *op;
+	} ops[] = {{DN_AST_MATCH, "Match"}, {DN_AST_WITH, "With"}, {DN_AST_RETURN, "Return"},
+	           {DN_AST_UNWIND, "Unwind"}, {DN_AST_CREATE, "Create"}, {DN_AST_MERGE, "Merge"},
+	           {DN_AST_SET, "Set"}, {DN_AST_REMOVE, "Remove"}, {DN_AST_DELETE, "Delete"},
+	           {DN_AST_CALL, "ProcedureCall"}};
+	char buf[96];
+	const char *op = "Clause";
+	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+		if (ops[k].kind == c->kind)
+			op = ops[k].op;
+	if (c->kind == DN_AST_MATCH && c->u.match.optional)
+		op = "OptionalMatch";
+	double est = dn_prof_estimate(x->prof);
+	if (c->kind == DN_AST_UNWIND) {
+		est *= 10.0;
+	} else if (c->kind == DN_AST_WITH || c->kind == DN_AST_RETURN) {
+		find_aggs fa = {NULL, 0, 0};
+		size_t keys = 0;
+		for (uint32_t t = 0; t < c->u.proj.items.n; t++) {
+			size_t before = fa.n;
+			if (aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa))
+				break;
+			keys += fa.n == before;
+		}
+		if (fa.n)
+			est = keys ? sqrt(est) : 1.0;
+		free(fa.calls);
+		int64_t lim;
+		if (c->u.proj.limit && c->u.proj.limit->kind == DN_AST_INT && (lim = c->u.proj.limit->u.i) >= 0 &&
+		    (double)lim < est)
+			est = (double)lim;
+	}
+	dn_prof_set_estimate(x->prof, est);
+	clause_text(x, c, buf, sizeof buf);
+	return dn_prof_line(x->prof, mark, 0, op, buf, est, rows_out, ms);
+}
+
+/* EXPLAIN of clause i: its line (and a MATCH's plan) without running it;
+ * bound is updated as running the clause would. */
+static int explain_clause(exec *x, const dn_ast *q, uint32_t i, bool *bound)
+{
+	const dn_ast *c = q->u.query.clauses.item[i];
+	size_t mark = dn_prof_mark(x->prof);
+	const dn_ast *pattern = NULL;
+	int rc = 0;
+	switch (c->kind) {
+	case DN_AST_MATCH: {
+		dn_match_plan plan;
+		if ((rc = dn_plan_paths(x->txn, &c->u.match.pattern->u.pattern.paths, c->u.match.where, bound,
+		                        (downstream_distinct(q, i) ? DN_PLAN_DISTINCT_OK : 0) | DN_PLAN_ESTIMATES,
+		                        &plan)))
+			return engine_fail(x, c, rc);
+		prof_match(x, c, &plan, 0);
+		dn_plan_match_free(&plan);
+		pattern = c->u.match.pattern;
+		break;
+	}
+	case DN_AST_CREATE: pattern = c->u.create.pattern; break;
+	case DN_AST_MERGE: {
+		const dn_ast_list *e = &c->u.merge.path->u.path.elems;
+		for (uint32_t k = 0; k < e->n; k++) {
+			const dn_ast *v = e->item[k]->kind == DN_AST_NODE_PAT ? e->item[k]->u.node.var : e->item[k]->u.rel.var;
+			if (v)
+				bound[v->u.name.slot] = true;
+		}
+		break;
+	}
+	case DN_AST_UNWIND: bound[c->u.unwind.var->u.name.slot] = true; break;
+	case DN_AST_WITH:
+	case DN_AST_RETURN:
+		if (!c->u.proj.star)
+			memset(bound, 0, x->width);
+		for (uint32_t k = 0; k < c->u.proj.items.n; k++)
+			if (c->u.proj.items.item[k]->u.item.slot >= 0)
+				bound[c->u.proj.items.item[k]->u.item.slot] = true;
+		break;
+	case DN_AST_CALL:
+		for (uint32_t k = 0; k < c->u.call.yield.n; k++)
+			if (c->u.call.yield.item[k]->u.yield.slot >= 0)
+				bound[c->u.call.yield.item[k]->u.yield.slot] = true;
+		break;
+	default: break;
+	}
+	for (uint32_t p = 0; pattern && p < pattern->u.pattern.paths.n; p++) {
+		const dn_ast *path = pattern->u.pattern.paths.item[p];
+		if (path->u.path.var)
+			bound[path->u.path.var->u.name.slot] = true;
+		for (uint32_t k = 0; k < path->u.path.elems.n; k++) {
+			const dn_ast *e = path->u.path.elems.item[k];
+			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+			if (v)
+				bound[v->u.name.slot] = true;
+		}
+	}
+	return prof_clause(x, c, mark, 0, -1.0);
+}
+
 static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 {
 	rows cur, next;
@@ -2066,6 +2446,13 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
 		const dn_ast *c = q->u.query.clauses.item[i];
 		x->bound = cur.bound;
+		size_t mark = x->prof ? dn_prof_mark(x->prof) : 0;
+		double t0 = x->prof ? now_ms() : 0.0;
+		if (x->prof && !dn_prof_is_profile(x->prof)) {
+			/* EXPLAIN: plan each clause without running it */
+			rc = explain_clause(x, q, i, cur.bound);
+			continue;
+		}
 		switch (c->kind) {
 		case DN_AST_UNWIND:
 		case DN_AST_WITH:
@@ -2088,7 +2475,8 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 			/* both turn each row into the rows of its matches */
 			if ((rc = rows_init(&next, x->width)))
 				break;
-			rc = c->kind == DN_AST_MATCH ? run_match(x, c, &cur, &next) : run_merge(x, c, &cur, &next);
+			rc = c->kind == DN_AST_MATCH ? run_match(x, c, &cur, &next, downstream_distinct(q, i))
+			                             : run_merge(x, c, &cur, &next);
 			rows_free(&cur);
 			cur = next;
 			break;
@@ -2114,8 +2502,10 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 			rc = fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));
 			break;
 		}
+		if (x->prof && !rc)
+			rc = prof_clause(x, c, mark, cur.n, now_ms() - t0);
 	}
-	if (!rc && ret) {
+	if (!rc && ret && !x->prof) {
 		/* the result: RETURN's items, and with RETURN * first every
 		 * variable in scope, by name */
 		const dn_ast_list *items = &ret->u.proj.items;
@@ -2261,29 +2651,53 @@ void dn_exec_result_free(dn_exec_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int run_body(exec *x, const dn_ast *body, dn_exec_result *out);
+
 int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
                 dn_query_stats *stats, dn_query_error *err, dn_exec_result *out)
 {
 	const dn_ast *st = pr->root;
 	const dn_ast *body = st->u.stmt.body;
-	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, NULL, 0};
-	int rc;
+	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
 	memset(out, 0, sizeof *out);
-	if (st->u.stmt.mode != DN_STMT_RUN)
-		return fail(&x, st, DN_ENOTSUP, "not supported yet: EXPLAIN and PROFILE");
 	if (st->u.stmt.as_of)
 		return fail(&x, st->u.stmt.as_of, DN_ENOTSUP, "not supported yet: AS OF in queries");
 	/* the record is as wide as the resolver's slots */
 	x.width = nslots;
+	if (st->u.stmt.mode == DN_STMT_RUN)
+		return run_body(&x, body, out);
+	/* EXPLAIN plans without running; PROFILE runs, drops the rows and
+	 * returns the plan with what each operator did */
+	if (!(x.prof = dn_prof_new(st->u.stmt.mode == DN_STMT_PROFILE)))
+		return DN_ENOMEM;
+	int rc = 0;
+	double t0 = now_ms();
+	if (body->kind == DN_AST_QUERY || body->kind == DN_AST_UNION || dn_prof_is_profile(x.prof))
+		rc = run_body(&x, body, out);
+	dn_exec_result_free(out);
+	if (!rc && body->kind != DN_AST_QUERY && body->kind != DN_AST_UNION) {
+		char buf[96];
+		clause_text(&x, body, buf, sizeof buf);
+		rc = dn_prof_line(x.prof, SIZE_MAX, 0, "SchemaCommand", buf, 1.0, 1, now_ms() - t0);
+	}
+	if (!rc)
+		rc = dn_prof_result(x.prof, out);
+	dn_prof_free(x.prof);
+	return rc;
+}
+
+static int run_body(exec *x, const dn_ast *body, dn_exec_result *out)
+{
+	int rc;
 	if (body->kind == DN_AST_QUERY)
-		return run_query(&x, body, out);
+		return run_query(x, body, out);
 	if (body->kind != DN_AST_UNION)
-		return run_schema(&x, body, out);
+		return run_schema(x, body, out);
 	/* UNION: the parts' rows one after the other; without ALL, distinct */
 	for (uint32_t q = 0; q < body->u.uni.queries.n; q++) {
 		dn_exec_result part;
 		memset(&part, 0, sizeof part);
-		if ((rc = run_query(&x, body->u.uni.queries.item[q], &part))) {
+		if ((rc = run_query(x, body->u.uni.queries.item[q], &part))) {
 			dn_exec_result_free(out);
 			dn_exec_result_free(&part);
 			return rc;

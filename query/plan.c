@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plan.c — the MATCH planner (see plan.h): start points, walking
+ * direction and breadth-first variable-length expansion, chosen from
+ * counts and indexes, with the estimates EXPLAIN shows.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+/* Guesses where statistics stop: the share of an index's entries that an
+ * equality or a range seek returns (no histograms yet). */
+#define PLAN_EQ_SHARE 0.1
+#define PLAN_RANGE_SHARE 0.3
+
+typedef struct plan_ctx {
+	dn_txn *txn;
+	const bool *bound;
+	bool have_idx, have_nodes; /* read lazily */
+	dn_index_info *idx;
+	size_t nidx;
+	double nodes;
+	int rc; /* the first error of a lazy read */
+} plan_ctx;
+
+static double plan_nodes(plan_ctx *pc)
+{
+	uint64_t n = 0;
+	if (!pc->have_nodes) {
+		int rc = dn_count_nodes(pc->txn, &n);
+		if (rc && !pc->rc)
+			pc->rc = rc;
+		pc->nodes = (double)n;
+		pc->have_nodes = true;
+	}
+	return pc->nodes;
+}
+
+static const dn_index_info *plan_index(plan_ctx *pc, const char *label, const char *key)
+{
+	if (!pc->have_idx) {
+		int rc = dn_index_list(pc->txn, &pc->idx, &pc->nidx);
+		if (rc && !pc->rc)
+			pc->rc = rc;
+		pc->have_idx = true;
+	}
+	for (size_t i = 0; i < pc->nidx; i++)
+		if (!strcmp(pc->idx[i].label, label) && !strcmp(pc->idx[i].key, key))
+			return &pc->idx[i];
+	return NULL;
+}
+
+/* Whether e can be evaluated before the MATCH starts: literals,
+ * parameters, variables bound earlier and their properties. */
+static bool plan_known(plan_ctx *pc, const dn_ast *e)
+{
+	switch (e->kind) {
+	case DN_AST_INT:
+	case DN_AST_FLOAT:
+	case DN_AST_STRING:
+	case DN_AST_BOOL:
+	case DN_AST_PARAM:
+		return true;
+	case DN_AST_VAR:
+		return e->u.name.slot >= 0 && pc->bound[e->u.name.slot];
+	case DN_AST_PROP:
+		return plan_known(pc, e->u.prop.expr);
+	case DN_AST_UNOP:
+		return e->op == DN_OP_NEG && plan_known(pc, e->u.un.arg);
+	default:
+		return false;
+	}
+}
+
+/* A candidate start for one end node of a path. */
+typedef struct plan_start {
+	int kind;
+	const char *label, *key;
+	const dn_ast *lo, *hi;
+	unsigned flags;
+	bool unique;
+	double est;
+} plan_start;
+
+static void plan_offer(plan_start *best, const plan_start *c)
+{
+	if (c->est < best->est)
+		*best = *c;
+}
+
+/* Offers a seek on every label of np that has an index on key. */
+static void plan_offer_seek(plan_ctx *pc, const dn_ast *np, const char *key, const dn_ast *lo,
+                            const dn_ast *hi, unsigned flags, plan_start *best)
+{
+	for (uint32_t l = 0; l < np->u.node.labels.n; l++) {
+		const char *label = np->u.node.labels.item[l]->u.name.s;
+		const dn_index_info *ix = plan_index(pc, label, key);
+		if (!ix)
+			continue;
+		bool unique = (ix->flags & DN_INDEX_UNIQUE) != 0;
+		double est = lo == hi ? (unique ? 1.0 : fmax(1.0, (double)ix->entries * PLAN_EQ_SHARE))
+		                      : fmax(1.0, (double)ix->entries * PLAN_RANGE_SHARE);
+		plan_offer(best, &(plan_start){DN_START_SEEK, label, key, lo, hi, flags, unique, est});
+	}
+}
+
+/* `n.key OP e` or `e OP n.key` in WHERE, for node variable slot. */
+static void plan_where_term(plan_ctx *pc, const dn_ast *np, int32_t slot, const dn_ast *t,
+                            plan_start *best)
+{
+	if (t->kind != DN_AST_BINOP || t->op < DN_OP_EQ || t->op > DN_OP_GE || t->op == DN_OP_NE)
+		return;
+	const dn_ast *l = t->u.bin.l, *r = t->u.bin.r;
+	int op = t->op;
+	for (int side = 0; side < 2; side++) {
+		if (l->kind == DN_AST_PROP && l->u.prop.expr->kind == DN_AST_VAR &&
+		    l->u.prop.expr->u.name.slot == slot && plan_known(pc, r)) {
+			const char *key = l->u.prop.key->u.name.s;
+			switch (op) {
+			case DN_OP_EQ: plan_offer_seek(pc, np, key, r, r, 0, best); break;
+			case DN_OP_GT: plan_offer_seek(pc, np, key, r, NULL, DN_RANGE_LO_EXCL, best); break;
+			case DN_OP_GE: plan_offer_seek(pc, np, key, r, NULL, 0, best); break;
+			case DN_OP_LT: plan_offer_seek(pc, np, key, NULL, r, DN_RANGE_HI_EXCL, best); break;
+			case DN_OP_LE: plan_offer_seek(pc, np, key, NULL, r, 0, best); break;
+			}
+			return;
+		}
+		/* e OP n.key reads as n.key OP' e */
+		const dn_ast *tmp = l;
+		l = r;
+		r = tmp;
+		op = op == DN_OP_LT ? DN_OP_GT : op == DN_OP_GT ? DN_OP_LT : op == DN_OP_LE ? DN_OP_GE
+		   : op == DN_OP_GE ? DN_OP_LE : op;
+	}
+}
+
+static void plan_where(plan_ctx *pc, const dn_ast *np, int32_t slot, const dn_ast *w, plan_start *best)
+{
+	if (!w)
+		return;
+	if (w->kind == DN_AST_BINOP && w->op == DN_OP_AND) {
+		plan_where(pc, np, slot, w->u.bin.l, best);
+		plan_where(pc, np, slot, w->u.bin.r, best);
+		return;
+	}
+	plan_where_term(pc, np, slot, w, best);
+}
+
+/* The cheapest start at node pattern np. */
+static int plan_node_start(plan_ctx *pc, const dn_ast *np, const dn_ast *where, plan_start *best)
+{
+	const dn_ast *var = np->u.node.var;
+	if (var && pc->bound[var->u.name.slot]) {
+		*best = (plan_start){DN_START_BOUND, .est = 1.0};
+		return 0;
+	}
+	*best = (plan_start){DN_START_ALL, .est = plan_nodes(pc)};
+	for (uint32_t l = 0; l < np->u.node.labels.n; l++) {
+		uint64_t n = 0;
+		int rc = dn_count_label(pc->txn, np->u.node.labels.item[l]->u.name.s, &n);
+		if (rc == DN_ENOTFOUND)
+			n = 0;
+		else if (rc)
+			return rc;
+		/* est 0 would tie every seek: an empty label is the best start */
+		plan_offer(best, &(plan_start){DN_START_LABEL, np->u.node.labels.item[l]->u.name.s,
+		                               .est = n ? (double)n : 0.5});
+	}
+	const dn_ast *props = np->u.node.props;
+	if (props && props->kind == DN_AST_MAP)
+		for (uint32_t k = 0; k < props->u.map.entries.n; k++) {
+			const dn_ast *e = props->u.map.entries.item[k];
+			if (plan_known(pc, e->u.entry.value))
+				plan_offer_seek(pc, np, e->u.entry.key->u.name.s, e->u.entry.value, e->u.entry.value, 0,
+				                best);
+		}
+	if (var)
+		plan_where(pc, np, var->u.name.slot, where, best);
+	return 0;
+}
+
+/* The average number of relationships a node has that fit rp. */
+static int plan_degree(plan_ctx *pc, const dn_ast *rp, double *deg)
+{
+	uint64_t rels = 0;
+	if (!rp->u.rel.types.n) {
+		int rc = dn_count_edges(pc->txn, &rels);
+		if (rc)
+			return rc;
+	}
+	for (uint32_t t = 0; t < rp->u.rel.types.n; t++) {
+		uint64_t n = 0;
+		int rc = dn_count_type(pc->txn, rp->u.rel.types.item[t]->u.name.s, &n);
+		if (rc && rc != DN_ENOTFOUND)
+			return rc;
+		rels += rc ? 0 : n;
+	}
+	double nodes = plan_nodes(pc);
+	double d = nodes > 0 ? (double)rels / nodes : 0.0;
+	*deg = rp->u.rel.dir == DN_DIR_OUT || rp->u.rel.dir == DN_DIR_IN ? d : 2.0 * d;
+	return 0;
+}
+
+/* A copy of path walked backwards: elements reversed, directions flipped. */
+static int plan_reverse(const dn_ast *path, dn_ast **out)
+{
+	uint32_t n = path->u.path.elems.n;
+	/* one block: the PATH, the element pointers, the copied relationships */
+	size_t nrel = n / 2;
+	dn_ast *block = calloc(1 + nrel, sizeof *block);
+	dn_ast **elems = calloc(n ? n : 1, sizeof *elems);
+	if (!block || !elems) {
+		free(block);
+		free(elems);
+		return DN_ENOMEM;
+	}
+	block[0] = *path;
+	block[0].u.path.elems.item = elems;
+	for (uint32_t i = 0; i < n; i++) {
+		dn_ast *e = path->u.path.elems.item[n - 1 - i];
+		if (e->kind == DN_AST_REL_PAT) {
+			dn_ast *r = &block[1 + i / 2];
+			*r = *e;
+			r->u.rel.dir = e->u.rel.dir == DN_DIR_OUT ? DN_DIR_IN : e->u.rel.dir == DN_DIR_IN ? DN_DIR_OUT
+			                                                                                  : e->u.rel.dir;
+			e = r;
+		}
+		elems[i] = e;
+	}
+	*out = block;
+	return 0;
+}
+
+static bool plan_bfs_fits(const dn_ast *path, uint32_t npaths, bool distinct_ok)
+{
+	if (!distinct_ok || npaths != 1 || path->u.path.var ||
+	    path->u.path.shortest != DN_PATH_PLAIN || path->u.path.elems.n != 3)
+		return false;
+	const dn_ast *rp = path->u.path.elems.item[1];
+	return rp->u.rel.varlen && !rp->u.rel.var && rp->u.rel.min <= 1;
+}
+
+static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint32_t npaths,
+                     unsigned flags, dn_path_plan *pp)
+{
+	uint32_t n = path->u.path.elems.n;
+	pp->path = path;
+	pp->est_hop = calloc(n, sizeof *pp->est_hop);
+	pp->rows = calloc(n, sizeof *pp->rows);
+	if (!pp->est_hop || !pp->rows)
+		return DN_ENOMEM;
+	if (path->u.path.shortest != DN_PATH_PLAIN) {
+		pp->start = DN_START_SHORTEST;
+		pp->est_start = 1.0;
+		return 0;
+	}
+	plan_start first, last;
+	int rc = plan_node_start(pc, path->u.path.elems.item[0], where, &first);
+	/* a bound start is as good as it gets */
+	if (!rc && n > 1 && first.kind != DN_START_BOUND)
+		rc = plan_node_start(pc, path->u.path.elems.item[n - 1], where, &last);
+	if (rc)
+		return rc;
+	plan_start use = first;
+	if (n > 1 && first.kind != DN_START_BOUND && last.est < first.est) {
+		if ((rc = plan_reverse(path, &pp->copy)))
+			return rc;
+		pp->path = pp->copy;
+		pp->reversed = true;
+		use = last;
+	}
+	pp->start = use.kind;
+	pp->label = use.label;
+	pp->key = use.key;
+	pp->lo = use.lo;
+	pp->hi = use.hi;
+	pp->range_flags = use.flags;
+	pp->unique = use.unique;
+	pp->est_start = use.est;
+	pp->bfs = plan_bfs_fits(pp->path, npaths, (flags & DN_PLAN_DISTINCT_OK) != 0);
+	if (!(flags & DN_PLAN_ESTIMATES))
+		return 0;
+	double est = use.est;
+	for (uint32_t i = 1; i < n; i += 2) {
+		const dn_ast *rp = pp->path->u.path.elems.item[i];
+		double deg;
+		if ((rc = plan_degree(pc, rp, &deg)))
+			return rc;
+		if (rp->u.rel.varlen) {
+			int64_t lo = rp->u.rel.min < 0 ? 1 : rp->u.rel.min;
+			int64_t hi = rp->u.rel.max < 0 ? lo + 4 : rp->u.rel.max;
+			double sum = 0.0;
+			for (int64_t k = lo; k <= hi && k <= 64; k++)
+				sum += pow(deg, (double)k);
+			est *= pp->bfs ? fmin(sum, plan_nodes(pc)) : sum;
+		} else {
+			est *= deg;
+		}
+		pp->est_hop[i] = est;
+	}
+	return 0;
+}
+
+int dn_plan_paths(dn_txn *txn, const dn_ast_list *paths, const dn_ast *where, const bool *bound,
+                  unsigned flags, dn_match_plan *out)
+{
+	plan_ctx pc = {txn, bound, false, false, NULL, 0, 0.0, 0};
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	out->paths = calloc(paths->n ? paths->n : 1, sizeof *out->paths);
+	out->list.item = calloc(paths->n ? paths->n : 1, sizeof *out->list.item);
+	if (!rc && (!out->paths || !out->list.item))
+		rc = DN_ENOMEM;
+	for (uint32_t p = 0; !rc && p < paths->n; p++) {
+		out->n = p + 1;
+		rc = plan_path(&pc, where, paths->item[p], paths->n, flags, &out->paths[p]);
+		if (!rc)
+			rc = pc.rc;
+		out->list.item[p] = (dn_ast *)out->paths[p].path;
+	}
+	out->list.n = out->n;
+	dn_index_list_free(pc.idx, pc.nidx);
+	if (rc)
+		dn_plan_match_free(out);
+	return rc;
+}
+
+void dn_plan_match_free(dn_match_plan *p)
+{
+	for (uint32_t i = 0; i < p->n; i++) {
+		dn_path_plan *pp = &p->paths[i];
+		if (pp->copy)
+			free(pp->copy->u.path.elems.item);
+		free(pp->copy);
+		free(pp->est_hop);
+		free(pp->rows);
+	}
+	free(p->paths);
+	free(p->list.item);
+	memset(p, 0, sizeof *p);
+}
+
+/* The text of an AST node, for EXPLAIN (at most cap-1 bytes). */
+static void plan_span(const char *text, const dn_ast *e, char *buf, size_t cap)
+{
+	size_t len = e->len < cap - 1 ? e->len : cap - 1;
+	memcpy(buf, text + e->off, len);
+	buf[len] = '\0';
+}
+
+void dn_plan_describe(const dn_path_plan *pp, const char *text, dn_plan_line_fn line, void *ctx)
+{
+	const dn_ast *path = pp->path;
+	uint32_t n = path->u.path.elems.n;
+	char details[320], a[120], b[120];
+	plan_span(text, path->u.path.elems.item[0], a, sizeof a);
+	switch (pp->start) {
+	case DN_START_BOUND:
+		line(ctx, "Argument", a, pp->est_start, pp->rows[0]);
+		break;
+	case DN_START_SEEK:
+		snprintf(details, sizeof details, "%s :%s(%s)%s", a, pp->label, pp->key,
+		         pp->lo == pp->hi ? "" : pp->lo && pp->hi ? " range" : pp->lo ? " lower bound" : " upper bound");
+		line(ctx, pp->lo != pp->hi ? "NodeIndexRangeSeek" : pp->unique ? "NodeUniqueIndexSeek" : "NodeIndexSeek",
+		     details, pp->est_start, pp->rows[0]);
+		break;
+	case DN_START_LABEL:
+		snprintf(details, sizeof details, "%s :%s", a, pp->label);
+		line(ctx, "NodeByLabelScan", details, pp->est_start, pp->rows[0]);
+		break;
+	case DN_START_ALL:
+		line(ctx, "AllNodesScan", a, pp->est_start, pp->rows[0]);
+		break;
+	case DN_START_SHORTEST:
+		plan_span(text, path, details, sizeof details);
+		line(ctx, path->u.path.shortest == DN_PATH_ALL_SHORTEST ? "AllShortestPaths" : "ShortestPath",
+		     details, 1.0, pp->rows[n - 1]);
+		return;
+	}
+	for (uint32_t i = 1; i + 1 < n; i += 2) {
+		const dn_ast *rp = path->u.path.elems.item[i];
+		plan_span(text, rp, a, sizeof a);
+		plan_span(text, path->u.path.elems.item[i + 1], b, sizeof b);
+		snprintf(details, sizeof details, "%s %s %s%s", a, pp->reversed ? "(walked backwards) to" : "to", b,
+		         rp->u.rel.varlen && pp->bfs ? ", each end node once" : "");
+		line(ctx, !rp->u.rel.varlen ? "Expand" : pp->bfs ? "BreadthFirstExpand" : "VarLengthExpand", details,
+		     pp->est_hop[i], pp->rows[i + 1]);
+	}
+}
