@@ -41,6 +41,7 @@ extern const dn_cli_cmd dn_cli_cmd_init;  /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_stats; /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_check; /* cmd_admin.c */
 extern const dn_cli_cmd dn_cli_cmd_query; /* cmd_query.c */
+extern const dn_cli_cmd dn_cli_cmd_import; /* cmd_import.c */
 
 /* One option a command accepts, matched as --name. Set exactly one of flag
  * (an option without argument: set to true when present) and arg (receives

@@ -23,6 +23,7 @@ static const dn_cli_cmd *const main_cmds[] = {
 	&dn_cli_cmd_stats,
 	&dn_cli_cmd_check,
 	&dn_cli_cmd_query,
+	&dn_cli_cmd_import,
 };
 
 #define MAIN_NCMDS (sizeof main_cmds / sizeof main_cmds[0])
