@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mapping_load.c — loads flat CSV files through a compiled mapping
+ * (mapping.h): for each row it evaluates every value first (so a bad value
+ * rejects the row before anything is written), then MERGEs the node
+ * templates through the loader's ID spaces (a unique index on the label
+ * and key, loader.h) and the edge templates by walking the shorter
+ * adjacency list of their ends. Transactions, batches, the rejects file,
+ * progress and the summary are the loader's.
+ */
+#include "dragnet_mapping.h"
+#include "mapping.h"
+
+#include <inttypes.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "internal.h"
+#include "loader.h"
+
+/* The property that holds a composite key (values joined by U+001F). */
+#define ML_COMPOSITE_KEY "_key"
+
+/* One evaluated value of the current row. */
+typedef struct ml_slot {
+	mt_scratch sc;
+	dn_value v;
+} ml_slot;
+
+typedef struct ml_node_state {
+	bool present;   /* not skipped in this row */
+	bool created;   /* created by this row */
+	dn_id id;
+} ml_node_state;
+
+typedef struct ml_run {
+	dn_db *db;
+	dn_mapping *m;
+	dn_loader *ld;
+	dn_import_summary *sum;
+	dn_mapping_stats *st;
+	mp_value **vals;   /* every value of the mapping, by slot */
+	size_t nvals;
+	ml_slot *slots;
+	int *spaces;       /* loader space of each mapping space */
+	ml_node_state *ns;
+	dn_prop *props;    /* scratch for one template's properties */
+	size_t pcap;
+	const char **labels;
+	mt_buf key, rec, tmp;
+	char record[4200]; /* "file:line" */
+	char msg[1024];
+	/* the current file and row */
+	const char *file;
+	dn_csv *csv;
+	char **header;
+	size_t nheader;
+} ml_run;
+
+/* ------------------------------------------------------------------ */
+/* Setting up                                                          */
+/* ------------------------------------------------------------------ */
+
+static int add_val(ml_run *r, mp_value *v, size_t *cap)
+{
+	if (!v)
+		return 0;
+	if (r->nvals == *cap) {
+		size_t c = *cap ? *cap * 2 : 32;
+		mp_value **n = realloc(r->vals, c * sizeof *n);
+		if (!n)
+			return DN_ENOMEM;
+		r->vals = n;
+		*cap = c;
+	}
+	v->slot = (int)r->nvals;
+	r->vals[r->nvals++] = v;
+	return 0;
+}
+
+static int collect_values(ml_run *r)
+{
+	dn_mapping *m = r->m;
+	size_t cap = 0, maxp = 1, maxl = 1;
+	int rc = 0;
+	for (size_t i = 0; i < m->nnodes && !rc; i++) {
+		for (size_t k = 0; k < m->nodes[i].nprops && !rc; k++)
+			rc = add_val(r, &m->nodes[i].props[k].v, &cap);
+		if (m->nodes[i].nprops > maxp)
+			maxp = m->nodes[i].nprops;
+		if (m->nodes[i].nlabels > maxl)
+			maxl = m->nodes[i].nlabels;
+	}
+	for (size_t i = 0; i < m->nedges && !rc; i++) {
+		for (size_t k = 0; k < m->edges[i].nprops && !rc; k++)
+			rc = add_val(r, &m->edges[i].props[k].v, &cap);
+		if (m->edges[i].nprops > maxp)
+			maxp = m->edges[i].nprops;
+	}
+	for (size_t i = 0; i < m->nskips && !rc; i++)
+		rc = add_val(r, &m->skips[i].v, &cap);
+	if (!rc)
+		rc = add_val(r, m->meta_source, &cap);
+	if (!rc)
+		rc = add_val(r, m->meta_grade, &cap);
+	if (!rc)
+		rc = add_val(r, m->meta_marking, &cap);
+	if (!rc)
+		rc = add_val(r, m->meta_from, &cap);
+	if (!rc)
+		rc = add_val(r, m->meta_to, &cap);
+	if (rc)
+		return rc;
+	r->slots = calloc(r->nvals ? r->nvals : 1, sizeof *r->slots);
+	r->ns = calloc(m->nnodes, sizeof *r->ns);
+	r->spaces = calloc(m->nspaces, sizeof *r->spaces);
+	r->props = calloc(maxp + 1, sizeof *r->props);
+	r->labels = calloc(maxl + 1, sizeof *r->labels);
+	r->pcap = maxp + 1;
+	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels)
+		return DN_ENOMEM;
+	return 0;
+}
+
+/* Resolves every column reference against the header of the current file. */
+static int resolve_columns(ml_run *r)
+{
+	for (size_t i = 0; i < r->nvals; i++) {
+		mp_value *v = r->vals[i];
+		size_t c;
+		if (!v->column)
+			continue;
+		for (c = 0; c < r->nheader; c++)
+			if (strcmp(r->header[c], v->column) == 0)
+				break;
+		if (c == r->nheader) {
+			size_t n = (size_t)snprintf(r->msg, sizeof r->msg,
+			                            "%s: %s: unknown column '%s' (%s has:", r->m->file,
+			                            v->path, v->column, r->file);
+			for (c = 0; c < r->nheader && n < sizeof r->msg; c++)
+				n += (size_t)snprintf(r->msg + n, sizeof r->msg - n, "%s '%s'",
+				                      c ? "," : "", r->header[c]);
+			if (n < sizeof r->msg)
+				snprintf(r->msg + n, sizeof r->msg - n, ")");
+			return dn_error(r->db, DN_ESYNTAX, "%s", r->msg);
+		}
+		v->col = (int)c;
+	}
+	return 0;
+}
+
+static void header_free(ml_run *r)
+{
+	for (size_t i = 0; i < r->nheader; i++)
+		free(r->header[i]);
+	free(r->header);
+	r->header = NULL;
+	r->nheader = 0;
+}
+
+static int header_set(ml_run *r)
+{
+	dn_mapping *m = r->m;
+	size_t n = m->header && !m->ncolumns ? dn_csv_nfields(r->csv) : m->ncolumns;
+	header_free(r);
+	if (!(r->header = calloc(n ? n : 1, sizeof *r->header)))
+		return DN_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = m->ncolumns ? m->columns[i] : dn_csv_field(r->csv, i, NULL);
+		if (!(r->header[i] = strdup(s)))
+			return DN_ENOMEM;
+		r->nheader = i + 1;
+	}
+	return resolve_columns(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Evaluating a row                                                    */
+/* ------------------------------------------------------------------ */
+
+static bool blank_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] == ' ' || s[i] == '\t'))
+			return false;
+	return true;
+}
+
+static int eval_value(ml_run *r, const mp_value *v)
+{
+	ml_slot *sl = &r->slots[v->slot];
+	const char *s;
+	size_t n = 0;
+	char err[512];
+	int rc;
+
+	sl->v = dn_value_null();
+	if (v->has_const && !v->const_text) {
+		sl->v = v->const_val;
+		sl->v.owned = 0; /* borrowed from the mapping */
+		return 0;
+	}
+	if (v->const_text) {
+		s = v->const_text;
+		n = strlen(s);
+	} else {
+		s = dn_csv_field(r->csv, (size_t)v->col, &n);
+		if (!s || blank_text(s, n)) {
+			if (!v->dflt)
+				return 0;
+			s = v->dflt;
+			n = strlen(s);
+		}
+	}
+	if (!v->chain.n) {
+		sl->v = dn_value_stringn_ref(s, n);
+		return 0;
+	}
+	rc = mt_chain_eval(&v->chain, s, n, &sl->sc, &sl->v, err, sizeof err);
+	if (rc == DN_ETYPE) {
+		if (v->column)
+			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ":%" PRIu64 ": column '%s': %s",
+			         r->file, dn_csv_line(r->csv),
+			         dn_csv_field_column(r->csv, (size_t)v->col), v->column, err);
+		else
+			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s: %s", r->file,
+			         dn_csv_line(r->csv), v->path, err);
+	} else if (rc) {
+		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s", r->file,
+		         dn_csv_line(r->csv), dn_strerror(rc));
+	}
+	return rc;
+}
+
+static const dn_value *val(const ml_run *r, const mp_value *v)
+{
+	return &r->slots[v->slot].v;
+}
+
+/* Text of a metadata value (a string, or NULL when absent). */
+static int meta_text(ml_run *r, const mp_value *v, mt_buf *b, const char **out)
+{
+	const dn_value *x;
+	*out = NULL;
+	if (!v)
+		return 0;
+	x = val(r, v);
+	if (x->type == DN_NULL)
+		return 0;
+	if (x->type != DN_STRING)
+		return DN_ETYPE;
+	b->len = 0;
+	if (b->cap < x->len + 1) {
+		char *p = realloc(b->p, x->len + 1);
+		if (!p)
+			return DN_ENOMEM;
+		b->p = p;
+		b->cap = x->len + 1;
+	}
+	memcpy(b->p, x->u.s, x->len);
+	b->p[x->len] = '\0';
+	*out = b->p;
+	return 0;
+}
+
+static int meta_time(ml_run *r, const mp_value *v, int64_t *out)
+{
+	const dn_value *x;
+	*out = DN_TIME_UNSET;
+	if (!v)
+		return 0;
+	x = val(r, v);
+	switch (x->type) {
+	case DN_NULL: return 0;
+	case DN_DATE: *out = (int64_t)x->u.date * 86400000; return 0;
+	case DN_DATETIME: *out = x->u.datetime; return 0;
+	case DN_STRING:
+		if (dn_datetime_parse(x->u.s, x->len, out) == 0)
+			return 0;
+		/* fall through */
+	default:
+		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s: not a date or datetime "
+		         "(give a transform such as {\"date\": \"DD/MM/YYYY\"})", r->file,
+		         dn_csv_line(r->csv), v->path);
+		return DN_ETYPE;
+	}
+}
+
+/* The row's metadata: source, record (file:line), grade, marking, time. */
+static int row_meta(ml_run *r, dn_meta *meta, mt_buf *src, mt_buf *mark)
+{
+	const char *g = NULL;
+	mt_buf gb = {0};
+	int rc;
+
+	*meta = dn_meta_none();
+	snprintf(r->record, sizeof r->record, "%s:%" PRIu64, r->file, dn_csv_line(r->csv));
+	meta->record = r->record;
+	if ((rc = meta_text(r, r->m->meta_source, src, &meta->source)))
+		goto bad;
+	if (!meta->source)
+		meta->source = r->m->name;
+	if ((rc = meta_text(r, r->m->meta_marking, mark, &meta->marking)))
+		goto bad;
+	if ((rc = meta_text(r, r->m->meta_grade, &gb, &g)))
+		goto bad;
+	if (g && dn_import_parse_grade(g, strlen(g), &meta->reliability, &meta->credibility)) {
+		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s: '%s' is not a grade such as B2 "
+		         "(reliability A-F, credibility 1-6)", r->file, dn_csv_line(r->csv),
+		         r->m->meta_grade->path, g);
+		free(gb.p);
+		return DN_ETYPE;
+	}
+	free(gb.p);
+	if ((rc = meta_time(r, r->m->meta_from, &meta->valid_from)) ||
+	    (rc = meta_time(r, r->m->meta_to, &meta->valid_to)))
+		return rc;
+	return 0;
+bad:
+	free(gb.p);
+	if (rc == DN_ETYPE)
+		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": metadata must be text here",
+		         r->file, dn_csv_line(r->csv));
+	return rc;
+}
+
+static bool cond_true(ml_run *r, const mp_cond *c)
+{
+	const dn_value *x = val(r, &c->v);
+	bool empty = x->type == DN_NULL || (x->type == DN_STRING && x->len == 0);
+	switch (c->kind) {
+	case MP_EMPTY: return empty;
+	case MP_NOT_EMPTY: return !empty;
+	case MP_EQUALS:
+		for (size_t i = 0; i < c->nvals; i++) {
+			size_t l = strlen(c->vals[i]);
+			if (empty ? l == 0 : (x->len == l && memcmp(x->u.s, c->vals[i], l) == 0))
+				return true;
+		}
+		return false;
+	case MP_MATCHES: {
+		mt_buf t = {0};
+		bool hit;
+		if (meta_text(r, &c->v, &t, &(const char *){NULL}))
+			return false;
+		hit = regexec(c->re, t.p ? t.p : "", 0, NULL, 0) == 0;
+		free(t.p);
+		return hit;
+	}
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing a row                                                       */
+/* ------------------------------------------------------------------ */
+
+static int buf_add(mt_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t c = b->cap ? b->cap : 128;
+		char *p;
+		while (c < b->len + n + 1)
+			c *= 2;
+		if (!(p = realloc(b->p, c)))
+			return DN_ENOMEM;
+		b->p = p;
+		b->cap = c;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* on_match "fill": adds the labels and properties the node lacks. */
+static int fill_node(ml_run *r, dn_id id, size_t nlabels, size_t nprops)
+{
+	dn_txn *txn = dn_loader_txn(r->ld);
+	dn_node *n = NULL;
+	bool changed = false;
+	int rc = dn_node_get(txn, id, &n);
+	for (size_t k = 0; k < nlabels && !rc; k++)
+		if (!dn_node_has_label(n, r->labels[k])) {
+			rc = dn_node_add_label(txn, id, r->labels[k]);
+			changed = true;
+		}
+	for (size_t k = 0; k < nprops && !rc; k++)
+		if (r->props[k].value.type != DN_NULL && !dn_node_prop(n, r->props[k].key)) {
+			rc = dn_node_set_prop(txn, id, r->props[k].key, &r->props[k].value);
+			changed = true;
+		}
+	dn_node_free(n);
+	if (!rc) {
+		if (changed)
+			r->sum->nodes_updated++;
+		else
+			r->sum->nodes_present++;
+	}
+	return rc;
+}
+
+static int write_node(ml_run *r, size_t i, const dn_meta *meta)
+{
+	const mp_node *nd = &r->m->nodes[i];
+	ml_node_state *ns = &r->ns[i];
+	int space = r->spaces[nd->space];
+	size_t np = 0;
+	dn_id id = 0;
+	int rc;
+
+	ns->present = ns->created = false;
+	r->key.len = 0;
+	for (size_t k = 0; k < nd->nkeys; k++) {
+		const dn_value *x = val(r, &nd->props[k].v);
+		if (x->type == DN_NULL) {
+			r->st->nodes_skipped++;
+			return 0;
+		}
+		if ((k && buf_add(&r->key, "\x1f", 1)) || buf_add(&r->key, x->u.s, x->len))
+			return DN_ENOMEM;
+	}
+	/* the key property (or _key) is added by the loader */
+	for (size_t k = nd->nkeys == 1 ? 1 : 0; k < nd->nprops; k++)
+		r->props[np++] = (dn_prop){nd->props[k].key, *val(r, &nd->props[k].v)};
+	for (size_t k = 0; k < nd->nlabels; k++)
+		r->labels[k] = nd->labels[k];
+	rc = dn_loader_lookup(r->ld, space, r->key.p, r->key.len, &id);
+	if (rc && rc != DN_ENOTFOUND)
+		return rc;
+	if (rc == DN_ENOTFOUND || nd->on_match == MP_ON_MATCH_UPDATE) {
+		/* created, or found and brought up to the row (labels and
+		 * properties; the provenance of the first sighting is kept) */
+		if ((rc = dn_loader_node(r->ld, space, r->key.p, r->key.len, r->labels, nd->nlabels,
+		                         r->props, np, id ? NULL : meta, &id)))
+			return rc;
+	} else if (nd->on_match == MP_ON_MATCH_FILL) {
+		if ((rc = fill_node(r, id, nd->nlabels, np)))
+			return rc;
+	} else {
+		r->sum->nodes_present++;
+	}
+	ns->present = true;
+	ns->id = id;
+	return 0;
+}
+
+static bool key_props_equal(const dn_edge *e, const ml_run *r, const mp_edge *t)
+{
+	for (size_t k = 0; k < t->nkeys; k++) {
+		const dn_value *want = val(r, &t->props[k].v), *have = dn_edge_prop(e, t->props[k].key);
+		if (want->type == DN_NULL ? have != NULL
+		                          : !have || have->type != want->type || !dn_value_equal(have, want))
+			return false;
+	}
+	return true;
+}
+
+/* Whether the edge of template t between src and dst is already there. */
+static int edge_find(ml_run *r, const mp_edge *t, dn_id src, dn_id dst, bool *found)
+{
+	dn_txn *txn = dn_loader_txn(r->ld);
+	dn_dir dout = t->undirected ? DN_BOTH : DN_OUT, din = t->undirected ? DN_BOTH : DN_IN;
+	uint64_t a = 0, b = 0;
+	dn_id from = src, want = dst;
+	dn_dir dir = dout;
+	dn_iter *it = NULL;
+	dn_adj adj;
+	int rc;
+
+	*found = false;
+	if ((rc = dn_degree(txn, src, dout, t->type, &a)) ||
+	    (rc = dn_degree(txn, dst, din, t->type, &b)))
+		return rc;
+	if (!a || !b)
+		return 0;
+	if (b < a) {
+		from = dst;
+		want = src;
+		dir = din;
+	}
+	if ((rc = dn_edges_of(txn, from, dir, t->type, &it)))
+		return rc;
+	while ((rc = dn_iter_next_adj(it, &adj)) == DN_ROW) {
+		dn_edge *e = NULL;
+		if (adj.nbr != want)
+			continue;
+		if (!t->nkeys) {
+			*found = true;
+			break;
+		}
+		if ((rc = dn_edge_get(txn, adj.edge, &e)))
+			break;
+		*found = key_props_equal(e, r, t);
+		dn_edge_free(e);
+		if (*found)
+			break;
+	}
+	dn_iter_free(it);
+	return rc == DN_ROW || rc == DN_DONE ? 0 : rc;
+}
+
+static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
+{
+	const ml_node_state *a = &r->ns[t->from], *b = &r->ns[t->to];
+	dn_meta m;
+	size_t np = 0;
+	bool found = false;
+	dn_id id;
+	int rc;
+
+	if (!a->present || !b->present || (!t->self_loops && a->id == b->id)) {
+		r->st->edges_skipped++;
+		return 0;
+	}
+	if (!a->created && !b->created && (rc = edge_find(r, t, a->id, b->id, &found)))
+		return rc;
+	if (found) {
+		r->sum->rels_present++;
+		return 0;
+	}
+	for (size_t k = 0; k < t->nprops; k++)
+		r->props[np++] = (dn_prop){t->props[k].key, *val(r, &t->props[k].v)};
+	m = dn_loader_meta_merge(&dn_loader_opts(r->ld)->meta, meta);
+	if ((rc = dn_edge_create(dn_loader_txn(r->ld), a->id, b->id, t->type, r->props, np, &m, &id)))
+		return rc;
+	r->sum->rels_created++;
+	return 0;
+}
+
+/* The row as CSV text, for the rejects file. */
+static const char *row_text(ml_run *r, size_t *len)
+{
+	dn_mapping *m = r->m;
+	r->rec.len = 0;
+	for (size_t i = 0; i < dn_csv_nfields(r->csv); i++) {
+		size_t n;
+		const char *f = dn_csv_field(r->csv, i, &n);
+		if (i)
+			buf_add(&r->rec, &m->delimiter, 1);
+		if (memchr(f, m->delimiter, n) || memchr(f, m->quote, n) || memchr(f, '\n', n) ||
+		    memchr(f, '\r', n)) {
+			buf_add(&r->rec, &m->quote, 1);
+			for (size_t k = 0; k < n; k++) {
+				if (f[k] == m->quote)
+					buf_add(&r->rec, &m->quote, 1);
+				buf_add(&r->rec, &f[k], 1);
+			}
+			buf_add(&r->rec, &m->quote, 1);
+		} else {
+			buf_add(&r->rec, f, n);
+		}
+	}
+	*len = r->rec.len;
+	return r->rec.p ? r->rec.p : "";
+}
+
+/* Evaluates and writes one row. DN_ETYPE/DN_ESYNTAX: a bad row (message in
+ * r->msg, nothing written); other errors are the engine's. */
+static int do_row(ml_run *r)
+{
+	dn_mapping *m = r->m;
+	mt_buf src = {0}, mark = {0};
+	dn_meta meta;
+	size_t nf = dn_csv_nfields(r->csv);
+	int rc = 0;
+
+	if (nf != r->nheader) {
+		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %zu fields, the header has %zu",
+		         r->file, dn_csv_line(r->csv), nf, r->nheader);
+		return DN_ESYNTAX;
+	}
+	for (size_t i = 0; i < m->nskips && !rc; i++)
+		rc = eval_value(r, &m->skips[i].v);
+	for (size_t i = 0; i < m->nskips && !rc; i++)
+		if (cond_true(r, &m->skips[i])) {
+			r->st->rows_skipped++;
+			return 0;
+		}
+	for (size_t i = 0; i < r->nvals && !rc; i++)
+		rc = eval_value(r, r->vals[i]);
+	if (!rc)
+		rc = row_meta(r, &meta, &src, &mark);
+	for (size_t i = 0; i < m->nnodes && !rc; i++) {
+		uint64_t before = r->sum->nodes_created;
+		rc = write_node(r, i, &meta);
+		r->ns[i].created = r->sum->nodes_created > before;
+	}
+	for (size_t i = 0; i < m->nedges && !rc; i++)
+		rc = write_edge(r, &m->edges[i], &meta);
+	free(src.p);
+	free(mark.p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Files                                                               */
+/* ------------------------------------------------------------------ */
+
+static int load_file(ml_run *r, const char *path)
+{
+	dn_csv_opts co = {r->m->delimiter, r->m->quote, 0};
+	char err[512];
+	bool need_header = r->m->header;
+	int rc;
+
+	r->file = path;
+	if ((rc = dn_csv_open(path, &co, &r->csv, err, sizeof err)))
+		return dn_error(r->db, rc, "%s", err);
+	if (!need_header && (rc = header_set(r)))
+		goto out;
+	while ((rc = dn_csv_next(r->csv)) == DN_ROW || (rc == DN_ESYNTAX && dn_csv_recoverable(r->csv))) {
+		size_t len;
+		const char *txt;
+		if (rc == DN_ROW && dn_csv_blank(r->csv))
+			continue;
+		if (need_header) {
+			if (rc != DN_ROW) {
+				rc = dn_error(r->db, rc, "%s", dn_csv_errmsg(r->csv));
+				goto out;
+			}
+			need_header = false;
+			if ((rc = header_set(r)))
+				goto out;
+			continue;
+		}
+		if (rc == DN_ROW) {
+			rc = do_row(r);
+		} else {
+			snprintf(r->msg, sizeof r->msg, "%s", dn_csv_errmsg(r->csv));
+		}
+		if (rc == DN_ETYPE || rc == DN_ESYNTAX) {
+			txt = row_text(r, &len);
+			if ((rc = dn_loader_reject(r->ld, rc, path, dn_csv_line(r->csv), r->msg, txt, len)))
+				goto out;
+			continue;
+		}
+		if (rc)
+			goto out;
+		if ((rc = dn_loader_row_done(r->ld, path, dn_csv_offset(r->csv))))
+			goto out;
+	}
+	if (rc == DN_DONE) {
+		rc = 0;
+		dn_loader_input_done(r->ld, path, dn_csv_offset(r->csv));
+	} else {
+		rc = dn_error(r->db, rc, "%s", dn_csv_errmsg(r->csv));
+	}
+out:
+	dn_csv_close(r->csv);
+	r->csv = NULL;
+	return rc;
+}
+
+static int setup_spaces(ml_run *r)
+{
+	for (size_t i = 0; i < r->m->nspaces; i++) {
+		const mp_space *s = &r->m->spaces[i];
+		int rc = dn_loader_space(r->ld, s->label, s->nkeys == 1 ? s->keys[0] : ML_COMPOSITE_KEY,
+		                         &r->spaces[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void run_free(ml_run *r)
+{
+	for (size_t i = 0; i < r->nvals && r->slots; i++)
+		mt_scratch_free(&r->slots[i].sc);
+	free(r->slots);
+	free(r->vals);
+	free(r->ns);
+	free(r->spaces);
+	free(r->props);
+	free(r->labels);
+	free(r->key.p);
+	free(r->rec.p);
+	free(r->tmp.p);
+	header_free(r);
+}
+
+int dn_import_mapping(dn_db *db, const char *mapping, const char *const *files,
+                      size_t nfiles, const dn_import_opts *opts,
+                      dn_import_summary *summary, dn_mapping_stats *stats)
+{
+	ml_run r;
+	dn_import_summary own;
+	dn_mapping_stats ownst;
+	uint64_t total = 0;
+	char err[1024];
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.db = db;
+	r.sum = summary ? summary : &own;
+	r.st = stats ? stats : &ownst;
+	memset(r.sum, 0, sizeof *r.sum);
+	memset(r.st, 0, sizeof *r.st);
+	if ((rc = dn_mapping_load(mapping, &r.m, err, sizeof err)))
+		return dn_error(db, rc, "%s", err);
+	if ((rc = collect_values(&r))) {
+		rc = dn_error(db, rc, "import: out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		total += dn_loader_file_size(files[i]);
+	if ((rc = dn_loader_begin(db, opts, r.sum, total, &r.ld)))
+		goto done;
+	rc = setup_spaces(&r);
+	for (size_t i = 0; i < nfiles && !rc; i++)
+		rc = load_file(&r, files[i]);
+	{
+		int erc = dn_loader_end(r.ld, rc == 0);
+		if (!rc)
+			rc = erc;
+	}
+done:
+	run_free(&r);
+	dn_mapping_free(r.m);
+	return rc;
+}
