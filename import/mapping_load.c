@@ -47,6 +47,8 @@ typedef struct ml_run {
 	size_t nvals;
 	ml_slot *slots;
 	int *spaces;       /* loader space of each mapping space */
+	int memo;          /* in-memory loader space: (template, node) -> the
+	                      hash of the properties last filled in */
 	ml_node_state *ns;
 	dn_prop *props;    /* scratch for one template's properties */
 	size_t pcap;
@@ -377,13 +379,66 @@ static int buf_add(mt_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* on_match "fill": adds the labels and properties the node lacks. */
-static int fill_node(ml_run *r, dn_id id, size_t nlabels, size_t nprops)
+static uint64_t hash_mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_value(uint64_t h, const dn_value *v)
+{
+	h = hash_mix(h, &v->type, 1);
+	switch (v->type) {
+	case DN_STRING: return hash_mix(h, v->u.s, v->len);
+	case DN_LIST:
+		for (uint32_t i = 0; i < v->len; i++)
+			h = hash_value(h, &v->u.list[i]);
+		return h;
+	case DN_BOOL: return hash_mix(h, &v->u.b, sizeof v->u.b);
+	case DN_DATE: return hash_mix(h, &v->u.date, sizeof v->u.date);
+	case DN_NULL: return h;
+	default: return hash_mix(h, &v->u.i, sizeof v->u.i);
+	}
+}
+
+/* on_match "fill": adds the labels and properties the node lacks. A memo
+ * of what was last filled in per (template, node) saves reading nodes that
+ * rows repeat with the same values. */
+static uint64_t props_hash(const ml_run *r, size_t nprops)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t k = 0; k < nprops; k++)
+		h = hash_value(h, &r->props[k].value);
+	return h | 1; /* never 0, the loader's empty slot */
+}
+
+static void memo_key(unsigned char *mk, size_t tmpl, dn_id id)
+{
+	uint64_t tk = tmpl;
+	memcpy(mk, &tk, sizeof tk);
+	memcpy(mk + sizeof tk, &id, sizeof id);
+}
+
+#define ML_MEMO_KEY (sizeof(uint64_t) + sizeof(dn_id))
+
+static int fill_node(ml_run *r, size_t tmpl, dn_id id, size_t nlabels, size_t nprops)
 {
 	dn_txn *txn = dn_loader_txn(r->ld);
 	dn_node *n = NULL;
 	bool changed = false;
-	int rc = dn_node_get(txn, id, &n);
+	unsigned char mk[ML_MEMO_KEY];
+	uint64_t h = props_hash(r, nprops);
+	dn_id seen = 0;
+	int rc;
+
+	memo_key(mk, tmpl, id);
+	if (dn_loader_lookup(r->ld, r->memo, (const char *)mk, sizeof mk, &seen) == 0 && seen == h) {
+		r->sum->nodes_present++;
+		return 0;
+	}
+	rc = dn_node_get(txn, id, &n);
 	for (size_t k = 0; k < nlabels && !rc; k++)
 		if (!dn_node_has_label(n, r->labels[k])) {
 			rc = dn_node_add_label(txn, id, r->labels[k]);
@@ -400,6 +455,7 @@ static int fill_node(ml_run *r, dn_id id, size_t nlabels, size_t nprops)
 			r->sum->nodes_updated++;
 		else
 			r->sum->nodes_present++;
+		rc = dn_loader_remember(r->ld, r->memo, (const char *)mk, sizeof mk, h);
 	}
 	return rc;
 }
@@ -432,14 +488,31 @@ static int write_node(ml_run *r, size_t i, const dn_meta *meta)
 	rc = dn_loader_lookup(r->ld, space, r->key.p, r->key.len, &id);
 	if (rc && rc != DN_ENOTFOUND)
 		return rc;
-	if (rc == DN_ENOTFOUND || nd->on_match == MP_ON_MATCH_UPDATE) {
-		/* created, or found and brought up to the row (labels and
-		 * properties; the provenance of the first sighting is kept) */
+	if (rc == DN_ENOTFOUND) {
+		/* created with the key property (or _key) as the ID space
+		 * stores it: the space's label is labels[0] */
+		dn_meta m = dn_loader_meta_merge(&dn_loader_opts(r->ld)->meta, meta);
+		unsigned char mk[ML_MEMO_KEY];
+		uint64_t h = props_hash(r, np);
+		r->props[np++] = (dn_prop){nd->nkeys == 1 ? nd->props[0].key : ML_COMPOSITE_KEY,
+		                           dn_value_stringn_ref(r->key.p, r->key.len)};
+		if ((rc = dn_node_create(dn_loader_txn(r->ld), r->labels, nd->nlabels, r->props, np,
+		                         &m, &id)) ||
+		    (rc = dn_loader_remember(r->ld, space, r->key.p, r->key.len, id)))
+			return rc;
+		r->sum->nodes_created++;
+		memo_key(mk, i, id);
+		if (nd->on_match == MP_ON_MATCH_FILL &&
+		    (rc = dn_loader_remember(r->ld, r->memo, (const char *)mk, sizeof mk, h)))
+			return rc;
+	} else if (nd->on_match == MP_ON_MATCH_UPDATE) {
+		/* found and brought up to the row (labels and properties; the
+		 * provenance of the first sighting is kept) */
 		if ((rc = dn_loader_node(r->ld, space, r->key.p, r->key.len, r->labels, nd->nlabels,
-		                         r->props, np, id ? NULL : meta, &id)))
+		                         r->props, np, NULL, &id)))
 			return rc;
 	} else if (nd->on_match == MP_ON_MATCH_FILL) {
-		if ((rc = fill_node(r, id, nd->nlabels, np)))
+		if ((rc = fill_node(r, i, id, nd->nlabels, np)))
 			return rc;
 	} else {
 		r->sum->nodes_present++;
@@ -665,7 +738,7 @@ static int setup_spaces(ml_run *r)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return dn_loader_space(r->ld, "mapping fill memo", NULL, &r->memo);
 }
 
 static void run_free(ml_run *r)
