@@ -228,16 +228,19 @@ static int parse_header(csv_src *cs, dn_csv *r)
 		const char *key = *c->name ? c->name
 		                  : dn_loader_opts(cs->ld)->keep_ids ? "_id"
 		                                                     : NULL;
-		if ((rc = dn_loader_space(cs->ld, space, key, &c->sp)))
+		if ((rc = dn_loader_space(cs->ld, space, key, &c->sp))) {
+			snprintf(cs->msg, sizeof cs->msg, "%s", dn_errmsg(db));
 			return dn_error(db, rc, "%s:%llu: %s", dn_csv_name(r),
-			                (unsigned long long)dn_csv_line(r), dn_errmsg(db));
+			                (unsigned long long)dn_csv_line(r), cs->msg);
+		}
 	}
 	for (int k = 0; rels && k < 2; k++) {
 		col *c = &cs->cols[k ? cs->end_col : cs->start_col];
-		if ((rc = dn_loader_space_find(cs->ld, c->space, &c->sp)))
+		if ((rc = dn_loader_space_find(cs->ld, c->space, &c->sp))) {
+			snprintf(cs->msg, sizeof cs->msg, "%s", dn_errmsg(db));
 			return dn_error(db, rc, "%s:%llu: column '%s': %s", dn_csv_name(r),
-			                (unsigned long long)dn_csv_line(r), c->title,
-			                dn_errmsg(db));
+			                (unsigned long long)dn_csv_line(r), c->title, cs->msg);
+		}
 	}
 	return 0;
 }

@@ -57,6 +57,15 @@ struct dn_loader {
 	uint64_t done_bytes, total_bytes;
 	FILE *rejects;
 	char rejects_path[4096];
+	/* The out-edges of one type of the last pre-existing start node with
+	 * many of them, sorted by neighbour: a second load of a file grouped
+	 * by start node checks each row in O(log degree). */
+	struct {
+		dn_id node;
+		char *type;
+		struct ld_adj { dn_id nbr, edge; } *e;
+		size_t n, cap;
+	} adjc;
 };
 
 /* ------------------------------------------------------------------ */
@@ -233,6 +242,8 @@ int dn_loader_end(dn_loader *ld, bool ok)
 		map_clear(&ld->spaces[i].map);
 	}
 	free(ld->spaces);
+	free(ld->adjc.type);
+	free(ld->adjc.e);
 	free(ld);
 	return rc;
 }
@@ -300,8 +311,9 @@ static void index_name(char *buf, size_t cap, const char *space)
 	snprintf(buf, cap, "import_id_%s", space);
 }
 
-/* The key of a stored space from an earlier import, or NULL. Owned. */
-static int stored_key(dn_loader *ld, const char *space, char **key)
+/* The key of a stored space from an earlier import (or, with any_unique,
+ * of the one unique index on its label), or NULL. Owned. */
+static int stored_key(dn_loader *ld, const char *space, bool any_unique, char **key)
 {
 	dn_index_info *list = NULL;
 	size_t n = 0;
@@ -311,13 +323,24 @@ static int stored_key(dn_loader *ld, const char *space, char **key)
 	index_name(name, sizeof name, space);
 	if ((rc = dn_index_list(ld->txn, &list, &n)))
 		return rc;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].name, name) == 0 && strcmp(list[i].label, space) == 0) {
-			*key = strdup(list[i].key);
-			if (!*key)
-				rc = dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+	/* The import's own index, else the one unique index on the label (a
+	 * constraint the user created before loading). */
+	size_t found = n, uniques = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i].label, space) != 0)
+			continue;
+		if (strcmp(list[i].name, name) == 0) {
+			found = i;
+			uniques = 1;
 			break;
 		}
+		if (any_unique && (list[i].flags & DN_INDEX_UNIQUE)) {
+			found = i;
+			uniques++;
+		}
+	}
+	if (found < n && uniques == 1 && !(*key = strdup(list[found].key)))
+		rc = dn_error(ld->db, DN_ENOMEM, "import: out of memory");
 	dn_index_list_free(list, n);
 	return rc;
 }
@@ -369,7 +392,7 @@ int dn_loader_space(dn_loader *ld, const char *name, const char *key, int *space
 	}
 	if (key && *name) {
 		char iname[512];
-		if ((rc = stored_key(ld, name, &old)))
+		if ((rc = stored_key(ld, name, false, &old)))
 			return rc;
 		if (old && strcmp(old, key)) {
 			rc = dn_error(ld->db, DN_ECONSTRAINT,
@@ -411,7 +434,7 @@ int dn_loader_space_find(dn_loader *ld, const char *name, int *space)
 		*space = i;
 		return 0;
 	}
-	if ((rc = stored_key(ld, name, &key)))
+	if ((rc = stored_key(ld, name, true, &key)))
 		return rc;
 	if (!key)
 		return dn_error(ld->db, DN_ENOTFOUND,
@@ -642,8 +665,74 @@ static bool props_equal(const dn_edge *e, const dn_prop *props, size_t nprops)
 	return given == e->nprops;
 }
 
-/* Looks for an edge src -[type]-> dst with exactly these properties,
- * walking the shorter of the two adjacency lists. */
+/* Start nodes with at least this many out-edges of a type get the cache. */
+#define LD_ADJC_MIN 32
+
+static int cmp_adj(const void *a, const void *b)
+{
+	const struct ld_adj *x = a, *y = b;
+	return x->nbr < y->nbr ? -1 : x->nbr > y->nbr ? 1 : (x->edge > y->edge) - (x->edge < y->edge);
+}
+
+static int adjc_add(dn_loader *ld, dn_id nbr, dn_id edge)
+{
+	if (ld->adjc.n == ld->adjc.cap) {
+		size_t cap = ld->adjc.cap ? ld->adjc.cap * 2 : 256;
+		struct ld_adj *ne = realloc(ld->adjc.e, cap * sizeof *ne);
+		if (!ne)
+			return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+		ld->adjc.e = ne;
+		ld->adjc.cap = cap;
+	}
+	ld->adjc.e[ld->adjc.n++] = (struct ld_adj){nbr, edge};
+	return 0;
+}
+
+static bool adjc_holds(const dn_loader *ld, dn_id src, const char *type)
+{
+	return ld->adjc.node == src && ld->adjc.type && strcmp(ld->adjc.type, type) == 0;
+}
+
+/* Loads src's out-edges of type into the cache. */
+static int adjc_load(dn_loader *ld, dn_id src, const char *type)
+{
+	dn_iter *it = NULL;
+	dn_adj a;
+	int rc;
+	ld->adjc.node = 0;
+	ld->adjc.n = 0;
+	free(ld->adjc.type);
+	if (!(ld->adjc.type = strdup(type)))
+		return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+	if ((rc = dn_edges_of(ld->txn, src, DN_OUT, type, &it)))
+		return rc;
+	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
+		if ((rc = adjc_add(ld, a.nbr, a.edge)))
+			break;
+	dn_iter_free(it);
+	if (rc != DN_DONE && rc != DN_ROW)
+		return rc;
+	qsort(ld->adjc.e, ld->adjc.n, sizeof *ld->adjc.e, cmp_adj);
+	ld->adjc.node = src;
+	return 0;
+}
+
+/* Whether edge eid carries exactly these properties. */
+static int edge_matches(dn_loader *ld, dn_id eid, const dn_prop *props,
+                        size_t nprops, bool *found)
+{
+	dn_edge *e = NULL;
+	int rc = dn_edge_get(ld->txn, eid, &e);
+	if (rc)
+		return rc;
+	*found = props_equal(e, props, nprops);
+	dn_edge_free(e);
+	return 0;
+}
+
+/* Looks for an edge src -[type]-> dst with exactly these properties: in
+ * the cache when src has many such edges, else walking the shorter of the
+ * two adjacency lists. */
 static int edge_exists(dn_loader *ld, dn_id src, dn_id dst, const char *type,
                        const dn_prop *props, size_t nprops, bool *found)
 {
@@ -654,11 +743,28 @@ static int edge_exists(dn_loader *ld, dn_id src, dn_id dst, const char *type,
 	dn_dir dir = DN_OUT;
 	int rc;
 	*found = false;
-	if ((rc = dn_degree(ld->txn, src, DN_OUT, type, &dout)) ||
-	    (rc = dn_degree(ld->txn, dst, DN_IN, type, &din)))
-		return rc;
-	if (!dout || !din)
+	if (!adjc_holds(ld, src, type)) {
+		if ((rc = dn_degree(ld->txn, src, DN_OUT, type, &dout)))
+			return rc;
+		if (dout >= LD_ADJC_MIN && (rc = adjc_load(ld, src, type)))
+			return rc;
+	}
+	if (adjc_holds(ld, src, type)) {
+		size_t lo = 0, hi = ld->adjc.n;
+		while (lo < hi) { /* first entry with nbr >= dst */
+			size_t mid = lo + (hi - lo) / 2;
+			if (ld->adjc.e[mid].nbr < dst)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < ld->adjc.n && ld->adjc.e[lo].nbr == dst && !*found; lo++)
+			if ((rc = edge_matches(ld, ld->adjc.e[lo].edge, props, nprops, found)))
+				return rc;
 		return 0;
+	}
+	if (!dout || (rc = dn_degree(ld->txn, dst, DN_IN, type, &din)) || !din)
+		return rc;
 	if (din < dout) {
 		from = dst;
 		want = src;
@@ -667,14 +773,9 @@ static int edge_exists(dn_loader *ld, dn_id src, dn_id dst, const char *type,
 	if ((rc = dn_edges_of(ld->txn, from, dir, type, &it)))
 		return rc;
 	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
-		dn_edge *e = NULL;
 		if (a.nbr != want || a.dir != dir)
 			continue;
-		if ((rc = dn_edge_get(ld->txn, a.edge, &e)))
-			break;
-		*found = props_equal(e, props, nprops);
-		dn_edge_free(e);
-		if (*found)
+		if ((rc = edge_matches(ld, a.edge, props, nprops, found)) || *found)
 			break;
 	}
 	dn_iter_free(it);
@@ -699,6 +800,16 @@ int dn_loader_edge(dn_loader *ld, dn_id src, dn_id dst, const char *type,
 	if ((rc = dn_edge_create(ld->txn, src, dst, type, props, nprops, &m, &e)))
 		return rc;
 	ld->sum->rels_created++;
+	if (adjc_holds(ld, src, type)) { /* keep the cache sorted */
+		size_t i;
+		if ((rc = adjc_add(ld, dst, e)))
+			return rc;
+		for (i = ld->adjc.n - 1; i > 0 && cmp_adj(&ld->adjc.e[i - 1], &ld->adjc.e[i]) > 0; i--) {
+			struct ld_adj t = ld->adjc.e[i];
+			ld->adjc.e[i] = ld->adjc.e[i - 1];
+			ld->adjc.e[i - 1] = t;
+		}
+	}
 	return 0;
 }
 

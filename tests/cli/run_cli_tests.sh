@@ -338,5 +338,91 @@ tc "query: db.labels() and an unknown procedure" t_query_procedures
 tc "query: shortestPath and allShortestPaths" t_query_shortest_paths
 tc "query: EXPLAIN plans without running, PROFILE counts rows" t_query_explain_profile
 
+# --- import ------------------------------------------------------------------
+
+imp_data=$(cd "$(dirname "$0")/../data/import" && pwd)
+
+# imp_load DB: loads the traders, declarations and declared sample files.
+imp_load() {
+	run import "$1" --nodes "$imp_data/traders.csv" \
+		--nodes=Document "$imp_data/declarations.csv" \
+		--relationships "$imp_data/declared.csv"
+}
+
+t_import_all_kinds() {
+	local d=$work/imp1.db
+	imp_load "$d" && want_rc 0 \
+		&& want_out '^imported 8 rows .*: 5 nodes created, 0 already present, 0 updated; 3 relationships created, 0 already present$' \
+		|| return 1
+	run query "$d" --format csv "MATCH (t:Trader {tin: 'NL332'}) RETURN t.name, t.employees, t.vat, labels(t)" \
+		&& want_rc 0 && want_out '^"Van Dijk, Import ""BV""",7,false,' && want_out 'Shell' || return 1
+	run query "$d" --format csv "MATCH (t:Trader {tin: 'DE811'})-[r:DECLARED]->(d:Document) RETURN t.turnover, t.registered = date('2011-03-15'), t.checked = datetime('2024-05-02T09:30:00Z'), t.audit_cycle = duration('P1Y'), size(t.aliases), r.role, d.date = date('2024-02-12'), d.value" \
+		&& want_rc 0 && want_out '^1250000.5,true,true,true,2,importer,true,15000.0.?$' || return 1
+	run query "$d" --format csv "MATCH (t:Trader) WHERE t.internal_note IS NOT NULL RETURN count(t)" \
+		&& want_rc 0 && want_out '^0.?$'
+}
+
+t_import_twice_changes_nothing() {
+	local d=$work/imp2.db
+	imp_load "$d" && want_rc 0 || return 1
+	run stats "$d" && want_rc 0 || return 1
+	cp "$out" "$work/imp2.before"
+	imp_load "$d" && want_rc 0 \
+		&& want_out '0 nodes created, 5 already present, 0 updated; 0 relationships created, 3 already present' \
+		&& want_out '^nothing changed' || return 1
+	run stats "$d" && want_rc 0 || return 1
+	diff -q "$out" "$work/imp2.before" >/dev/null || { why="stats changed after the second import"; return 1; }
+}
+
+t_import_bad_date() {
+	local d=$work/imp3.db
+	run import "$d" --nodes "$imp_data/bad_date.csv" && want_rc 1 \
+		&& want_err "bad_date.csv:3: column 'date': '2024-02-31' is not a valid date" \
+		&& want_err 'nothing was imported'
+}
+
+t_import_abort_leaves_db_unchanged() {
+	local d=$work/imp4.db
+	imp_load "$d" && want_rc 0 || return 1
+	run stats "$d" && want_rc 0 || return 1
+	cp "$out" "$work/imp4.before"
+	run import "$d" --nodes "$imp_data/bad_date.csv" && want_rc 1 || return 1
+	run stats "$d" && want_rc 0 || return 1
+	diff -q "$out" "$work/imp4.before" >/dev/null || { why="stats changed after a failed import"; return 1; }
+}
+
+t_import_skip_writes_rejects() {
+	local d=$work/imp5.db
+	run import "$d" --nodes "$imp_data/bad_date.csv" --on-error skip --rejects "$work/imp5.rej" \
+		&& want_rc 0 && want_out '2 nodes created' && want_out "1 rows rejected \(see $work/imp5.rej\)" || return 1
+	grep -q "bad_date.csv:3: column 'date': '2024-02-31' is not a valid date" "$work/imp5.rej" \
+		|| { why="the rejects file lacks the reason"; return 1; }
+	grep -q 'D-2024-0102' "$work/imp5.rej" || { why="the rejects file lacks the row"; return 1; }
+	run query "$d" --format csv "MATCH (d:Declaration) RETURN count(d)" && want_rc 0 && want_out '^2.?$'
+}
+
+t_import_jsonl() {
+	local d=$work/imp6.db
+	run import "$d" --jsonl "$imp_data/graph.jsonl" && want_rc 0 \
+		&& want_out '2 nodes created.*1 relationships created' || return 1
+	run query "$d" --format csv "MATCH (t:Trader)-[r:DECLARED]->(d) RETURN t.registered = date('2019-04-01'), r.role, d.ref" \
+		&& want_rc 0 && want_out '^true,importer,D-1.?$'
+}
+
+t_import_usage() {
+	run import "$work/imp7.db" "$imp_data/traders.csv" && want_rc 2 \
+		&& want_err 'say what it is with --nodes' || return 1
+	run import "$work/imp7.db" --nodes "$imp_data/traders.csv" --on-error maybe && want_rc 2 || return 1
+	run import --help && want_rc 0 && want_out '^Usage: dragnet import DB'
+}
+
+tc "import: typed CSV with every column kind" t_import_all_kinds
+tc "import: a second import changes nothing and says so" t_import_twice_changes_nothing
+tc "import: a bad date names file:line and column" t_import_bad_date
+tc "import: a failed import leaves the database unchanged" t_import_abort_leaves_db_unchanged
+tc "import: --on-error skip writes the rejects file" t_import_skip_writes_rejects
+tc "import: JSON Lines" t_import_jsonl
+tc "import: usage errors and --help" t_import_usage
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bench_import.c — typed-CSV bulk import figures: rows/s and peak RSS of
+ * dn_import_csv on SNAP ego-Twitter (the peers' input, when
+ * /tmp/peersbench/data/twitter.{csv,ids} exist; otherwise a generated graph
+ * of the same size and skew), the time of a second, idempotent load, and
+ * peak RSS at a given number of generated rows (run it at 1M and at 10M to
+ * see that memory stays flat). See docs/PERFORMANCE.md.
+ *
+ *   bench_import twitter [WORKDIR]
+ *   bench_import rows N [WORKDIR]
+ *
+ * Input files are written (untimed) to WORKDIR (default /tmp/dnbench-import).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dragnet.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_mib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss / 1024;
+}
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void rm_db(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", dir);
+}
+
+/* Writes nodes.csv and edges.csv from the peers' twitter files. */
+static int convert_twitter(const char *ids, const char *csv, const char *nodes,
+                           const char *edges, uint64_t *nn, uint64_t *ne)
+{
+	FILE *in = fopen(ids, "r"), *out;
+	char line[256];
+	if (!in || !(out = fopen(nodes, "w")))
+		return -1;
+	fputs("uid:ID(User)\n", out);
+	*nn = 0;
+	while (fgets(line, sizeof line, in)) {
+		fputs(line, out);
+		++*nn;
+	}
+	fclose(in);
+	fclose(out);
+	if (!(in = fopen(csv, "r")) || !(out = fopen(edges, "w")))
+		return -1;
+	fputs(":START_ID(User),:END_ID(User)\n", out);
+	*ne = 0;
+	if (!fgets(line, sizeof line, in)) /* src,dst header */
+		return -1;
+	while (fgets(line, sizeof line, in)) {
+		fputs(line, out);
+		++*ne;
+	}
+	fclose(in);
+	fclose(out);
+	return 0;
+}
+
+/* A graph of nn nodes and ne edges whose ends follow a skewed (squared
+ * uniform) distribution, like a social graph's hubs. With props, nodes get
+ * typed columns and edges a date, as a customs file would. */
+static int generate(const char *nodes, const char *edges, uint64_t nn, uint64_t ne,
+                    bool props)
+{
+	FILE *f = fopen(nodes, "w");
+	if (!f)
+		return -1;
+	fputs(props ? "uid:ID(User),name,score:float,since:date\n" : "uid:ID(User)\n", f);
+	for (uint64_t i = 0; i < nn; i++) {
+		if (props)
+			fprintf(f, "%llu,user %llu,%.2f,20%02d-%02d-%02d\n", (unsigned long long)(1000 + i * 7),
+			        (unsigned long long)i, (double)(i % 1000) / 7.0, (int)(i % 25),
+			        (int)(i % 12) + 1, (int)(i % 28) + 1);
+		else
+			fprintf(f, "%llu\n", (unsigned long long)(1000 + i * 7));
+	}
+	fclose(f);
+	if (!(f = fopen(edges, "w")))
+		return -1;
+	fputs(props ? ":START_ID(User),:END_ID(User),since:date\n" : ":START_ID(User),:END_ID(User)\n", f);
+	for (uint64_t i = 0; i < ne; i++) {
+		double a = (double)(xorshift() % 1000000) / 1e6, b = (double)(xorshift() % 1000000) / 1e6;
+		uint64_t s = (uint64_t)(a * a * (double)nn), d = (uint64_t)(b * (double)nn);
+		if (props)
+			fprintf(f, "%llu,%llu,2024-%02d-%02d\n", (unsigned long long)(1000 + s * 7),
+			        (unsigned long long)(1000 + d * 7), (int)(i % 12) + 1, (int)(i % 28) + 1);
+		else
+			fprintf(f, "%llu,%llu\n", (unsigned long long)(1000 + s * 7),
+			        (unsigned long long)(1000 + d * 7));
+	}
+	fclose(f);
+	return 0;
+}
+
+static int run_import(const char *dbdir, const char *nodes, const char *edges,
+                      dn_import_summary *sum, double *secs)
+{
+	dn_db *db = NULL;
+	const char *nf[] = {nodes}, *ef[] = {edges};
+	dn_import_source src[2] = {{false, "User", nf, 1}, {true, "FOLLOWS", ef, 1}};
+	double t0;
+	int rc = dn_open(dbdir, NULL, &db);
+	if (rc) {
+		fprintf(stderr, "open %s: %s\n", dbdir, dn_errmsg(NULL));
+		return rc;
+	}
+	t0 = now_s();
+	rc = dn_import_csv(db, src, 2, NULL, sum);
+	*secs = now_s() - t0;
+	if (rc)
+		fprintf(stderr, "import: %s\n", dn_errmsg(db));
+	dn_close(db);
+	return rc;
+}
+
+static void report(const char *what, const dn_import_summary *s, double secs)
+{
+	printf("%-28s %10llu rows %8.2f s %10.0f rows/s  nodes +%llu =%llu  rels +%llu =%llu  peak RSS %ld MiB\n",
+	       what, (unsigned long long)s->rows, secs, (double)s->rows / secs,
+	       (unsigned long long)s->nodes_created, (unsigned long long)s->nodes_present,
+	       (unsigned long long)s->rels_created, (unsigned long long)s->rels_present,
+	       peak_rss_mib());
+}
+
+int main(int argc, char **argv)
+{
+	const char *work = "/tmp/dnbench-import";
+	char nodes[4200], edges[4200], dbdir[4200];
+	dn_import_summary sum;
+	double secs;
+	bool twitter;
+	uint64_t nn, ne;
+
+	if (argc < 2 || (strcmp(argv[1], "twitter") && (strcmp(argv[1], "rows") || argc < 3))) {
+		fprintf(stderr, "usage: bench_import twitter [WORKDIR] | rows N [WORKDIR]\n");
+		return 2;
+	}
+	twitter = strcmp(argv[1], "twitter") == 0;
+	if (argc > (twitter ? 2 : 3))
+		work = argv[twitter ? 2 : 3];
+	mkdir(work, 0700);
+	snprintf(nodes, sizeof nodes, "%s/nodes.csv", work);
+	snprintf(edges, sizeof edges, "%s/edges.csv", work);
+	snprintf(dbdir, sizeof dbdir, "%s/db", work);
+	rm_db(dbdir);
+
+	if (twitter) {
+		const char *ids = "/tmp/peersbench/data/twitter.ids";
+		const char *csv = "/tmp/peersbench/data/twitter.csv";
+		if (access(ids, R_OK) == 0 && access(csv, R_OK) == 0) {
+			if (convert_twitter(ids, csv, nodes, edges, &nn, &ne))
+				return 1;
+			printf("SNAP ego-Twitter from /tmp/peersbench/data: %llu nodes, %llu edge rows\n",
+			       (unsigned long long)nn, (unsigned long long)ne);
+		} else {
+			nn = 81306;
+			ne = 2420766;
+			if (generate(nodes, edges, nn, ne, false))
+				return 1;
+			printf("generated graph of ego-Twitter's size (peers' data not found): "
+			       "%llu nodes, %llu edge rows\n", (unsigned long long)nn, (unsigned long long)ne);
+		}
+		if (run_import(dbdir, nodes, edges, &sum, &secs))
+			return 1;
+		report("first load (1 txn)", &sum, secs);
+		if (getenv("BENCH_ONCE"))
+			return 0;
+		if (run_import(dbdir, nodes, edges, &sum, &secs))
+			return 1;
+		report("second load (idempotent)", &sum, secs);
+	} else {
+		ne = strtoull(argv[2], NULL, 10);
+		nn = ne / 10 ? ne / 10 : 1;
+		if (generate(nodes, edges, nn, ne, true))
+			return 1;
+		printf("generated: %llu nodes (id, name, float, date), %llu edge rows (date)\n",
+		       (unsigned long long)nn, (unsigned long long)ne);
+		if (run_import(dbdir, nodes, edges, &sum, &secs))
+			return 1;
+		report("load (1 txn)", &sum, secs);
+	}
+	rm_db(dbdir);
+	return 0;
+}
