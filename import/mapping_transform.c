@@ -810,7 +810,7 @@ static int t_split(const mt_step *st, const char *s, size_t n, mt_scratch *sc,
 				}
 				memcpy(o->p + o->len, t.p, t.len);
 				/* offsets for now; pointers once o->p is final */
-				sc->items[cnt] = dn_value_stringn_ref(NULL, t.len);
+				sc->items[cnt] = dn_value_stringn_ref(o->p, t.len);
 				sc->items[cnt].u.i = (int64_t)o->len;
 				o->len += t.len;
 				cnt++;

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_mapping.c — the value transforms of mapping files (trim, case,
+ * names, TINs, phones, numbers, dates, split, regex, map) on good, messy
+ * and bad input, and the mapping compiler's messages (JSON paths). The
+ * expected values are worked out by hand from the documented rules.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../import/mapping.h"
+#include "testutil.h"
+
+/* Runs the transform chain given as JSON text on input; returns the
+ * result code, the value in *out (valid until the next call) and the
+ * message in err. */
+static mt_scratch sc;
+static mt_chain chain;
+static char err[512];
+
+static int run(const char *spec, const char *input, dn_value *out)
+{
+	json_error_t je;
+	json_t *j = json_loads(spec, JSON_DECODE_ANY, &je);
+	int rc;
+	cr_assert(j != NULL, "bad test spec %s: %s", spec, je.text);
+	mt_chain_free(&chain);
+	err[0] = '\0';
+	rc = mt_chain_compile(j, "t", &chain, err, sizeof err);
+	json_decref(j);
+	if (rc)
+		return rc;
+	return mt_chain_eval(&chain, input, strlen(input), &sc, out, err, sizeof err);
+}
+
+/* The chain's text result, or "<null>" / "<error>". */
+static const char *text(const char *spec, const char *input)
+{
+	static char buf[512];
+	dn_value v;
+	int rc = run(spec, input, &v);
+	if (rc)
+		return "<error>";
+	if (v.type == DN_NULL)
+		return "<null>";
+	cr_assert_eq(v.type, DN_STRING, "%s on '%s' gave type %d", spec, input, v.type);
+	snprintf(buf, sizeof buf, "%.*s", (int)v.len, v.u.s);
+	return buf;
+}
+
+static void fini(void)
+{
+	mt_chain_free(&chain);
+	mt_scratch_free(&sc);
+}
+
+TestSuite(mapping, .fini = fini);
+
+Test(mapping, trim_and_case)
+{
+	cr_assert_str_eq(text("\"trim\"", "  Nordhafen \t"), "Nordhafen");
+	/* U+00A0 no-break space is whitespace too */
+	cr_assert_str_eq(text("\"trim\"", "\xc2\xa0x\xc2\xa0"), "x");
+	cr_assert_str_eq(text("\"trim\"", "   "), "<null>");
+	cr_assert_str_eq(text("[\"trim\", \"upper\"]", " çavuş "), "ÇAVUŞ");
+	cr_assert_str_eq(text("\"upper\"", "één"), "ÉÉN");
+	cr_assert_str_eq(text("\"lower\"", "ÖZTÜRK"), "öztürk");
+	cr_assert_str_eq(text("\"title\"", "nORDHAFEN handels-gmbh o'brien"), "Nordhafen Handels-Gmbh O'brien");
+}
+
+Test(mapping, name_normalisation)
+{
+	/* case-folded, punctuation dropped, whitespace collapsed */
+	cr_assert_str_eq(text("\"name\"", "  ACME   Trading, Ltd. "), "acme trading ltd");
+	cr_assert_str_eq(text("\"name\"", "Smith-Jones"), "smith jones");
+	/* NFKC: the ligature and the full-width letters become plain */
+	cr_assert_str_eq(text("\"name\"", "ﬁrst ＡＢＣ"), "first abc");
+	/* ß folds to ss; accents stay unless asked */
+	cr_assert_str_eq(text("\"name\"", "Weiß Café"), "weiss café");
+	cr_assert_str_eq(text("{\"name\": {\"strip_accents\": true}}", "Weiß Café Ołowiany"), "weiss cafe ołowiany");
+}
+
+Test(mapping, tin)
+{
+	cr_assert_str_eq(text("\"tin\"", "de 123.456-789"), "DE123456789");
+	cr_assert_str_eq(text("{\"tin\": {\"country\": \"DE\"}}", "123 456 789"), "DE123456789");
+	/* a value that has its country keeps it */
+	cr_assert_str_eq(text("{\"tin\": {\"country\": \"DE\"}}", "nl 8123.45.678.B01"), "NL812345678B01");
+	cr_assert_eq(run("\"tin\"", "DE12#34", &(dn_value){0}), DN_ETYPE);
+	cr_assert(strstr(err, "'DE12#34' is not a tax number") != NULL, "%s", err);
+	cr_assert_eq(run("{\"tin\": {\"country\": \"DEU\"}}", "1", &(dn_value){0}), DN_ESYNTAX);
+}
+
+Test(mapping, phone)
+{
+	const char *de = "{\"phone\": {\"country\": \"49\"}}";
+	cr_assert_str_eq(text(de, "040 3344 5500"), "+494033445500");
+	cr_assert_str_eq(text(de, "+49 (0)421 77 88 99"), "+49421778899");
+	cr_assert_str_eq(text(de, "0049 40 3344-5500"), "+494033445500");
+	cr_assert_str_eq(text(de, "+33 1 23 45 67 89"), "+33123456789");
+	cr_assert_str_eq(text(de, "069/123456"), "+4969123456");
+	cr_assert_eq(run(de, "12 34", &(dn_value){0}), DN_ETYPE);
+	cr_assert(strstr(err, "'12 34' is not a phone number") != NULL, "%s", err);
+	cr_assert_eq(run(de, "040 CALL ME", &(dn_value){0}), DN_ETYPE);
+	/* the country is required and must be digits */
+	cr_assert_eq(run("\"phone\"", "1", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert_eq(run("{\"phone\": {\"country\": \"DE\"}}", "1", &(dn_value){0}), DN_ESYNTAX);
+}
+
+Test(mapping, numbers)
+{
+	dn_value v;
+	const char *eu = "{\"number\": {\"decimal\": \",\", \"thousands\": \".\"}}";
+	cr_assert_eq(run(eu, "48.250,75", &v), 0);
+	cr_assert_eq(v.type, DN_FLOAT);
+	cr_assert_float_eq(v.u.f, 48250.75, 1e-9);
+	cr_assert_eq(run(eu, "-1.234.567", &v), 0);
+	cr_assert_float_eq(v.u.f, -1234567.0, 1e-9);
+	cr_assert_eq(run(eu, "0,5", &v), 0);
+	cr_assert_float_eq(v.u.f, 0.5, 1e-12);
+	/* a misplaced thousands separator, two decimal marks, letters */
+	cr_assert_eq(run(eu, "48.25,75", &v), DN_ETYPE);
+	cr_assert(strstr(err, "'48.25,75' is not a number (decimal ',', thousands '.')") != NULL, "%s", err);
+	cr_assert_eq(run(eu, "1,2,3", &v), DN_ETYPE);
+	cr_assert_eq(run(eu, "12 EUR", &v), DN_ETYPE);
+	cr_assert_eq(run("\"number\"", "1,234.5", &v), 0);
+	cr_assert_float_eq(v.u.f, 1234.5, 1e-9);
+	cr_assert_eq(run("\"int\"", "-42", &v), 0);
+	cr_assert_eq(v.type, DN_INT);
+	cr_assert_eq(v.u.i, -42);
+	cr_assert_eq(run("\"int\"", "4.2", &v), DN_ETYPE);
+	cr_assert_eq(run("\"int\"", "99999999999999999999", &v), DN_ETYPE);
+	cr_assert_eq(run("\"float\"", "2.5e3", &v), 0);
+	cr_assert_float_eq(v.u.f, 2500.0, 1e-9);
+	cr_assert_eq(run("[\"trim\", \"float\"]", "  ", &v), 0);
+	cr_assert_eq(v.type, DN_NULL);
+}
+
+Test(mapping, booleans)
+{
+	dn_value v;
+	cr_assert_eq(run("\"bool\"", "Yes", &v), 0);
+	cr_assert(v.type == DN_BOOL && v.u.b);
+	cr_assert_eq(run("\"bool\"", "n", &v), 0);
+	cr_assert(v.type == DN_BOOL && !v.u.b);
+	cr_assert_eq(run("\"bool\"", "maybe", &v), DN_ETYPE);
+}
+
+Test(mapping, dates)
+{
+	dn_value v;
+	int32_t d;
+	cr_assert_eq(run("{\"date\": \"DD/MM/YYYY\"}", "29/02/2024", &v), 0);
+	cr_assert_eq(v.type, DN_DATE);
+	dn_date_from_ymd(2024, 2, 29, &d);
+	cr_assert_eq(v.u.date, d);
+	cr_assert_eq(run("{\"date\": \"DD/MM/YYYY\"}", "31/02/2024", &v), DN_ETYPE);
+	cr_assert_str_eq(err, "'31/02/2024' is not a valid date for format DD/MM/YYYY");
+	cr_assert_eq(run("{\"date\": \"DD/MM/YYYY\"}", "2024-02-01", &v), DN_ETYPE);
+	cr_assert_eq(run("{\"date\": \"DD/MM/YYYY\"}", "01/02/2024x", &v), DN_ETYPE);
+	cr_assert_eq(run("{\"date\": \"D.M.YY\"}", "3.1.24", &v), 0);
+	dn_date_from_ymd(2024, 1, 3, &d);
+	cr_assert_eq(v.u.date, d);
+	cr_assert_eq(run("{\"date\": \"DD-MMM-YYYY\"}", "07-mar-1999", &v), 0);
+	dn_date_from_ymd(1999, 3, 7, &d);
+	cr_assert_eq(v.u.date, d);
+	cr_assert_eq(run("{\"datetime\": \"YYYY-MM-DD HH:mm\"}", "2024-01-03 14:05", &v), 0);
+	cr_assert_eq(v.type, DN_DATETIME);
+	dn_date_from_ymd(2024, 1, 3, &d);
+	cr_assert_eq(v.u.datetime, (int64_t)d * 86400000 + 14 * 3600000 + 5 * 60000);
+	cr_assert_eq(run("{\"datetime\": \"YYYY-MM-DD HH:mm\"}", "2024-01-03 24:05", &v), DN_ETYPE);
+	cr_assert_str_eq(err, "'2024-01-03 24:05' is not a valid datetime for format YYYY-MM-DD HH:mm");
+	/* a format without a year is a mapping error */
+	cr_assert_eq(run("{\"date\": \"DD/MM\"}", "01/02", &v), DN_ESYNTAX);
+	cr_assert_eq(run("\"date\"", "01/02/2024", &v), DN_ESYNTAX);
+}
+
+Test(mapping, split_lists)
+{
+	dn_value v;
+	cr_assert_eq(run("{\"split\": \"|\"}", " a | b ||c ", &v), 0);
+	cr_assert_eq(v.type, DN_LIST);
+	cr_assert_eq(v.len, 3);
+	cr_assert(v.u.list[0].len == 1 && memcmp(v.u.list[0].u.s, "a", 1) == 0);
+	cr_assert(v.u.list[2].len == 1 && memcmp(v.u.list[2].u.s, "c", 1) == 0);
+	cr_assert_eq(run("[\"upper\", {\"split\": \";\"}]", "de;fr", &v), 0);
+	cr_assert(v.len == 2 && memcmp(v.u.list[1].u.s, "FR", 2) == 0);
+	cr_assert_eq(run("\"split\"", " ; ", &v), 0);
+	cr_assert_eq(v.type, DN_NULL);
+}
+
+Test(mapping, regex_replace_map)
+{
+	cr_assert_str_eq(text("{\"regex\": \"([0-9]{4})\\\\.?([0-9]{2})\"}", "HS 8471.30 laptops"), "8471");
+	cr_assert_str_eq(text("{\"regex\": \"[A-Z]{2}[0-9]+\"}", "ref DE123 x"), "DE123");
+	cr_assert_str_eq(text("{\"regex\": \"[0-9]+\"}", "none"), "<null>");
+	cr_assert_str_eq(text("{\"replace\": {\"pattern\": \"\\\\.\", \"with\": \"\"}}", "8471.30.00"), "84713000");
+	cr_assert_str_eq(text("{\"map\": {\"values\": {\"Y\": \"registered\", \"N\": \"not registered\"}}}", "Y"),
+	                 "registered");
+	cr_assert_str_eq(text("{\"map\": {\"Y\": \"registered\"}}", "Q"), "Q");
+	cr_assert_eq(run("{\"map\": {\"values\": {\"Y\": \"x\"}, \"keep\": false}}", "Q", &(dn_value){0}), DN_ETYPE);
+	cr_assert_eq(run("{\"regex\": \"(\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+}
+
+Test(mapping, chain_errors)
+{
+	cr_assert_eq(run("\"nope\"", "x", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert_str_eq(err, "t: unknown transform 'nope'");
+	/* a typed step ends the chain */
+	cr_assert_eq(run("[\"int\", \"trim\"]", "1", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert(strstr(err, "t[1]: 'trim' cannot follow 'int'") != NULL, "%s", err);
+	cr_assert_eq(run("[{\"date\": \"YYYY\", \"x\": 1}]", "1", &(dn_value){0}), DN_ESYNTAX);
+}
+
+/* The mapping compiler names the JSON path of each mistake. */
+static int parse(const char *text_, char *msg)
+{
+	dn_mapping *m = NULL;
+	int rc = dn_mapping_parse(text_, strlen(text_), "m.json", &m, msg, 512);
+	dn_mapping_free(m);
+	return rc;
+}
+
+Test(mapping, mapping_errors)
+{
+	char msg[512];
+	cr_assert_eq(parse("{\"nodes\": [{\"id\": \"t\", \"labels\": [\"T\"], \"key\": [\"tin\"], "
+	                   "\"properties\": {\"name\": \"n\"}}]}", msg), DN_ESYNTAX);
+	cr_assert_str_eq(msg, "m.json: nodes[0].key[0]: 'tin' is not a property of this template");
+	cr_assert_eq(parse("{\"nodes\": [{\"id\": \"t\", \"labels\": [\"T\"], \"key\": \"a\", "
+	                   "\"properties\": {\"a\": \"a\"}}], \"edges\": [{\"type\": \"X\", "
+	                   "\"from\": \"t\", \"to\": \"u\"}]}", msg), DN_ESYNTAX);
+	cr_assert_str_eq(msg, "m.json: edges[0].to: no node template has the id 'u'");
+	cr_assert_eq(parse("{\"nodes\": [{\"id\": \"t\", \"labels\": [\"T\"], \"key\": \"a\", "
+	                   "\"properties\": {\"a\": {\"column\": \"a\", \"transform\": [\"int\"]}}}]}", msg),
+	             DN_ESYNTAX);
+	cr_assert(strstr(msg, "m.json: nodes[0].key: 'a' is a key, and keys are text") == msg, "%s", msg);
+	cr_assert_eq(parse("{\"nodes\": [{\"id\": \"t\", \"labels\": [\"T\"], \"key\": \"a\", "
+	                   "\"properties\": {\"a\": {\"column\": \"a\", \"transform\": [\"upperr\"]}}}]}", msg),
+	             DN_ESYNTAX);
+	cr_assert_str_eq(msg, "m.json: nodes[0].properties.a.transform[0]: unknown transform 'upperr'");
+	cr_assert_eq(parse("{\"nodes\": [], \"colour\": 1}", msg), DN_ESYNTAX);
+	cr_assert(strstr(msg, "unknown member 'colour'") != NULL, "%s", msg);
+	cr_assert_eq(parse("{\"nodes\": [{\"id\": \"a\", \"labels\": \"T\", \"key\": \"x\", \"properties\": "
+	                   "{\"x\": \"x\"}}, {\"id\": \"b\", \"labels\": \"T\", \"key\": \"y\", "
+	                   "\"properties\": {\"y\": \"y\"}}]}", msg), DN_ESYNTAX);
+	cr_assert(strstr(msg, "m.json: nodes[1].key: another template keys 'T' nodes") == msg, "%s", msg);
+	cr_assert_eq(parse("{\"csv\": {\"encoding\": \"latin1\"}, \"nodes\": []}", msg), DN_ESYNTAX);
+	cr_assert(strstr(msg, "csv.encoding: only UTF-8") != NULL, "%s", msg);
+	cr_assert_eq(parse("{\"nodes\": [}", msg), DN_ESYNTAX);
+	cr_assert(strncmp(msg, "m.json:1:", 9) == 0, "%s", msg);
+	/* a good one */
+	cr_assert_eq(parse("{\"name\": \"x\", \"csv\": {\"delimiter\": \";\"}, \"nodes\": [{\"id\": \"a\", "
+	                   "\"labels\": [\"T\"], \"key\": [\"x\"], \"properties\": {\"x\": \"x\", "
+	                   "\"k\": {\"value\": 3}}}], \"skip_rows\": [{\"column\": \"s\", \"equals\": "
+	                   "\"VOID\"}]}", msg), 0);
+}
