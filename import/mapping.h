@@ -23,7 +23,7 @@
 /* ------------------------------------------------------------------ */
 
 typedef enum mt_kind {
-	MT_TRIM, MT_UPPER, MT_LOWER, MT_TITLE, MT_NAME, MT_TIN, MT_PHONE,
+	MT_TRIM, MT_COLLAPSE, MT_UPPER, MT_LOWER, MT_TITLE, MT_NAME, MT_TIN, MT_PHONE,
 	MT_REGEX, MT_MAP, MT_REPLACE,            /* text -> text */
 	MT_INT, MT_FLOAT, MT_NUMBER, MT_BOOL,    /* text -> typed (last) */
 	MT_DATE, MT_DATETIME, MT_SPLIT,
@@ -107,6 +107,17 @@ typedef struct mp_prop {
 	mp_value v;
 } mp_prop;
 
+typedef enum mp_cond_kind { MP_EMPTY, MP_NOT_EMPTY, MP_EQUALS, MP_MATCHES } mp_cond_kind;
+
+/* A row-skip condition on one column (compared after trimming). */
+typedef struct mp_cond {
+	mp_value v;       /* the column (chain: trim) */
+	mp_cond_kind kind;
+	char **vals;      /* EQUALS: any of these */
+	size_t nvals;
+	void *re;         /* MATCHES: a regex_t */
+} mp_cond;
+
 /* What a MERGE does to a node it finds: set the properties it lacks
  * (default), set every property that differs (last row wins), or nothing. */
 enum mp_on_match { MP_ON_MATCH_FILL, MP_ON_MATCH_UPDATE, MP_ON_MATCH_KEEP };
@@ -122,6 +133,8 @@ typedef struct mp_node {
 	size_t nprops, nkeys;
 	int on_match;     /* enum mp_on_match */
 	int space;
+	mp_cond *when;    /* made only when all of these hold */
+	size_t nwhen;
 } mp_node;
 
 typedef struct mp_edge {
@@ -132,17 +145,6 @@ typedef struct mp_edge {
 	bool undirected;  /* (a,b) and (b,a) are one edge */
 	bool self_loops;  /* keep edges whose ends are one node */
 } mp_edge;
-
-typedef enum mp_cond_kind { MP_EMPTY, MP_NOT_EMPTY, MP_EQUALS, MP_MATCHES } mp_cond_kind;
-
-/* A row-skip condition on one column (compared after trimming). */
-typedef struct mp_cond {
-	mp_value v;       /* the column (chain: trim) */
-	mp_cond_kind kind;
-	char **vals;      /* EQUALS: any of these */
-	size_t nvals;
-	void *re;         /* MATCHES: a regex_t */
-} mp_cond;
 
 /* One key space: nodes of a label found again by the same key properties. */
 typedef struct mp_space {

@@ -92,6 +92,8 @@ static int collect_values(ml_run *r)
 	for (size_t i = 0; i < m->nnodes && !rc; i++) {
 		for (size_t k = 0; k < m->nodes[i].nprops && !rc; k++)
 			rc = add_val(r, &m->nodes[i].props[k].v, &cap);
+		for (size_t k = 0; k < m->nodes[i].nwhen && !rc; k++)
+			rc = add_val(r, &m->nodes[i].when[k].v, &cap);
 		if (m->nodes[i].nprops > maxp)
 			maxp = m->nodes[i].nprops;
 		if (m->nodes[i].nlabels > maxl)
@@ -471,6 +473,11 @@ static int write_node(ml_run *r, size_t i, const dn_meta *meta)
 
 	ns->present = ns->created = false;
 	r->key.len = 0;
+	for (size_t k = 0; k < nd->nwhen; k++)
+		if (!cond_true(r, &nd->when[k])) {
+			r->st->nodes_skipped++;
+			return 0;
+		}
 	for (size_t k = 0; k < nd->nkeys; k++) {
 		const dn_value *x = val(r, &nd->props[k].v);
 		if (x->type == DN_NULL) {

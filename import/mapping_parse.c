@@ -345,9 +345,33 @@ static int space_of(dn_mapping *m, const mp_node *nd)
 	return (int)m->nspaces++;
 }
 
+static int cond_parse(mp_ctx *c, const json_t *j, const char *path, mp_cond *cd);
+
+/* One condition object or a list of them. */
+static int conds_parse(mp_ctx *c, const json_t *j, const char *path, mp_cond **out,
+                       size_t *n)
+{
+	size_t m = json_is_array(j) ? json_array_size(j) : 1;
+	int rc;
+	*n = 0;
+	if (!(*out = calloc(m ? m : 1, sizeof **out)))
+		return DN_ENOMEM;
+	for (size_t i = 0; i < m; i++) {
+		char p[256];
+		snprintf(p, sizeof p, json_is_array(j) ? "%s[%zu]" : "%s", path, i);
+		*n = i + 1;
+		if ((rc = cond_parse(c, json_is_array(j) ? json_array_get(j, i) : j, p, &(*out)[i])))
+			return rc;
+	}
+	return 0;
+}
+
+static void conds_free(mp_cond *cs, size_t n);
+
 static int node_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 {
-	static const char *const allowed[] = {"id", "labels", "key", "properties", "on_match", NULL};
+	static const char *const allowed[] = {"id", "labels", "key", "properties", "on_match",
+	                                      "when", NULL};
 	mp_node *nd = &m->nodes[idx];
 	char path[128], p[160];
 	const char *om;
@@ -396,6 +420,11 @@ static int node_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 	if (json_object_get(j, "on_match") && (!om || (strcmp(om, "update") && strcmp(om, "keep") &&
 	                                               strcmp(om, "fill"))))
 		return perr(c, p, "on_match is \"fill\" (the default), \"update\" or \"keep\"");
+	if (json_object_get(j, "when")) {
+		snprintf(p, sizeof p, "%s.when", path);
+		if ((rc = conds_parse(c, json_object_get(j, "when"), p, &nd->when, &nd->nwhen)))
+			return rc;
+	}
 	if ((rc = space_of(m, nd)) == -2) {
 		snprintf(p, sizeof p, "%s.key", path);
 		return perr(c, p, "another template keys '%s' nodes by other properties: "
@@ -712,6 +741,19 @@ int dn_mapping_load(const char *path, dn_mapping **out, char *err, size_t errlen
 	return rc;
 }
 
+static void conds_free(mp_cond *cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		value_free(&cs[i].v);
+		strings_free(cs[i].vals, cs[i].nvals);
+		if (cs[i].re) {
+			regfree(cs[i].re);
+			free(cs[i].re);
+		}
+	}
+	free(cs);
+}
+
 void dn_mapping_free(dn_mapping *m)
 {
 	mp_value *metas[5];
@@ -726,6 +768,7 @@ void dn_mapping_free(dn_mapping *m)
 			value_free(&nd->props[k].v);
 		}
 		free(nd->props);
+		conds_free(nd->when, nd->nwhen);
 	}
 	for (size_t i = 0; i < m->nedges; i++) {
 		mp_edge *e = &m->edges[i];
@@ -740,14 +783,7 @@ void dn_mapping_free(dn_mapping *m)
 		free(m->spaces[i].label);
 		strings_free(m->spaces[i].keys, m->spaces[i].nkeys);
 	}
-	for (size_t i = 0; i < m->nskips; i++) {
-		value_free(&m->skips[i].v);
-		strings_free(m->skips[i].vals, m->skips[i].nvals);
-		if (m->skips[i].re) {
-			regfree(m->skips[i].re);
-			free(m->skips[i].re);
-		}
-	}
+	conds_free(m->skips, m->nskips);
 	metas[0] = m->meta_source;
 	metas[1] = m->meta_grade;
 	metas[2] = m->meta_marking;
@@ -760,7 +796,6 @@ void dn_mapping_free(dn_mapping *m)
 	free(m->nodes);
 	free(m->edges);
 	free(m->spaces);
-	free(m->skips);
 	strings_free(m->columns, m->ncolumns);
 	free(m->name);
 	free(m->file);

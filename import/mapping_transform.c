@@ -31,7 +31,7 @@ static const struct {
 	const char *name;
 	mt_kind kind;
 } mt_names[] = {
-	{"trim", MT_TRIM}, {"upper", MT_UPPER}, {"lower", MT_LOWER},
+	{"trim", MT_TRIM}, {"collapse", MT_COLLAPSE}, {"upper", MT_UPPER}, {"lower", MT_LOWER},
 	{"title", MT_TITLE}, {"name", MT_NAME}, {"tin", MT_TIN},
 	{"phone", MT_PHONE}, {"regex", MT_REGEX}, {"map", MT_MAP},
 	{"replace", MT_REPLACE}, {"int", MT_INT}, {"float", MT_FLOAT},
@@ -100,7 +100,7 @@ static int step_compile(const char *name, const json_t *arg, const char *path,
 	case MT_TIN:
 	case MT_PHONE:
 		a = arg_str(arg, "country");
-		if (arg && !a)
+		if (arg && !a && !(json_is_object(arg) && !json_object_get(arg, "country")))
 			return cerr(err, errlen, "%s: '%s' takes {\"country\": \"...\"}", path, name);
 		if (s->kind == MT_PHONE) {
 			if (!a)
@@ -348,6 +348,29 @@ static int t_trim(const char *s, size_t n, mt_buf *o)
 		e = j;
 	}
 	return buf_set(o, s + b, e - b);
+}
+
+/* collapse: trim, and each inner run of whitespace becomes one space. */
+static int t_collapse(const char *s, size_t n, mt_buf *o)
+{
+	bool space = false;
+	o->len = 0;
+	if (buf_reserve(o, n))
+		return DN_ENOMEM;
+	for (size_t i = 0; i < n;) {
+		size_t at = i;
+		if (is_space(next_cp(s, n, &i))) {
+			space = o->len > 0;
+			continue;
+		}
+		if (space)
+			o->p[o->len++] = ' ';
+		space = false;
+		memcpy(o->p + o->len, s + at, i - at);
+		o->len += i - at;
+	}
+	o->p[o->len] = '\0';
+	return 0;
 }
 
 /* upper / lower / title, code point by code point. */
@@ -854,6 +877,7 @@ int mt_chain_eval(const mt_chain *c, const char *s, size_t len,
 			return 0; /* empty: a missing value */
 		switch (st->kind) {
 		case MT_TRIM: rc = t_trim(cur, cl, o); break;
+		case MT_COLLAPSE: rc = t_collapse(cur, cl, o); break;
 		case MT_UPPER:
 		case MT_LOWER:
 		case MT_TITLE: rc = t_case(st->kind, cur, cl, o); break;

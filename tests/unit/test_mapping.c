@@ -63,6 +63,7 @@ Test(mapping, trim_and_case)
 	/* U+00A0 no-break space is whitespace too */
 	cr_assert_str_eq(text("\"trim\"", "\xc2\xa0x\xc2\xa0"), "x");
 	cr_assert_str_eq(text("\"trim\"", "   "), "<null>");
+	cr_assert_str_eq(text("\"collapse\"", "  José \t  RAMÍREZ\xc2\xa0 Ortega "), "José RAMÍREZ Ortega");
 	cr_assert_str_eq(text("[\"trim\", \"upper\"]", " çavuş "), "ÇAVUŞ");
 	cr_assert_str_eq(text("\"upper\"", "één"), "ÉÉN");
 	cr_assert_str_eq(text("\"lower\"", "ÖZTÜRK"), "öztürk");
