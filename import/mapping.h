@@ -93,14 +93,20 @@ void mt_scratch_free(mt_scratch *sc);
 typedef struct mp_value {
 	char *column;     /* column name, NULL for a constant */
 	char *path;       /* JSON path of the reference, for messages */
-	int col;          /* column index once the header is known */
+	int col;          /* column index once the header is known, or
+	                     MP_COL_FILE / MP_COL_LINE for "$file" / "$line" */
 	bool has_const;
 	char *const_text; /* a string constant (runs through chain) */
 	dn_value const_val; /* a non-string constant (owned) */
 	char *dflt;       /* text used when the column is empty */
+	bool optional;    /* a file without the column gives no value */
 	mt_chain chain;
 	int slot;         /* index of its result while a file loads */
 } mp_value;
+
+#define MP_COL_FILE (-2) /* the base name of the file being read */
+#define MP_COL_LINE (-3) /* the line the row starts on */
+#define MP_COL_NONE (-4) /* an optional column the file does not have */
 
 typedef struct mp_prop {
 	char *key;
@@ -138,7 +144,8 @@ typedef struct mp_node {
 } mp_node;
 
 typedef struct mp_edge {
-	char *type;
+	char *type;       /* a constant type, or NULL: type_v gives it per row */
+	mp_value *type_v;
 	size_t from, to;  /* node template indexes */
 	mp_prop *props;
 	size_t nprops, nkeys; /* the first nkeys props tell edges apart */
@@ -157,6 +164,7 @@ struct dn_mapping {
 	char *name;        /* "name" of the file, else its base name: meta.source */
 	char *file;        /* the mapping file, for messages */
 	char delimiter, quote;
+	char comment;      /* lines starting with it are skipped; 0 = none */
 	bool header;
 	char **columns;    /* names when there is no header row (or given) */
 	size_t ncolumns;

@@ -56,6 +56,7 @@ typedef struct ml_run {
 	mt_buf key, rec, tmp;
 	char record[4200]; /* "file:line" */
 	char msg[1024];
+	char linebuf[24];
 	/* the current file and row */
 	const char *file;
 	dn_csv *csv;
@@ -100,6 +101,7 @@ static int collect_values(ml_run *r)
 			maxl = m->nodes[i].nlabels;
 	}
 	for (size_t i = 0; i < m->nedges && !rc; i++) {
+		rc = add_val(r, m->edges[i].type_v, &cap);
 		for (size_t k = 0; k < m->edges[i].nprops && !rc; k++)
 			rc = add_val(r, &m->edges[i].props[k].v, &cap);
 		if (m->edges[i].nprops > maxp)
@@ -138,9 +140,17 @@ static int resolve_columns(ml_run *r)
 		size_t c;
 		if (!v->column)
 			continue;
+		if (strcmp(v->column, "$file") == 0 || strcmp(v->column, "$line") == 0) {
+			v->col = v->column[1] == 'f' ? MP_COL_FILE : MP_COL_LINE;
+			continue;
+		}
 		for (c = 0; c < r->nheader; c++)
 			if (strcmp(r->header[c], v->column) == 0)
 				break;
+		if (c == r->nheader && v->optional) {
+			v->col = MP_COL_NONE;
+			continue;
+		}
 		if (c == r->nheader) {
 			size_t n = (size_t)snprintf(r->msg, sizeof r->msg,
 			                            "%s: %s: unknown column '%s' (%s has:", r->m->file,
@@ -211,6 +221,15 @@ static int eval_value(ml_run *r, const mp_value *v)
 	if (v->const_text) {
 		s = v->const_text;
 		n = strlen(s);
+	} else if (v->col == MP_COL_NONE) {
+		return 0;
+	} else if (v->col == MP_COL_FILE) {
+		const char *b = strrchr(r->file, '/');
+		s = b ? b + 1 : r->file;
+		n = strlen(s);
+	} else if (v->col == MP_COL_LINE) {
+		n = (size_t)snprintf(r->linebuf, sizeof r->linebuf, "%" PRIu64, dn_csv_line(r->csv));
+		s = r->linebuf;
 	} else {
 		s = dn_csv_field(r->csv, (size_t)v->col, &n);
 		if (!s || blank_text(s, n)) {
@@ -226,7 +245,7 @@ static int eval_value(ml_run *r, const mp_value *v)
 	}
 	rc = mt_chain_eval(&v->chain, s, n, &sl->sc, &sl->v, err, sizeof err);
 	if (rc == DN_ETYPE) {
-		if (v->column)
+		if (v->column && v->col >= 0)
 			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ":%" PRIu64 ": column '%s': %s",
 			         r->file, dn_csv_line(r->csv),
 			         dn_csv_field_column(r->csv, (size_t)v->col), v->column, err);
@@ -540,8 +559,10 @@ static bool key_props_equal(const dn_edge *e, const ml_run *r, const mp_edge *t)
 	return true;
 }
 
-/* Whether the edge of template t between src and dst is already there. */
-static int edge_find(ml_run *r, const mp_edge *t, dn_id src, dn_id dst, bool *found)
+/* Whether the edge of template t (of type `type`) between src and dst is
+ * already there. */
+static int edge_find(ml_run *r, const mp_edge *t, const char *type, dn_id src, dn_id dst,
+                     bool *found)
 {
 	dn_txn *txn = dn_loader_txn(r->ld);
 	dn_dir dout = t->undirected ? DN_BOTH : DN_OUT, din = t->undirected ? DN_BOTH : DN_IN;
@@ -553,8 +574,8 @@ static int edge_find(ml_run *r, const mp_edge *t, dn_id src, dn_id dst, bool *fo
 	int rc;
 
 	*found = false;
-	if ((rc = dn_degree(txn, src, dout, t->type, &a)) ||
-	    (rc = dn_degree(txn, dst, din, t->type, &b)))
+	if ((rc = dn_degree(txn, src, dout, type, &a)) ||
+	    (rc = dn_degree(txn, dst, din, type, &b)))
 		return rc;
 	if (!a || !b)
 		return 0;
@@ -563,7 +584,7 @@ static int edge_find(ml_run *r, const mp_edge *t, dn_id src, dn_id dst, bool *fo
 		want = src;
 		dir = din;
 	}
-	if ((rc = dn_edges_of(txn, from, dir, t->type, &it)))
+	if ((rc = dn_edges_of(txn, from, dir, type, &it)))
 		return rc;
 	while ((rc = dn_iter_next_adj(it, &adj)) == DN_ROW) {
 		dn_edge *e = NULL;
@@ -593,11 +614,20 @@ static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
 	dn_id id;
 	int rc;
 
+	const char *type = t->type;
+
 	if (!a->present || !b->present || (!t->self_loops && a->id == b->id)) {
 		r->st->edges_skipped++;
 		return 0;
 	}
-	if (!a->created && !b->created && (rc = edge_find(r, t, a->id, b->id, &found)))
+	if (!type) {
+		const dn_value *x = val(r, t->type_v); /* text: checked by do_row */
+		r->tmp.len = 0;
+		if (buf_add(&r->tmp, x->u.s, x->len))
+			return DN_ENOMEM;
+		type = r->tmp.p;
+	}
+	if (!a->created && !b->created && (rc = edge_find(r, t, type, a->id, b->id, &found)))
 		return rc;
 	if (found) {
 		r->sum->rels_present++;
@@ -606,7 +636,7 @@ static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
 	for (size_t k = 0; k < t->nprops; k++)
 		r->props[np++] = (dn_prop){t->props[k].key, *val(r, &t->props[k].v)};
 	m = dn_loader_meta_merge(&dn_loader_opts(r->ld)->meta, meta);
-	if ((rc = dn_edge_create(dn_loader_txn(r->ld), a->id, b->id, t->type, r->props, np, &m, &id)))
+	if ((rc = dn_edge_create(dn_loader_txn(r->ld), a->id, b->id, type, r->props, np, &m, &id)))
 		return rc;
 	r->sum->rels_created++;
 	return 0;
@@ -665,6 +695,15 @@ static int do_row(ml_run *r)
 		rc = eval_value(r, r->vals[i]);
 	if (!rc)
 		rc = row_meta(r, &meta, &src, &mark);
+	for (size_t i = 0; i < m->nedges && !rc; i++) {
+		const dn_value *x = m->edges[i].type_v ? val(r, m->edges[i].type_v) : NULL;
+		if (x && x->type != DN_STRING) {
+			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s: the edge type is %s",
+			         r->file, dn_csv_line(r->csv), m->edges[i].type_v->path,
+			         x->type == DN_NULL ? "empty" : "not text");
+			rc = DN_ETYPE;
+		}
+	}
 	for (size_t i = 0; i < m->nnodes && !rc; i++) {
 		uint64_t before = r->sum->nodes_created;
 		rc = write_node(r, i, &meta);
@@ -696,7 +735,8 @@ static int load_file(ml_run *r, const char *path)
 	while ((rc = dn_csv_next(r->csv)) == DN_ROW || (rc == DN_ESYNTAX && dn_csv_recoverable(r->csv))) {
 		size_t len;
 		const char *txt;
-		if (rc == DN_ROW && dn_csv_blank(r->csv))
+		if (rc == DN_ROW && (dn_csv_blank(r->csv) ||
+		                     (r->m->comment && dn_csv_field(r->csv, 0, NULL)[0] == r->m->comment)))
 			continue;
 		if (need_header) {
 			if (rc != DN_ROW) {

@@ -140,7 +140,8 @@ static void value_free(mp_value *v)
  * or {"value": constant, "transform": [...]}. */
 static int value_parse(mp_ctx *c, const json_t *j, const char *path, mp_value *v)
 {
-	static const char *const allowed[] = {"column", "value", "transform", "default", NULL};
+	static const char *const allowed[] = {"column", "value", "transform", "default", "optional",
+	                                      NULL};
 	const json_t *col, *val;
 	char tp[512];
 	int rc;
@@ -177,6 +178,7 @@ static int value_parse(mp_ctx *c, const json_t *j, const char *path, mp_value *v
 			return rc;
 		}
 	}
+	v->optional = json_is_true(json_object_get(j, "optional"));
 	if (json_object_get(j, "default")) {
 		const char *d = json_string_value(json_object_get(j, "default"));
 		if (!d || !col)
@@ -464,10 +466,19 @@ static int edge_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 	if ((rc = check_members(c, j, path, allowed)))
 		return rc;
 	snprintf(p, sizeof p, "%s.type", path);
-	if (!json_is_string(json_object_get(j, "type")) || !*json_string_value(json_object_get(j, "type")))
-		return perr(c, p, "an edge template needs a \"type\"");
-	if (!(e->type = xstrdup(json_string_value(json_object_get(j, "type")))))
+	if (json_is_object(json_object_get(j, "type"))) {
+		/* a type per row: from a column, "$file", ... */
+		if (!(e->type_v = calloc(1, sizeof *e->type_v)))
+			return DN_ENOMEM;
+		if ((rc = value_parse(c, json_object_get(j, "type"), p, e->type_v)))
+			return rc;
+	} else if (!json_is_string(json_object_get(j, "type")) ||
+	           !*json_string_value(json_object_get(j, "type"))) {
+		return perr(c, p, "an edge template needs a \"type\": a name, or a value "
+		            "such as {\"column\": \"kind\"}");
+	} else if (!(e->type = xstrdup(json_string_value(json_object_get(j, "type"))))) {
 		return DN_ENOMEM;
+	}
 	snprintf(p, sizeof p, "%s.from", path);
 	if ((rc = node_ref(c, m, json_object_get(j, "from"), p, &e->from)))
 		return rc;
@@ -578,7 +589,8 @@ static int meta_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 
 static int csv_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 {
-	static const char *const allowed[] = {"delimiter", "quote", "header", "columns", "encoding", NULL};
+	static const char *const allowed[] = {"delimiter", "quote", "header", "columns", "encoding",
+	                                      "comment", NULL};
 	const char *enc;
 	int rc;
 
@@ -591,7 +603,8 @@ static int csv_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 		return perr(c, "csv", "\"csv\" is an object");
 	if ((rc = check_members(c, j, "csv", allowed)) ||
 	    (rc = one_char(c, j, "delimiter", "csv.delimiter", &m->delimiter)) ||
-	    (rc = one_char(c, j, "quote", "csv.quote", &m->quote)))
+	    (rc = one_char(c, j, "quote", "csv.quote", &m->quote)) ||
+	    (rc = one_char(c, j, "comment", "csv.comment", &m->comment)))
 		return rc;
 	if (m->delimiter == m->quote)
 		return perr(c, "csv", "delimiter and quote are the same character");
@@ -773,6 +786,8 @@ void dn_mapping_free(dn_mapping *m)
 	for (size_t i = 0; i < m->nedges; i++) {
 		mp_edge *e = &m->edges[i];
 		free(e->type);
+		value_free(e->type_v);
+		free(e->type_v);
 		for (size_t k = 0; k < e->nprops; k++) {
 			free(e->props[k].key);
 			value_free(&e->props[k].v);
