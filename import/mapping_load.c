@@ -24,6 +24,8 @@
 
 /* The property that holds a composite key (values joined by U+001F). */
 #define ML_COMPOSITE_KEY "_key"
+/* An adjacency list this short is walked without comparing degrees. */
+#define ML_SHORT_ADJ 16
 
 /* One evaluated value of the current row. */
 typedef struct ml_slot {
@@ -426,7 +428,8 @@ static uint64_t hash_value(uint64_t h, const dn_value *v)
 
 /* on_match "fill": adds the labels and properties the node lacks. A memo
  * of what was last filled in per (template, node) saves reading nodes that
- * rows repeat with the same values. */
+ * rows repeat with the same values; it holds only nodes seen twice, so that
+ * rows of unique nodes (a declaration per row) do not grow it. */
 static uint64_t props_hash(const ml_run *r, size_t nprops)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -518,8 +521,6 @@ static int write_node(ml_run *r, size_t i, const dn_meta *meta)
 		/* created with the key property (or _key) as the ID space
 		 * stores it: the space's label is labels[0] */
 		dn_meta m = dn_loader_meta_merge(&dn_loader_opts(r->ld)->meta, meta);
-		unsigned char mk[ML_MEMO_KEY];
-		uint64_t h = props_hash(r, np);
 		r->props[np++] = (dn_prop){nd->nkeys == 1 ? nd->props[0].key : ML_COMPOSITE_KEY,
 		                           dn_value_stringn_ref(r->key.p, r->key.len)};
 		if ((rc = dn_node_create(dn_loader_txn(r->ld), r->labels, nd->nlabels, r->props, np,
@@ -527,10 +528,6 @@ static int write_node(ml_run *r, size_t i, const dn_meta *meta)
 		    (rc = dn_loader_remember(r->ld, space, r->key.p, r->key.len, id)))
 			return rc;
 		r->sum->nodes_created++;
-		memo_key(mk, i, id);
-		if (nd->on_match == MP_ON_MATCH_FILL &&
-		    (rc = dn_loader_remember(r->ld, r->memo, (const char *)mk, sizeof mk, h)))
-			return rc;
 	} else if (nd->on_match == MP_ON_MATCH_UPDATE) {
 		/* found and brought up to the row (labels and properties; the
 		 * provenance of the first sighting is kept) */
@@ -574,12 +571,16 @@ static int edge_find(ml_run *r, const mp_edge *t, const char *type, dn_id src, d
 	int rc;
 
 	*found = false;
-	if ((rc = dn_degree(txn, src, dout, type, &a)) ||
-	    (rc = dn_degree(txn, dst, din, type, &b)))
+	/* a short list at src is walked without asking dst (one lookup less) */
+	if ((rc = dn_degree(txn, src, dout, type, &a)))
 		return rc;
-	if (!a || !b)
+	if (!a)
 		return 0;
-	if (b < a) {
+	if (a > ML_SHORT_ADJ && (rc = dn_degree(txn, dst, din, type, &b)))
+		return rc;
+	if (a > ML_SHORT_ADJ && !b)
+		return 0;
+	if (a > ML_SHORT_ADJ && b < a) {
 		from = dst;
 		want = src;
 		dir = din;

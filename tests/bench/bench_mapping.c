@@ -9,7 +9,7 @@
  * (VmHWM, which counts the pages of data.mdb the process touched, and
  * RssAnon after the load: the heap) for each size given. Not a test: it prints figures.
  *
- *     bench_mapping [ROWS...]     (default: 100000 1000000)
+ *     bench_mapping [--batch N] [ROWS...]     (default: 100000 1000000)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -116,8 +116,11 @@ static int gen_csv(const char *path, uint64_t rows)
 	return fclose(f);
 }
 
+static uint64_t bm_batch; /* --batch: commit every N rows (0: one transaction) */
+
 static int run(const char *dir, uint64_t rows)
 {
+	dn_import_opts io = dn_import_opts_default();
 	char csv[512], map[512], dbp[512], cmd[1100];
 	const char *files[1];
 	dn_open_opts oo = {.flags = DN_OPEN_NOSYNC};
@@ -144,7 +147,8 @@ static int run(const char *dir, uint64_t rows)
 		reset_hwm();
 		t0 = now_s();
 		c0 = cpu_s();
-		rc = dn_import_mapping(db, map, files, 1, NULL, &sum, &st);
+		io.batch = bm_batch;
+		rc = dn_import_mapping(db, map, files, 1, &io, &sum, &st);
 		t1 = now_s();
 		c1 = cpu_s();
 		if (rc) {
@@ -173,9 +177,14 @@ int main(int argc, char **argv)
 	uint64_t sizes[8] = {100000, 1000000};
 	int nsizes = 2, rc = 0;
 
-	if (argc > 1) {
+	int first = 1;
+	if (argc > 2 && strcmp(argv[1], "--batch") == 0) {
+		bm_batch = strtoull(argv[2], NULL, 10);
+		first = 3;
+	}
+	if (argc > first) {
 		nsizes = 0;
-		for (int i = 1; i < argc && nsizes < 8; i++)
+		for (int i = first; i < argc && nsizes < 8; i++)
 			sizes[nsizes++] = strtoull(argv[i], NULL, 10);
 	}
 	if (!mkdtemp(dir)) {
@@ -183,7 +192,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("mapping import: 10 columns, 5 node templates (4 merged per row on repeat), "
-	       "4 edges per row, one transaction, DN_OPEN_NOSYNC\n");
+	       "4 edges per row, %s, DN_OPEN_NOSYNC\n", bm_batch ? "batches" : "one transaction");
 	for (int i = 0; i < nsizes && !rc; i++)
 		rc = run(dir, sizes[i]);
 	{
