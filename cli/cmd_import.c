@@ -400,8 +400,8 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 	} else {
 		print_summary(&sum, now_s() - ps.start, true);
 		if (mst.rows_skipped || mst.nodes_skipped || mst.edges_skipped)
-			printf("skipped: %" PRIu64 " rows (skip_rows), %" PRIu64 " nodes (empty key), %"
-			       PRIu64 " edges (an end left out)\n", mst.rows_skipped,
+			printf("skipped: %" PRIu64 " rows (skip_rows), %" PRIu64 " nodes (empty key or "
+			       "'when'), %" PRIu64 " edges (an end left out, or 'when')\n", mst.rows_skipped,
 			       mst.nodes_skipped, mst.edges_skipped);
 		st = DN_CLI_OK;
 	}

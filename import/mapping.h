@@ -119,6 +119,7 @@ typedef enum mp_cond_kind { MP_EMPTY, MP_NOT_EMPTY, MP_EQUALS, MP_MATCHES } mp_c
 typedef struct mp_cond {
 	mp_value v;       /* the column (chain: trim) */
 	mp_cond_kind kind;
+	bool negate;      /* "not": true */
 	char **vals;      /* EQUALS: any of these */
 	size_t nvals;
 	void *re;         /* MATCHES: a regex_t */
@@ -151,6 +152,8 @@ typedef struct mp_edge {
 	size_t nprops, nkeys; /* the first nkeys props tell edges apart */
 	bool undirected;  /* (a,b) and (b,a) are one edge */
 	bool self_loops;  /* keep edges whose ends are one node */
+	mp_cond *when;    /* made only when all of these hold */
+	size_t nwhen;
 } mp_edge;
 
 /* One key space: nodes of a label found again by the same key properties. */
@@ -166,6 +169,8 @@ struct dn_mapping {
 	char delimiter, quote;
 	char comment;      /* lines starting with it are skipped; 0 = none */
 	bool header;
+	bool matrix;       /* an adjacency matrix: each cell is a record with
+	                      the columns row, column, value */
 	char **columns;    /* names when there is no header row (or given) */
 	size_t ncolumns;
 	mp_node *nodes;

@@ -59,6 +59,9 @@ typedef struct ml_run {
 	char record[4200]; /* "file:line" */
 	char msg[1024];
 	char linebuf[24];
+	char **mlabels;    /* matrix: the labels of the first row */
+	size_t nmlabels;
+	size_t mcol;       /* matrix: the column of the current cell */
 	/* the current file and row */
 	const char *file;
 	dn_csv *csv;
@@ -104,6 +107,8 @@ static int collect_values(ml_run *r)
 	}
 	for (size_t i = 0; i < m->nedges && !rc; i++) {
 		rc = add_val(r, m->edges[i].type_v, &cap);
+		for (size_t k = 0; k < m->edges[i].nwhen && !rc; k++)
+			rc = add_val(r, &m->edges[i].when[k].v, &cap);
 		for (size_t k = 0; k < m->edges[i].nprops && !rc; k++)
 			rc = add_val(r, &m->edges[i].props[k].v, &cap);
 		if (m->edges[i].nprops > maxp)
@@ -171,6 +176,11 @@ static int resolve_columns(ml_run *r)
 
 static void header_free(ml_run *r)
 {
+	for (size_t i = 0; i < r->nmlabels; i++)
+		free(r->mlabels[i]);
+	free(r->mlabels);
+	r->mlabels = NULL;
+	r->nmlabels = 0;
 	for (size_t i = 0; i < r->nheader; i++)
 		free(r->header[i]);
 	free(r->header);
@@ -178,15 +188,28 @@ static void header_free(ml_run *r)
 	r->nheader = 0;
 }
 
+static const char *const ml_matrix_columns[] = {"row", "column", "value"};
+
 static int header_set(ml_run *r)
 {
 	dn_mapping *m = r->m;
 	size_t n = m->header && !m->ncolumns ? dn_csv_nfields(r->csv) : m->ncolumns;
 	header_free(r);
+	if (m->matrix) {
+		if (!(r->mlabels = calloc(n, sizeof *r->mlabels)))
+			return DN_ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			if (!(r->mlabels[i] = strdup(dn_csv_field(r->csv, i, NULL))))
+				return DN_ENOMEM;
+			r->nmlabels = i + 1;
+		}
+		n = 3;
+	}
 	if (!(r->header = calloc(n ? n : 1, sizeof *r->header)))
 		return DN_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const char *s = m->ncolumns ? m->columns[i] : dn_csv_field(r->csv, i, NULL);
+		const char *s = m->matrix ? ml_matrix_columns[i]
+		                : m->ncolumns ? m->columns[i] : dn_csv_field(r->csv, i, NULL);
 		if (!(r->header[i] = strdup(s)))
 			return DN_ENOMEM;
 		r->nheader = i + 1;
@@ -197,6 +220,23 @@ static int header_set(ml_run *r)
 /* ------------------------------------------------------------------ */
 /* Evaluating a row                                                    */
 /* ------------------------------------------------------------------ */
+
+/* Field col of the current record; in a matrix, of the current cell
+ * (row label, column label, value). *column is its column on the line. */
+static const char *field(const ml_run *r, int col, size_t *n, uint64_t *column)
+{
+	size_t i = (size_t)col;
+	if (r->m->matrix) {
+		if (col == 1) {
+			*n = strlen(r->mlabels[r->mcol]);
+			*column = dn_csv_field_column(r->csv, r->mcol);
+			return r->mlabels[r->mcol];
+		}
+		i = col == 0 ? 0 : r->mcol;
+	}
+	*column = dn_csv_field_column(r->csv, i);
+	return dn_csv_field(r->csv, i, n);
+}
 
 static bool blank_text(const char *s, size_t n)
 {
@@ -212,6 +252,7 @@ static int eval_value(ml_run *r, const mp_value *v)
 	const char *s;
 	size_t n = 0;
 	char err[512];
+	uint64_t column = 0;
 	int rc;
 
 	sl->v = dn_value_null();
@@ -233,7 +274,7 @@ static int eval_value(ml_run *r, const mp_value *v)
 		n = (size_t)snprintf(r->linebuf, sizeof r->linebuf, "%" PRIu64, dn_csv_line(r->csv));
 		s = r->linebuf;
 	} else {
-		s = dn_csv_field(r->csv, (size_t)v->col, &n);
+		s = field(r, v->col, &n, &column);
 		if (!s || blank_text(s, n)) {
 			if (!v->dflt)
 				return 0;
@@ -250,7 +291,7 @@ static int eval_value(ml_run *r, const mp_value *v)
 		if (v->column && v->col >= 0)
 			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ":%" PRIu64 ": column '%s': %s",
 			         r->file, dn_csv_line(r->csv),
-			         dn_csv_field_column(r->csv, (size_t)v->col), v->column, err);
+			         column, v->column, err);
 		else
 			snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %s: %s", r->file,
 			         dn_csv_line(r->csv), v->path, err);
@@ -353,7 +394,14 @@ bad:
 	return rc;
 }
 
+static bool cond_holds(ml_run *r, const mp_cond *c);
+
 static bool cond_true(ml_run *r, const mp_cond *c)
+{
+	return cond_holds(r, c) != c->negate;
+}
+
+static bool cond_holds(ml_run *r, const mp_cond *c)
 {
 	const dn_value *x = val(r, &c->v);
 	bool empty = x->type == DN_NULL || (x->type == DN_STRING && x->len == 0);
@@ -617,6 +665,11 @@ static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
 
 	const char *type = t->type;
 
+	for (size_t k = 0; k < t->nwhen; k++)
+		if (!cond_true(r, &t->when[k])) {
+			r->st->edges_skipped++;
+			return 0;
+		}
 	if (!a->present || !b->present || (!t->self_loops && a->id == b->id)) {
 		r->st->edges_skipped++;
 		return 0;
@@ -680,9 +733,9 @@ static int do_row(ml_run *r)
 	size_t nf = dn_csv_nfields(r->csv);
 	int rc = 0;
 
-	if (nf != r->nheader) {
+	if (nf != (m->matrix ? r->nmlabels : r->nheader)) {
 		snprintf(r->msg, sizeof r->msg, "%s:%" PRIu64 ": %zu fields, the header has %zu",
-		         r->file, dn_csv_line(r->csv), nf, r->nheader);
+		         r->file, dn_csv_line(r->csv), nf, m->matrix ? r->nmlabels : r->nheader);
 		return DN_ESYNTAX;
 	}
 	for (size_t i = 0; i < m->nskips && !rc; i++)
@@ -736,6 +789,7 @@ static int load_file(ml_run *r, const char *path)
 	while ((rc = dn_csv_next(r->csv)) == DN_ROW || (rc == DN_ESYNTAX && dn_csv_recoverable(r->csv))) {
 		size_t len;
 		const char *txt;
+		bool csv_bad, whole;
 		if (rc == DN_ROW && (dn_csv_blank(r->csv) ||
 		                     (r->m->comment && dn_csv_field(r->csv, 0, NULL)[0] == r->m->comment)))
 			continue;
@@ -749,19 +803,33 @@ static int load_file(ml_run *r, const char *path)
 				goto out;
 			continue;
 		}
-		if (rc == DN_ROW) {
-			rc = do_row(r);
-		} else {
-			snprintf(r->msg, sizeof r->msg, "%s", dn_csv_errmsg(r->csv));
-		}
-		if (rc == DN_ETYPE || rc == DN_ESYNTAX) {
-			txt = row_text(r, &len);
-			if ((rc = dn_loader_reject(r->ld, rc, path, dn_csv_line(r->csv), r->msg, txt, len)))
+		/* a matrix row is one record per cell after the row label */
+		csv_bad = rc != DN_ROW;
+		whole = false;
+		r->mcol = 1;
+		for (;;) {
+			if (csv_bad) {
+				snprintf(r->msg, sizeof r->msg, "%s", dn_csv_errmsg(r->csv));
+				rc = DN_ESYNTAX;
+			} else {
+				rc = do_row(r);
+			}
+			if (rc == DN_ETYPE || rc == DN_ESYNTAX) {
+				txt = row_text(r, &len);
+				if ((rc = dn_loader_reject(r->ld, rc, path, dn_csv_line(r->csv), r->msg,
+				                           txt, len)))
+					goto out;
+				whole = csv_bad || !r->m->matrix || dn_csv_nfields(r->csv) != r->nmlabels;
+				if (whole)
+					break;
+			} else if (rc) {
 				goto out;
-			continue;
+			}
+			if (!r->m->matrix || ++r->mcol >= dn_csv_nfields(r->csv))
+				break;
 		}
-		if (rc)
-			goto out;
+		if (whole)
+			continue;
 		if ((rc = dn_loader_row_done(r->ld, path, dn_csv_offset(r->csv))))
 			goto out;
 	}

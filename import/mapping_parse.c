@@ -455,7 +455,7 @@ static int node_ref(mp_ctx *c, const dn_mapping *m, const json_t *j, const char 
 static int edge_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 {
 	static const char *const allowed[] = {"type", "from", "to", "key", "properties",
-	                                      "undirected", "self_loops", NULL};
+	                                      "undirected", "self_loops", "when", NULL};
 	mp_edge *e = &m->edges[idx];
 	char path[128], p[160];
 	int rc;
@@ -491,6 +491,11 @@ static int edge_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 	snprintf(p, sizeof p, "%s.key", path);
 	if ((rc = keys_parse(c, json_object_get(j, "key"), p, e->props, e->nprops, &e->nkeys, false)))
 		return rc;
+	if (json_object_get(j, "when")) {
+		snprintf(p, sizeof p, "%s.when", path);
+		if ((rc = conds_parse(c, json_object_get(j, "when"), p, &e->when, &e->nwhen)))
+			return rc;
+	}
 	e->undirected = json_is_true(json_object_get(j, "undirected"));
 	e->self_loops = !json_is_false(json_object_get(j, "self_loops"));
 	return 0;
@@ -498,7 +503,7 @@ static int edge_parse(mp_ctx *c, dn_mapping *m, const json_t *j, size_t idx)
 
 static int cond_parse(mp_ctx *c, const json_t *j, const char *path, mp_cond *cd)
 {
-	static const char *const allowed[] = {"column", "empty", "equals", "matches", NULL};
+	static const char *const allowed[] = {"column", "empty", "equals", "matches", "not", NULL};
 	const json_t *col = json_object_get(j, "column");
 	json_t *trim;
 	int rc, kinds = 0;
@@ -544,6 +549,7 @@ static int cond_parse(mp_ctx *c, const json_t *j, const char *path, mp_cond *cd)
 	}
 	if (kinds != 1)
 		return perr(c, path, "give exactly one of \"empty\", \"equals\" and \"matches\"");
+	cd->negate = json_is_true(json_object_get(j, "not"));
 	return 0;
 }
 
@@ -590,7 +596,7 @@ static int meta_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 static int csv_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 {
 	static const char *const allowed[] = {"delimiter", "quote", "header", "columns", "encoding",
-	                                      "comment", NULL};
+	                                      "comment", "matrix", NULL};
 	const char *enc;
 	int rc;
 
@@ -622,6 +628,14 @@ static int csv_parse(mp_ctx *c, dn_mapping *m, const json_t *j)
 		return rc;
 	if (!m->header && !m->ncolumns)
 		return perr(c, "csv.columns", "without a header row, \"columns\" names the columns");
+	if (json_object_get(j, "matrix")) {
+		if (!json_is_boolean(json_object_get(j, "matrix")))
+			return perr(c, "csv.matrix", "true or false");
+		m->matrix = json_is_true(json_object_get(j, "matrix"));
+		if (m->matrix && (!m->header || m->ncolumns))
+			return perr(c, "csv.matrix", "a matrix's first row labels its columns: "
+			            "no \"columns\", and \"header\" true");
+	}
 	return 0;
 }
 
@@ -786,6 +800,7 @@ void dn_mapping_free(dn_mapping *m)
 	for (size_t i = 0; i < m->nedges; i++) {
 		mp_edge *e = &m->edges[i];
 		free(e->type);
+		conds_free(e->when, e->nwhen);
 		value_free(e->type_v);
 		free(e->type_v);
 		for (size_t k = 0; k < e->nprops; k++) {

@@ -147,6 +147,35 @@ load "$db" df_nodes.json "$T"/*.nodes.csv && load "$db" df_edges.json "$T"/*.edg
 	edges "Noordin Top after reload" "$db" 1014
 }
 
+# --- adjacency matrices (caviar/ and drug-trafficking-misc/NOTES.md) -------
+# ragini30's directed phase matrices, loaded undirected, give the DF phase
+# counts (NOTES.md: the DF weight is the max of the two directions). Phase 7
+# is left out: ragini30's phase7.csv lists 36 players, not the 34 of DF's
+# phase 7 (examples/networks/README.md).
+P=$N/caviar/ragini30-directed-phases
+set -- 1 15 18 2 24 28 3 33 56 4 33 48 5 32 39 6 27 47 8 42 58 9 34 44 10 42 50 11 41 50
+while [ $# -ge 3 ]; do
+	db=$work/phase$1
+	load "$db" matrix_undirected.json "$P/phase$1.csv" && nodes "CAVIAR matrix phase $1" "$db" "$2" &&
+		typed "CAVIAR matrix phase $1" "$db" "PHASE$1" "$3"
+	shift 3
+done
+db=$work/phase7_directed
+load "$db" matrix_directed.json "$P/phase7.csv" && ok "CAVIAR matrix phase 7 loads (directed)"
+db=$work/caviar_matrix
+load "$db" matrix_undirected.json "$N/caviar/mcmacdonald_morselli_caviar_matrix.csv" &&
+	nodes "CAVIAR 110x110 matrix" "$db" 110 && edges "CAVIAR 110x110 matrix" "$db" 205
+# the same networks as the DF edge lists above, and four that exist only as
+# matrices (sizes from the NOTES.md list)
+set -- morselli_siren 44 103 morselli_togo 33 47 morselli_cielnet 25 35 natajaran_cocaine 28 - \
+	natajaran_heroin 38 - macdonald_tfc 112 - ITALIAN_GANGS 67 - LONDON_GANG 54 - MONTREALGANG 35 -
+while [ $# -ge 3 ]; do
+	db=$work/m_$1
+	load "$db" matrix_undirected.json "$D/mcmacdonald_$1_matrix.csv" && nodes "matrix $1" "$db" "$2" &&
+		{ [ "$3" = - ] || edges "matrix $1" "$db" "$3"; }
+	shift 3
+done
+
 # --- Florentine families and Hartford drug users --------------------------
 db=$work/florentine
 load "$db" florentine.json "$N/florentine-families/florentine_marriage_edges.csv" &&
