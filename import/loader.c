@@ -41,6 +41,9 @@ typedef struct ld_space {
 	char *name;
 	char *key;    /* property the ids are stored in, NULL = not stored */
 	bool stored;
+	/* A stored space that this import created empty, whose every node is
+	 * in the map: a miss there needs no index seek. */
+	bool complete;
 	ld_map map;   /* the whole space (not stored) or a cache (stored) */
 } ld_space;
 
@@ -377,6 +380,7 @@ int dn_loader_space(dn_loader *ld, const char *name, const char *key, int *space
 {
 	int i = space_index(ld, name);
 	char *old = NULL;
+	bool empty = false;
 	int rc;
 	if (i >= 0) {
 		const ld_space *s = &ld->spaces[i];
@@ -402,16 +406,21 @@ int dn_loader_space(dn_loader *ld, const char *name, const char *key, int *space
 			return rc;
 		}
 		if (!old) {
+			uint64_t had = 1;
 			index_name(iname, sizeof iname, name);
 			rc = dn_index_create(ld->txn, iname, name, key, DN_INDEX_UNIQUE);
 			if (rc && rc != DN_EEXISTS)
 				return rc;
+			if (!rc && (rc = dn_count_label(ld->txn, name, &had)))
+				return rc;
+			empty = had == 0;
 		}
 		free(old);
 	}
 	if ((rc = add_space(ld, name, key, key && *name)))
 		return rc;
 	*space = (int)ld->nspaces - 1;
+	ld->spaces[*space].complete = empty;
 	return 0;
 }
 
@@ -474,7 +483,7 @@ int dn_loader_lookup(dn_loader *ld, int space, const char *id, size_t idlen,
 		*out = n;
 		return 0;
 	}
-	if (!s->stored)
+	if (!s->stored || s->complete)
 		return DN_ENOTFOUND;
 	v = dn_value_stringn_ref(id, idlen);
 	if ((rc = dn_index_seek(ld->txn, s->name, s->key, &v, &v, 0, &it)))
@@ -642,8 +651,10 @@ int dn_loader_remember(dn_loader *ld, int space, const char *id, size_t idlen,
                        dn_id node)
 {
 	ld_space *s = &ld->spaces[space];
-	if (s->stored && s->map.count >= LD_CACHE_MAX)
+	if ((s->stored && s->map.count >= LD_CACHE_MAX) || idlen > UINT32_MAX) {
 		map_clear(&s->map);
+		s->complete = false;
+	}
 	if (map_put(&s->map, id, idlen, node))
 		return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
 	return 0;

@@ -643,3 +643,16 @@ Test(import, relationships_against_a_user_unique_index)
 	cr_assert_eq(s.rels_created, 1);
 	cr_assert_eq(count(true), 1);
 }
+
+/* Duplicate IDs in one file of a new space: the second row finds the first
+ * node (in the loader's map, without an index seek) and updates it. */
+Test(import, duplicate_id_in_a_new_space)
+{
+	dn_import_summary s;
+	TU_OK(db, import1(false, NULL, put_file("d.csv", "id:ID(P),n:int\np1,1\np2,2\np1,3\n"), NULL, &s));
+	cr_assert_eq(s.nodes_created, 2);
+	cr_assert_eq(s.nodes_updated, 1);
+	dn_node *n = get_node(find("P", "id", "p1"));
+	cr_assert_eq(dn_node_prop(n, "n")->u.i, 3);
+	dn_node_free(n);
+}
