@@ -39,6 +39,15 @@ typedef struct ml_node_state {
 	dn_id id;
 } ml_node_state;
 
+/* The fill memo of one node template: a direct-mapped table from node id
+ * to the hash of the properties last filled in (fixed size: flat memory;
+ * a collision only costs a node read). */
+#define ML_MEMO_SLOTS 65536
+typedef struct ml_memo {
+	dn_id id;
+	uint64_t hash;
+} ml_memo;
+
 typedef struct ml_run {
 	dn_db *db;
 	dn_mapping *m;
@@ -49,8 +58,7 @@ typedef struct ml_run {
 	size_t nvals;
 	ml_slot *slots;
 	int *spaces;       /* loader space of each mapping space */
-	int memo;          /* in-memory loader space: (template, node) -> the
-	                      hash of the properties last filled in */
+	ml_memo **memo;    /* per node template (fill), NULL until used */
 	ml_node_state *ns;
 	dn_prop *props;    /* scratch for one template's properties */
 	size_t pcap;
@@ -130,11 +138,12 @@ static int collect_values(ml_run *r)
 		return rc;
 	r->slots = calloc(r->nvals ? r->nvals : 1, sizeof *r->slots);
 	r->ns = calloc(m->nnodes, sizeof *r->ns);
+	r->memo = calloc(m->nnodes, sizeof *r->memo);
 	r->spaces = calloc(m->nspaces, sizeof *r->spaces);
 	r->props = calloc(maxp + 1, sizeof *r->props);
 	r->labels = calloc(maxl + 1, sizeof *r->labels);
 	r->pcap = maxp + 1;
-	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels)
+	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels || !r->memo)
 		return DN_ENOMEM;
 	return 0;
 }
@@ -476,8 +485,7 @@ static uint64_t hash_value(uint64_t h, const dn_value *v)
 
 /* on_match "fill": adds the labels and properties the node lacks. A memo
  * of what was last filled in per (template, node) saves reading nodes that
- * rows repeat with the same values; it holds only nodes seen twice, so that
- * rows of unique nodes (a declaration per row) do not grow it. */
+ * rows repeat with the same values. */
 static uint64_t props_hash(const ml_run *r, size_t nprops)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -486,27 +494,19 @@ static uint64_t props_hash(const ml_run *r, size_t nprops)
 	return h | 1; /* never 0, the loader's empty slot */
 }
 
-static void memo_key(unsigned char *mk, size_t tmpl, dn_id id)
-{
-	uint64_t tk = tmpl;
-	memcpy(mk, &tk, sizeof tk);
-	memcpy(mk + sizeof tk, &id, sizeof id);
-}
-
-#define ML_MEMO_KEY (sizeof(uint64_t) + sizeof(dn_id))
-
 static int fill_node(ml_run *r, size_t tmpl, dn_id id, size_t nlabels, size_t nprops)
 {
 	dn_txn *txn = dn_loader_txn(r->ld);
 	dn_node *n = NULL;
 	bool changed = false;
-	unsigned char mk[ML_MEMO_KEY];
 	uint64_t h = props_hash(r, nprops);
-	dn_id seen = 0;
+	ml_memo *slot;
 	int rc;
 
-	memo_key(mk, tmpl, id);
-	if (dn_loader_lookup(r->ld, r->memo, (const char *)mk, sizeof mk, &seen) == 0 && seen == h) {
+	if (!r->memo[tmpl] && !(r->memo[tmpl] = calloc(ML_MEMO_SLOTS, sizeof *r->memo[tmpl])))
+		return dn_error(r->db, DN_ENOMEM, "import: out of memory");
+	slot = &r->memo[tmpl][(id * 0x9E3779B97F4A7C15ull) >> 48];
+	if (slot->id == id && slot->hash == h) {
 		r->sum->nodes_present++;
 		return 0;
 	}
@@ -527,7 +527,7 @@ static int fill_node(ml_run *r, size_t tmpl, dn_id id, size_t nlabels, size_t np
 			r->sum->nodes_updated++;
 		else
 			r->sum->nodes_present++;
-		rc = dn_loader_remember(r->ld, r->memo, (const char *)mk, sizeof mk, h);
+		*slot = (ml_memo){id, h};
 	}
 	return rc;
 }
@@ -854,7 +854,7 @@ static int setup_spaces(ml_run *r)
 		if (rc)
 			return rc;
 	}
-	return dn_loader_space(r->ld, "mapping fill memo", NULL, &r->memo);
+	return 0;
 }
 
 static void run_free(ml_run *r)
@@ -863,6 +863,9 @@ static void run_free(ml_run *r)
 		mt_scratch_free(&r->slots[i].sc);
 	free(r->slots);
 	free(r->vals);
+	for (size_t i = 0; r->memo && i < r->m->nnodes; i++)
+		free(r->memo[i]);
+	free(r->memo);
 	free(r->ns);
 	free(r->spaces);
 	free(r->props);
