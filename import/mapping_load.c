@@ -24,7 +24,7 @@
 
 /* The property that holds a composite key (values joined by U+001F). */
 #define ML_COMPOSITE_KEY "_key"
-/* An adjacency list this short is walked without comparing degrees. */
+/* An adjacency list this short is walked without asking the degrees. */
 #define ML_SHORT_ADJ 16
 
 /* One evaluated value of the current row. */
@@ -59,6 +59,7 @@ typedef struct ml_run {
 	ml_slot *slots;
 	int *spaces;       /* loader space of each mapping space */
 	ml_memo **memo;    /* per node template (fill), NULL until used */
+	bool *eside;       /* per edge template: walk the `to` end first */
 	ml_node_state *ns;
 	dn_prop *props;    /* scratch for one template's properties */
 	size_t pcap;
@@ -139,11 +140,12 @@ static int collect_values(ml_run *r)
 	r->slots = calloc(r->nvals ? r->nvals : 1, sizeof *r->slots);
 	r->ns = calloc(m->nnodes, sizeof *r->ns);
 	r->memo = calloc(m->nnodes, sizeof *r->memo);
+	r->eside = calloc(m->nedges + 1, sizeof *r->eside);
 	r->spaces = calloc(m->nspaces, sizeof *r->spaces);
 	r->props = calloc(maxp + 1, sizeof *r->props);
 	r->labels = calloc(maxl + 1, sizeof *r->labels);
 	r->pcap = maxp + 1;
-	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels || !r->memo)
+	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels || !r->memo || !r->eside)
 		return DN_ENOMEM;
 	return 0;
 }
@@ -606,37 +608,23 @@ static bool key_props_equal(const dn_edge *e, const ml_run *r, const mp_edge *t)
 
 /* Whether the edge of template t (of type `type`) between src and dst is
  * already there. */
-static int edge_find(ml_run *r, const mp_edge *t, const char *type, dn_id src, dn_id dst,
-                     bool *found)
+/* Walks the adjacency of `from` in dir for an edge to `want`. limit > 0
+ * stops after that many entries with *walked = limit (undecided). */
+static int edge_walk(ml_run *r, const mp_edge *t, const char *type, dn_id from, dn_dir dir,
+                     dn_id want, uint64_t limit, uint64_t *walked, bool *found)
 {
 	dn_txn *txn = dn_loader_txn(r->ld);
-	dn_dir dout = t->undirected ? DN_BOTH : DN_OUT, din = t->undirected ? DN_BOTH : DN_IN;
-	uint64_t a = 0, b = 0;
-	dn_id from = src, want = dst;
-	dn_dir dir = dout;
 	dn_iter *it = NULL;
 	dn_adj adj;
 	int rc;
 
-	*found = false;
-	/* a short list at src is walked without asking dst (one lookup less) */
-	if ((rc = dn_degree(txn, src, dout, type, &a)))
-		return rc;
-	if (!a)
-		return 0;
-	if (a > ML_SHORT_ADJ && (rc = dn_degree(txn, dst, din, type, &b)))
-		return rc;
-	if (a > ML_SHORT_ADJ && !b)
-		return 0;
-	if (a > ML_SHORT_ADJ && b < a) {
-		from = dst;
-		want = src;
-		dir = din;
-	}
+	*walked = 0;
 	if ((rc = dn_edges_of(txn, from, dir, type, &it)))
 		return rc;
 	while ((rc = dn_iter_next_adj(it, &adj)) == DN_ROW) {
 		dn_edge *e = NULL;
+		if (limit && ++*walked > limit)
+			break;
 		if (adj.nbr != want)
 			continue;
 		if (!t->nkeys) {
@@ -654,8 +642,39 @@ static int edge_find(ml_run *r, const mp_edge *t, const char *type, dn_id src, d
 	return rc == DN_ROW || rc == DN_DONE ? 0 : rc;
 }
 
-static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
+/*
+ * Whether the edge of template ti (of type `type`) between src and dst is
+ * already there. The end that was short last time is walked first, up to
+ * ML_SHORT_ADJ entries; past that, the two ends' degrees are compared and
+ * the shorter list is walked whole (a hub is never walked for every row).
+ */
+static int edge_find(ml_run *r, size_t ti, const char *type, dn_id src, dn_id dst,
+                     bool *found)
 {
+	const mp_edge *t = &r->m->edges[ti];
+	dn_txn *txn = dn_loader_txn(r->ld);
+	dn_dir dout = t->undirected ? DN_BOTH : DN_OUT, din = t->undirected ? DN_BOTH : DN_IN;
+	bool to_side = r->eside[ti];
+	uint64_t a = 0, b = 0, walked = 0;
+	int rc;
+
+	*found = false;
+	rc = to_side ? edge_walk(r, t, type, dst, din, src, ML_SHORT_ADJ, &walked, found)
+	             : edge_walk(r, t, type, src, dout, dst, ML_SHORT_ADJ, &walked, found);
+	if (rc || *found || walked <= ML_SHORT_ADJ)
+		return rc;
+	if ((rc = dn_degree(txn, src, dout, type, &a)) || (rc = dn_degree(txn, dst, din, type, &b)))
+		return rc;
+	r->eside[ti] = b < a;
+	if (!a || !b)
+		return 0;
+	return b < a ? edge_walk(r, t, type, dst, din, src, 0, &walked, found)
+	             : edge_walk(r, t, type, src, dout, dst, 0, &walked, found);
+}
+
+static int write_edge(ml_run *r, size_t ti, const dn_meta *meta)
+{
+	const mp_edge *t = &r->m->edges[ti];
 	const ml_node_state *a = &r->ns[t->from], *b = &r->ns[t->to];
 	dn_meta m;
 	size_t np = 0;
@@ -681,7 +700,7 @@ static int write_edge(ml_run *r, const mp_edge *t, const dn_meta *meta)
 			return DN_ENOMEM;
 		type = r->tmp.p;
 	}
-	if (!a->created && !b->created && (rc = edge_find(r, t, type, a->id, b->id, &found)))
+	if (!a->created && !b->created && (rc = edge_find(r, ti, type, a->id, b->id, &found)))
 		return rc;
 	if (found) {
 		r->sum->rels_present++;
@@ -764,7 +783,7 @@ static int do_row(ml_run *r)
 		r->ns[i].created = r->sum->nodes_created > before;
 	}
 	for (size_t i = 0; i < m->nedges && !rc; i++)
-		rc = write_edge(r, &m->edges[i], &meta);
+		rc = write_edge(r, i, &meta);
 	free(src.p);
 	free(mark.p);
 	return rc;
@@ -866,6 +885,7 @@ static void run_free(ml_run *r)
 	for (size_t i = 0; r->memo && i < r->m->nnodes; i++)
 		free(r->memo[i]);
 	free(r->memo);
+	free(r->eside);
 	free(r->ns);
 	free(r->spaces);
 	free(r->props);
