@@ -438,6 +438,22 @@ t_map_examples_load_twice() {
 			want_out '^nothing changed' || { why="$m again: $why"; return 1; }
 	done
 }
+t_map_examples_one_database() {
+	# the five mappings share labels (Trader, Company, Conveyance, Location,
+	# Person) without clashing keys, and a second round changes nothing
+	local m
+	for m in declarations seizures tax_registry company_registry manifest; do
+		run import "$work/map_all.db" --map "$maps/$m.json" "$maps/$m.csv" && want_rc 0 ||
+			{ why="$m: $why"; return 1; }
+	done
+	for m in declarations seizures tax_registry company_registry manifest; do
+		run import "$work/map_all.db" --map "$maps/$m.json" "$maps/$m.csv" && want_rc 0 &&
+			want_out '^nothing changed' || { why="$m again: $why"; return 1; }
+	done
+	# vessel 9321483 is one node for the declarations, seizures and manifests
+	run query "$work/map_all.db" --format csv \
+		"MATCH (v:Conveyance {id: '9321483'})<-[r]-() RETURN count(DISTINCT type(r))" && want_out '^3.?$'
+}
 t_map_declarations_graph() {
 	# declarations.csv by hand: 16 rows, one CANCELLED (skipped); 15
 	# declarations, 5 traders (DE123456789 written four ways), 3 consignees,
@@ -478,6 +494,7 @@ t_map_mapping_errors() {
 }
 
 tc "import --map: every example mapping loads, and again changes nothing" t_map_examples_load_twice
+tc "import --map: all example mappings into one database" t_map_examples_one_database
 tc "import --map: declarations make the graph counted by hand" t_map_declarations_graph
 tc "import --map: a bad date names file:line:column, nothing kept" t_map_bad_date
 tc "import --map: --on-error skip writes the rejects file" t_map_skip_rejects
