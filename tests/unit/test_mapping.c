@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../import/mapping.h"
 #include "testutil.h"
@@ -256,4 +257,135 @@ Test(mapping, mapping_errors)
 	                   "\"labels\": [\"T\"], \"key\": [\"x\"], \"properties\": {\"x\": \"x\", "
 	                   "\"k\": {\"value\": 3}}}], \"skip_rows\": [{\"column\": \"s\", \"equals\": "
 	                   "\"VOID\"}]}", msg), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading through dn_import_mapping                                  */
+/* ------------------------------------------------------------------ */
+
+static void fresh(char *dir, size_t cap, const char *name)
+{
+	snprintf(dir, cap, "%s", tu_fresh_dir(name));
+	cr_assert_eq(mkdir(dir, 0700), 0, "mkdir %s", dir);
+}
+
+static void write_file(const char *dir, const char *name, const char *text, char *path,
+                       size_t cap)
+{
+	FILE *f;
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	cr_assert(f != NULL);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+static uint64_t count_of(dn_db *db, const char *label_or_type, bool edges)
+{
+	dn_txn *t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n = 0;
+	if (!label_or_type)
+		TU_OK(db, edges ? dn_count_edges(t, &n) : dn_count_nodes(t, &n));
+	else
+		TU_OK(db, edges ? dn_count_type(t, label_or_type, &n) : dn_count_label(t, label_or_type, &n));
+	dn_txn_abort(t);
+	return n;
+}
+
+/* Composite keys, 'when', undirected edges listed both ways, a skipped row
+ * and the counts of a second load. */
+Test(mapping, load_merge_and_reload)
+{
+	char dir[2048];
+	char map[4200], csv[4200], dbp[4200];
+	const char *files[1];
+	dn_import_summary sum;
+	dn_mapping_stats st;
+	dn_db *db;
+
+	fresh(dir, sizeof dir, "mapping_load");
+	write_file(dir, "m.json",
+	           "{\"name\": \"t\", \"skip_rows\": [{\"column\": \"s\", \"equals\": \"VOID\"}],"
+	           " \"nodes\": ["
+	           "  {\"id\": \"a\", \"labels\": [\"P\"], \"key\": [\"n\", \"d\"], \"properties\": {"
+	           "    \"n\": {\"column\": \"a\", \"transform\": [\"name\"]}, \"d\": \"ad\"}},"
+	           "  {\"id\": \"b\", \"labels\": [\"P\"], \"key\": [\"n\", \"d\"], \"properties\": {"
+	           "    \"n\": {\"column\": \"b\", \"transform\": [\"name\"]}, \"d\": \"bd\"}},"
+	           "  {\"id\": \"c\", \"labels\": [\"C\"], \"key\": \"n\", \"when\": {\"column\": \"bd\","
+	           "    \"empty\": true}, \"properties\": {\"n\": {\"column\": \"b\", \"transform\": [\"name\"]}}}],"
+	           " \"edges\": [{\"type\": \"K\", \"from\": \"a\", \"to\": \"b\", \"undirected\": true},"
+	           "            {\"type\": \"O\", \"from\": \"a\", \"to\": \"c\"}]}",
+	           map, sizeof map);
+	/* Ann/Bob listed both ways (one K edge), "ANN " is Ann, Acme is a
+	 * company (no date), the VOID row is skipped */
+	write_file(dir, "x.csv",
+	           "a,ad,b,bd,s\n"
+	           "Ann,1980,Bob,1975,\n"
+	           "Bob,1975,\"ANN \",1980,\n"
+	           "Ann,1980,Acme Ltd.,,\n"
+	           "Zed,1990,Bob,1975,VOID\n"
+	           "Ann,1981,Bob,1975,\n",
+	           csv, sizeof csv);
+	files[0] = csv;
+	snprintf(dbp, sizeof dbp, "%s/db", dir);
+	db = tu_open(dbp, NULL);
+	TU_OK(db, dn_import_mapping(db, map, files, 1, NULL, &sum, &st));
+	/* persons (Ann,1980) (Bob,1975) (Ann,1981); the company Acme Ltd */
+	cr_assert_eq(count_of(db, "P", false), 3);
+	cr_assert_eq(count_of(db, "C", false), 1);
+	/* K: Ann80-Bob, Ann81-Bob; O: Ann80-Acme */
+	cr_assert_eq(count_of(db, "K", true), 2);
+	cr_assert_eq(count_of(db, "O", true), 1);
+	cr_assert_eq(st.rows_skipped, 1);
+	cr_assert_eq(sum.rows, 5);
+	cr_assert_eq(sum.nodes_created, 4);
+	cr_assert_eq(sum.rels_created, 3);
+	/* a second load finds everything */
+	TU_OK(db, dn_import_mapping(db, map, files, 1, NULL, &sum, &st));
+	cr_assert_eq(sum.nodes_created, 0);
+	cr_assert_eq(sum.nodes_updated, 0);
+	cr_assert_eq(sum.rels_created, 0);
+	cr_assert_eq(sum.rels_present, 4); /* the K tie listed twice is found twice */
+	cr_assert_eq(count_of(db, NULL, false), 4);
+	dn_close(db);
+	tu_rmtree(dir);
+}
+
+/* A bad value aborts the whole load by default; with skip, the bad row is
+ * rejected whole (nothing of it written) and the rest loads. */
+Test(mapping, bad_rows)
+{
+	char dir[2048];
+	char map[4200], csv[4200], dbp[4200], rej[4200];
+	const char *files[1];
+	dn_import_opts o = dn_import_opts_default();
+	dn_import_summary sum;
+	dn_db *db;
+
+	fresh(dir, sizeof dir, "mapping_bad");
+	write_file(dir, "m.json",
+	           "{\"nodes\": [{\"id\": \"t\", \"labels\": [\"T\"], \"key\": \"k\", \"properties\": {"
+	           "  \"k\": \"k\", \"d\": {\"column\": \"d\", \"transform\": [{\"date\": \"DD/MM/YYYY\"}]}}},"
+	           " {\"id\": \"u\", \"labels\": [\"U\"], \"key\": \"k\", \"properties\": {\"k\": \"u\"}}],"
+	           " \"edges\": [{\"type\": \"E\", \"from\": \"t\", \"to\": \"u\"}]}",
+	           map, sizeof map);
+	write_file(dir, "x.csv", "k,u,d\nA,X,01/02/2024\nB,Y,31/02/2024\nC,Z,\n", csv, sizeof csv);
+	files[0] = csv;
+	snprintf(dbp, sizeof dbp, "%s/db", dir);
+	db = tu_open(dbp, NULL);
+	cr_assert_eq(dn_import_mapping(db, map, files, 1, NULL, &sum, NULL), DN_ETYPE);
+	cr_assert(strstr(dn_errmsg(db), "x.csv:3:5: column 'd': '31/02/2024' is not a valid date "
+	                               "for format DD/MM/YYYY") != NULL, "%s", dn_errmsg(db));
+	cr_assert_eq(count_of(db, NULL, false), 0);
+	snprintf(rej, sizeof rej, "%s/rej.csv", dir);
+	o.on_error = DN_IMPORT_SKIP;
+	o.rejects_path = rej;
+	TU_OK(db, dn_import_mapping(db, map, files, 1, &o, &sum, NULL));
+	cr_assert_eq(sum.rejected, 1);
+	/* A and C with their U nodes; nothing of row B (not even Y) */
+	cr_assert_eq(count_of(db, "T", false), 2);
+	cr_assert_eq(count_of(db, "U", false), 2);
+	cr_assert_eq(count_of(db, "E", true), 2);
+	dn_close(db);
+	tu_rmtree(dir);
 }
