@@ -389,3 +389,78 @@ Test(mapping, bad_rows)
 	dn_close(db);
 	tu_rmtree(dir);
 }
+
+/* The node of label with key = value (through the import's unique index). */
+static dn_node *node_by_key(dn_db *db, dn_txn *t, const char *label, const char *key,
+                            const char *value)
+{
+	dn_value v = dn_value_stringn_ref(value, strlen(value));
+	dn_iter *it = NULL;
+	dn_node *n = NULL;
+	dn_id id = 0;
+	TU_OK(db, dn_index_seek(t, label, key, &v, &v, 0, &it));
+	cr_assert_eq(dn_iter_next(it, &id), DN_ROW, "no %s with %s = %s", label, key, value);
+	dn_iter_free(it);
+	TU_OK(db, dn_node_get(t, id, &n));
+	return n;
+}
+
+/* Provenance: source = the mapping's name, record = file:line of the row
+ * that created the element, grade and valid time from columns, marking
+ * constant; a node seen again keeps its first record. */
+Test(mapping, provenance)
+{
+	char dir[2048], map[4200], csv[4200], dbp[4200];
+	const char *files[1];
+	dn_db *db;
+	dn_txn *t;
+	dn_node *n;
+	dn_iter *it = NULL;
+	dn_adj adj;
+	dn_edge *e = NULL;
+	int32_t day;
+
+	fresh(dir, sizeof dir, "mapping_meta");
+	write_file(dir, "m.json",
+	           "{\"name\": \"seizure-records\", \"meta\": {\"grade\": {\"column\": \"g\"},"
+	           " \"marking\": \"LES\", \"valid_from\": {\"column\": \"d\", \"transform\":"
+	           " [{\"date\": \"DD.MM.YYYY\"}]}},"
+	           " \"nodes\": [{\"id\": \"s\", \"labels\": \"Seizure\", \"key\": \"ref\","
+	           "   \"properties\": {\"ref\": \"ref\"}},"
+	           "  {\"id\": \"p\", \"labels\": \"Place\", \"key\": \"name\", \"properties\": {\"name\": \"place\"}}],"
+	           " \"edges\": [{\"type\": \"AT\", \"from\": \"s\", \"to\": \"p\"}]}",
+	           map, sizeof map);
+	write_file(dir, "s.csv", "ref,place,g,d\nS1,Hamburg,B2,04.01.2024\nS2,Hamburg,c3,09.01.2024\n",
+	           csv, sizeof csv);
+	files[0] = csv;
+	snprintf(dbp, sizeof dbp, "%s/db", dir);
+	db = tu_open(dbp, NULL);
+	TU_OK(db, dn_import_mapping(db, map, files, 1, NULL, NULL, NULL));
+	t = tu_begin(db, DN_TXN_RDONLY);
+	n = node_by_key(db, t, "Seizure", "ref", "S2");
+	cr_assert_str_eq(n->meta.source, "seizure-records");
+	cr_assert(strstr(n->meta.record, "s.csv:3") != NULL, "%s", n->meta.record);
+	cr_assert_eq(n->meta.reliability, 'C');
+	cr_assert_eq(n->meta.credibility, 3);
+	cr_assert_str_eq(n->meta.marking, "LES");
+	dn_date_from_ymd(2024, 1, 9, &day);
+	cr_assert_eq(n->meta.valid_from, (int64_t)day * 86400000);
+	cr_assert_eq(n->meta.valid_to, DN_TIME_UNSET);
+	dn_node_free(n);
+	/* Hamburg was created by line 2 and keeps that record */
+	n = node_by_key(db, t, "Place", "name", "Hamburg");
+	cr_assert(strstr(n->meta.record, "s.csv:2") != NULL, "%s", n->meta.record);
+	cr_assert_eq(n->meta.reliability, 'B');
+	/* the edge of line 3 has line 3's record */
+	TU_OK(db, dn_edges_of(t, n->id, DN_IN, "AT", &it));
+	cr_assert_eq(dn_iter_next_adj(it, &adj), DN_ROW);
+	TU_OK(db, dn_edge_get(t, adj.edge, &e));
+	cr_assert_str_eq(e->meta.source, "seizure-records");
+	cr_assert(strstr(e->meta.record, "s.csv:") != NULL);
+	dn_edge_free(e);
+	dn_iter_free(it);
+	dn_node_free(n);
+	dn_txn_abort(t);
+	dn_close(db);
+	tu_rmtree(dir);
+}
