@@ -340,9 +340,9 @@ static void print_summary(const dn_import_summary *s, double secs, bool ok)
 	if (ok && !s->nodes_created && !s->nodes_updated && !s->rels_created)
 		printf("nothing changed: everything was already in the database\n");
 	if (s->unkeyed_nodes)
-		printf("note: %" PRIu64 " nodes have IDs that are not stored (bare :ID "
-		       "or JSON ids); loading the same input again would create them "
-		       "again (use --keep-ids)\n", s->unkeyed_nodes);
+		printf("note: %" PRIu64 " nodes have no stored ID (no ID column, or a "
+		       "bare :ID or JSON id without --keep-ids); loading the same input "
+		       "again would create them again\n", s->unkeyed_nodes);
 }
 
 /* ------------------------------------------------------------------ */

@@ -287,6 +287,7 @@ static int copy_run(dn_csv *r, const bool *stop)
 			i++;
 		n = i - r->in_pos;
 		if (n) {
+			utf8_end(r); /* ASCII cannot continue a sequence */
 			if (reserve(r, n))
 				return r->sticky;
 			memcpy(r->buf + r->buf_len, r->in + r->in_pos, n);

@@ -13,6 +13,8 @@
  */
 #include "loader.h"
 
+#include "adjcache.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 /* Entries of a stored space's cache before it is emptied (flat memory). */
 #define LD_CACHE_MAX (1u << 20)
 #define LD_PROGRESS_EVERY 65536
+/* Edges the adjacency cache holds before it starts over (16 B each). */
+#define LD_ADJC_BUDGET (4u << 20)
 
 /* An open-addressing map from id text to node id; keys live in `keys`. */
 typedef struct ld_map {
@@ -60,15 +64,7 @@ struct dn_loader {
 	uint64_t done_bytes, total_bytes;
 	FILE *rejects;
 	char rejects_path[4096];
-	/* The out-edges of one type of the last pre-existing start node with
-	 * many of them, sorted by neighbour: a second load of a file grouped
-	 * by start node checks each row in O(log degree). */
-	struct {
-		dn_id node;
-		char *type;
-		struct ld_adj { dn_id nbr, edge; } *e;
-		size_t n, cap;
-	} adjc;
+	dn_adjcache *adjc; /* start nodes' sorted out-edges (second loads) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -245,8 +241,7 @@ int dn_loader_end(dn_loader *ld, bool ok)
 		map_clear(&ld->spaces[i].map);
 	}
 	free(ld->spaces);
-	free(ld->adjc.type);
-	free(ld->adjc.e);
+	dn_adjcache_free(ld->adjc);
 	free(ld);
 	return rc;
 }
@@ -637,12 +632,10 @@ int dn_loader_node(dn_loader *ld, int space, const char *id, size_t idlen,
 	if (ld->first_new == UINT64_MAX)
 		ld->first_new = n;
 	ld->sum->nodes_created++;
-	if (s && id) {
-		if (!s->stored)
-			ld->sum->unkeyed_nodes++;
-		if ((rc = dn_loader_remember(ld, space, id, idlen, n)))
-			return rc;
-	}
+	if (!s || !id || !s->stored)
+		ld->sum->unkeyed_nodes++;
+	if (s && id && (rc = dn_loader_remember(ld, space, id, idlen, n)))
+		return rc;
 	*out = n;
 	return 0;
 }
@@ -676,58 +669,6 @@ static bool props_equal(const dn_edge *e, const dn_prop *props, size_t nprops)
 	return given == e->nprops;
 }
 
-/* Start nodes with at least this many out-edges of a type get the cache. */
-#define LD_ADJC_MIN 32
-
-static int cmp_adj(const void *a, const void *b)
-{
-	const struct ld_adj *x = a, *y = b;
-	return x->nbr < y->nbr ? -1 : x->nbr > y->nbr ? 1 : (x->edge > y->edge) - (x->edge < y->edge);
-}
-
-static int adjc_add(dn_loader *ld, dn_id nbr, dn_id edge)
-{
-	if (ld->adjc.n == ld->adjc.cap) {
-		size_t cap = ld->adjc.cap ? ld->adjc.cap * 2 : 256;
-		struct ld_adj *ne = realloc(ld->adjc.e, cap * sizeof *ne);
-		if (!ne)
-			return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
-		ld->adjc.e = ne;
-		ld->adjc.cap = cap;
-	}
-	ld->adjc.e[ld->adjc.n++] = (struct ld_adj){nbr, edge};
-	return 0;
-}
-
-static bool adjc_holds(const dn_loader *ld, dn_id src, const char *type)
-{
-	return ld->adjc.node == src && ld->adjc.type && strcmp(ld->adjc.type, type) == 0;
-}
-
-/* Loads src's out-edges of type into the cache. */
-static int adjc_load(dn_loader *ld, dn_id src, const char *type)
-{
-	dn_iter *it = NULL;
-	dn_adj a;
-	int rc;
-	ld->adjc.node = 0;
-	ld->adjc.n = 0;
-	free(ld->adjc.type);
-	if (!(ld->adjc.type = strdup(type)))
-		return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
-	if ((rc = dn_edges_of(ld->txn, src, DN_OUT, type, &it)))
-		return rc;
-	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
-		if ((rc = adjc_add(ld, a.nbr, a.edge)))
-			break;
-	dn_iter_free(it);
-	if (rc != DN_DONE && rc != DN_ROW)
-		return rc;
-	qsort(ld->adjc.e, ld->adjc.n, sizeof *ld->adjc.e, cmp_adj);
-	ld->adjc.node = src;
-	return 0;
-}
-
 /* Whether edge eid carries exactly these properties. */
 static int edge_matches(dn_loader *ld, dn_id eid, const dn_prop *props,
                         size_t nprops, bool *found)
@@ -741,56 +682,23 @@ static int edge_matches(dn_loader *ld, dn_id eid, const dn_prop *props,
 	return 0;
 }
 
-/* Looks for an edge src -[type]-> dst with exactly these properties: in
- * the cache when src has many such edges, else walking the shorter of the
- * two adjacency lists. */
+/* Looks for an edge src -[type]-> dst with exactly these properties
+ * among src's out-edges, through the adjacency cache. */
 static int edge_exists(dn_loader *ld, dn_id src, dn_id dst, const char *type,
                        const dn_prop *props, size_t nprops, bool *found)
 {
-	uint64_t dout = 0, din = 0;
-	dn_iter *it = NULL;
-	dn_adj a;
-	dn_id from = src, want = dst;
-	dn_dir dir = DN_OUT;
+	const dn_id *edges;
+	size_t n;
 	int rc;
 	*found = false;
-	if (!adjc_holds(ld, src, type)) {
-		if ((rc = dn_degree(ld->txn, src, DN_OUT, type, &dout)))
-			return rc;
-		if (dout >= LD_ADJC_MIN && (rc = adjc_load(ld, src, type)))
-			return rc;
-	}
-	if (adjc_holds(ld, src, type)) {
-		size_t lo = 0, hi = ld->adjc.n;
-		while (lo < hi) { /* first entry with nbr >= dst */
-			size_t mid = lo + (hi - lo) / 2;
-			if (ld->adjc.e[mid].nbr < dst)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < ld->adjc.n && ld->adjc.e[lo].nbr == dst && !*found; lo++)
-			if ((rc = edge_matches(ld, ld->adjc.e[lo].edge, props, nprops, found)))
-				return rc;
-		return 0;
-	}
-	if (!dout || (rc = dn_degree(ld->txn, dst, DN_IN, type, &din)) || !din)
-		return rc;
-	if (din < dout) {
-		from = dst;
-		want = src;
-		dir = DN_IN;
-	}
-	if ((rc = dn_edges_of(ld->txn, from, dir, type, &it)))
-		return rc;
-	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
-		if (a.nbr != want || a.dir != dir)
-			continue;
-		if ((rc = edge_matches(ld, a.edge, props, nprops, found)) || *found)
-			break;
-	}
-	dn_iter_free(it);
-	return rc == DN_ROW || rc == DN_DONE ? 0 : rc;
+	if (!ld->adjc && !(ld->adjc = dn_adjcache_new(LD_ADJC_BUDGET)))
+		return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+	rc = dn_adjcache_find(ld->adjc, ld->txn, src, type, dst, &edges, &n);
+	if (rc == DN_ENOMEM)
+		return dn_error(ld->db, rc, "import: out of memory");
+	for (size_t i = 0; !rc && i < n && !*found; i++)
+		rc = edge_matches(ld, edges[i], props, nprops, found);
+	return rc;
 }
 
 int dn_loader_edge(dn_loader *ld, dn_id src, dn_id dst, const char *type,
@@ -811,16 +719,8 @@ int dn_loader_edge(dn_loader *ld, dn_id src, dn_id dst, const char *type,
 	if ((rc = dn_edge_create(ld->txn, src, dst, type, props, nprops, &m, &e)))
 		return rc;
 	ld->sum->rels_created++;
-	if (adjc_holds(ld, src, type)) { /* keep the cache sorted */
-		size_t i;
-		if ((rc = adjc_add(ld, dst, e)))
-			return rc;
-		for (i = ld->adjc.n - 1; i > 0 && cmp_adj(&ld->adjc.e[i - 1], &ld->adjc.e[i]) > 0; i--) {
-			struct ld_adj t = ld->adjc.e[i];
-			ld->adjc.e[i] = ld->adjc.e[i - 1];
-			ld->adjc.e[i - 1] = t;
-		}
-	}
+	if (ld->adjc && dn_adjcache_add(ld->adjc, src, type, dst, e))
+		return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
 	return 0;
 }
 

@@ -41,9 +41,10 @@ typedef struct dn_import_summary {
 	uint64_t rels_present;    /* an identical relationship was already there */
 	uint64_t rejected;        /* rows written to the rejects file (SKIP) */
 	uint64_t batches;         /* transactions committed */
-	uint64_t unkeyed_nodes;   /* nodes created whose ID is not stored (bare
-	                             :ID without keep_ids): importing them again
-	                             would create them again */
+	uint64_t unkeyed_nodes;   /* nodes created that a later import cannot
+	                             find again: no ID column, or an ID that is
+	                             not stored (bare :ID without keep_ids);
+	                             importing them again creates them again */
 	char rejects_path[4096];  /* the rejects file, "" when nothing was rejected */
 } dn_import_summary;
 

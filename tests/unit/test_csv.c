@@ -236,6 +236,9 @@ Test(csv, invalid_utf8_cases)
 		{"\xF4\x90\x80\x80", 1},   /* above U+10FFFF */
 		{"\xC3\xA4\x80", 2},       /* stray continuation byte */
 		{"\"q\xE2\x82\"", 3},      /* truncated inside quotes */
+		{"\xC4-x", 1},            /* truncated before plain ASCII */
+		{"a\xE2\x82zz", 2},        /* the same, mid-field */
+		{"\"\xC4q\"", 2},          /* the same, inside quotes */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		dn_csv *r = open_mem(cases[i].in, strlen(cases[i].in), NULL);

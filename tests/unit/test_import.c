@@ -656,3 +656,16 @@ Test(import, duplicate_id_in_a_new_space)
 	cr_assert_eq(dn_node_prop(n, "n")->u.i, 3);
 	dn_node_free(n);
 }
+
+/* Nodes without an ID column cannot be found again: the summary counts them. */
+Test(import, nodes_without_ids_are_counted_as_unkeyed)
+{
+	dn_import_summary s;
+	const char *p = put_file("x.csv", "name\nAnn\nBob\n");
+	TU_OK(db, import1(false, "P", p, NULL, &s));
+	cr_assert_eq(s.nodes_created, 2);
+	cr_assert_eq(s.unkeyed_nodes, 2);
+	TU_OK(db, import1(false, "P", p, NULL, &s));
+	cr_assert_eq(s.nodes_created, 2, "created again");
+	cr_assert_eq(count(false), 4);
+}
