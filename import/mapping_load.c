@@ -276,7 +276,10 @@ static int eval_value(ml_run *r, const mp_value *v)
 		s = v->const_text;
 		n = strlen(s);
 	} else if (v->col == MP_COL_NONE) {
-		return 0;
+		if (!v->dflt)
+			return 0;
+		s = v->dflt; /* an optional column the file lacks: its default */
+		n = strlen(s);
 	} else if (v->col == MP_COL_FILE) {
 		const char *b = strrchr(r->file, '/');
 		s = b ? b + 1 : r->file;

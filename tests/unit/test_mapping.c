@@ -464,3 +464,42 @@ Test(mapping, provenance)
 	dn_close(db);
 	tu_rmtree(dir);
 }
+
+/* Defaults for empty cells and for optional columns a file lacks; both go
+ * through the transforms. */
+Test(mapping, defaults_and_optional_columns)
+{
+	char dir[2048], map[4200], csv[4200], dbp[4200];
+	const char *files[1];
+	dn_db *db;
+	dn_txn *t;
+	dn_node *n;
+
+	fresh(dir, sizeof dir, "mapping_default");
+	write_file(dir, "m.json",
+	           "{\"nodes\": [{\"id\": \"x\", \"labels\": \"X\", \"key\": \"k\", \"properties\": {"
+	           " \"k\": \"k\", \"c\": {\"column\": \"c\", \"default\": \"7\", \"transform\": [\"int\"]},"
+	           " \"kind\": {\"column\": \"kind\", \"optional\": true, \"default\": \"unknown\","
+	           "   \"transform\": [\"upper\"]},"
+	           " \"note\": {\"column\": \"note\", \"optional\": true}}}]}",
+	           map, sizeof map);
+	write_file(dir, "x.csv", "k,c\nA,\nB,3\n", csv, sizeof csv);
+	files[0] = csv;
+	snprintf(dbp, sizeof dbp, "%s/db", dir);
+	db = tu_open(dbp, NULL);
+	TU_OK(db, dn_import_mapping(db, map, files, 1, NULL, NULL, NULL));
+	t = tu_begin(db, DN_TXN_RDONLY);
+	n = node_by_key(db, t, "X", "k", "A");
+	cr_assert(dn_node_prop(n, "c") && dn_node_prop(n, "c")->type == DN_INT &&
+	          dn_node_prop(n, "c")->u.i == 7);
+	cr_assert(dn_node_prop(n, "kind") && dn_node_prop(n, "kind")->len == 7 &&
+	          memcmp(dn_node_prop(n, "kind")->u.s, "UNKNOWN", 7) == 0);
+	cr_assert_null(dn_node_prop(n, "note"));
+	dn_node_free(n);
+	n = node_by_key(db, t, "X", "k", "B");
+	cr_assert_eq(dn_node_prop(n, "c")->u.i, 3);
+	dn_node_free(n);
+	dn_txn_abort(t);
+	dn_close(db);
+	tu_rmtree(dir);
+}
