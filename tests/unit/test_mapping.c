@@ -503,3 +503,44 @@ Test(mapping, defaults_and_optional_columns)
 	dn_close(db);
 	tu_rmtree(dir);
 }
+
+/* Random bytes (valid UTF-8 or not, digits, separators) through every
+ * transform: each run either gives a value or DN_ETYPE with a message,
+ * never anything else. */
+Test(mapping, random_input)
+{
+	static const char *const specs[] = {
+		"\"trim\"", "\"collapse\"", "\"upper\"", "\"title\"", "{\"name\": {\"strip_accents\": true}}",
+		"{\"tin\": {\"country\": \"DE\"}}", "{\"phone\": {\"country\": \"49\"}}",
+		"{\"regex\": \"([0-9]+)\"}", "{\"replace\": {\"pattern\": \"[ .]*\", \"with\": \"-\"}}",
+		"{\"map\": {\"values\": {\"a\": \"b\"}, \"keep\": false}}", "\"int\"", "\"float\"",
+		"{\"number\": {\"decimal\": \",\"}}", "\"bool\"", "{\"date\": \"D.M.YYYY\"}",
+		"{\"datetime\": \"YYYY-MM-DD HH:mm:ss.SSS\"}", "{\"split\": \",\"}",
+	};
+	static const char alphabet[] = "0123456789 .,-+/:()aZ\t\xc3\xa9\xff\xe2\x80";
+	uint64_t x = 12345;
+	char in[40];
+
+	for (size_t s = 0; s < sizeof specs / sizeof specs[0]; s++) {
+		for (int k = 0; k < 2000; k++) {
+			size_t n;
+			dn_value v;
+			int rc;
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			n = x % sizeof in;
+			for (size_t i = 0; i < n; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				in[i] = alphabet[x % (sizeof alphabet - 1)];
+			}
+			in[n] = '\0';
+			rc = run(specs[s], in, &v);
+			cr_assert(rc == 0 || rc == DN_ETYPE, "%s on '%s' -> %d", specs[s], in, rc);
+			if (rc == DN_ETYPE)
+				cr_assert(err[0] != '\0', "%s on '%s': no message", specs[s], in);
+		}
+	}
+}
