@@ -488,17 +488,18 @@ static uint64_t hash_value(uint64_t h, const dn_value *v)
 	}
 }
 
-/* on_match "fill": adds the labels and properties the node lacks. A memo
- * of what was last filled in per (template, node) saves reading nodes that
- * rows repeat with the same values. */
+/* A hash of a row's property values (never 0). */
 static uint64_t props_hash(const ml_run *r, size_t nprops)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (size_t k = 0; k < nprops; k++)
 		h = hash_value(h, &r->props[k].value);
-	return h | 1; /* never 0, the loader's empty slot */
+	return h | 1;
 }
 
+/* on_match "fill": adds the labels and properties the node lacks. A memo
+ * of what was last filled in per (template, node) saves reading nodes that
+ * rows repeat with the same values. */
 static int fill_node(ml_run *r, size_t tmpl, dn_id id, size_t nlabels, size_t nprops)
 {
 	dn_txn *txn = dn_loader_txn(r->ld);
@@ -562,7 +563,8 @@ static int write_node(ml_run *r, size_t i, const dn_meta *meta)
 		if ((k && buf_add(&r->key, "\x1f", 1)) || buf_add(&r->key, x->u.s, x->len))
 			return DN_ENOMEM;
 	}
-	/* the key property (or _key) is added by the loader */
+	/* the key property (or _key) joins them as the ID space stores it:
+	 * below on creation, by the loader on an update */
 	for (size_t k = nd->nkeys == 1 ? 1 : 0; k < nd->nprops; k++)
 		r->props[np++] = (dn_prop){nd->props[k].key, *val(r, &nd->props[k].v)};
 	for (size_t k = 0; k < nd->nlabels; k++)
@@ -609,8 +611,6 @@ static bool key_props_equal(const dn_edge *e, const ml_run *r, const mp_edge *t)
 	return true;
 }
 
-/* Whether the edge of template t (of type `type`) between src and dst is
- * already there. */
 /* Walks the adjacency of `from` in dir for an edge to `want`. limit > 0
  * stops after that many entries with *walked = limit (undecided). */
 static int edge_walk(ml_run *r, const mp_edge *t, const char *type, dn_id from, dn_dir dir,
