@@ -27,6 +27,7 @@
 /* Compiling                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The transforms by name, in mt_kind order (messages index it by kind). */
 static const struct {
 	const char *name;
 	mt_kind kind;
