@@ -9,7 +9,9 @@
  * (VmHWM, which counts the pages of data.mdb the process touched, and
  * RssAnon after the load: the heap) for each size given. Not a test: it prints figures.
  *
- *     bench_mapping [--batch N] [ROWS...]     (default: 100000 1000000)
+ *     bench_mapping [--once] [--batch N] [ROWS...]   (default: 100000 1000000)
+ *
+ * --once skips the second load (for profiling the first).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -117,6 +119,7 @@ static int gen_csv(const char *path, uint64_t rows)
 }
 
 static uint64_t bm_batch; /* --batch: commit every N rows (0: one transaction) */
+static int bm_passes = 2;  /* --once: 1 */
 
 static int run(const char *dir, uint64_t rows)
 {
@@ -142,7 +145,7 @@ static int run(const char *dir, uint64_t rows)
 		fprintf(stderr, "open: %s\n", dn_errmsg(NULL));
 		return rc;
 	}
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < bm_passes; pass++) {
 		double t0, t1, c0, c1;
 		reset_hwm();
 		t0 = now_s();
@@ -178,9 +181,13 @@ int main(int argc, char **argv)
 	int nsizes = 2, rc = 0;
 
 	int first = 1;
-	if (argc > 2 && strcmp(argv[1], "--batch") == 0) {
-		bm_batch = strtoull(argv[2], NULL, 10);
-		first = 3;
+	if (argc > first && strcmp(argv[first], "--once") == 0) {
+		bm_passes = 1;
+		first++;
+	}
+	if (argc > first + 1 && strcmp(argv[first], "--batch") == 0) {
+		bm_batch = strtoull(argv[first + 1], NULL, 10);
+		first += 2;
 	}
 	if (argc > first) {
 		nsizes = 0;
