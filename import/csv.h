@@ -35,12 +35,12 @@ typedef struct dn_csv_opts {
 } dn_csv_opts;
 
 /*
- * Opens the file at path for reading ("-" is standard input). name is what
- * error messages call the file (NULL: path). opts may be NULL (defaults).
- * Returns 0, DN_ENOTFOUND / DN_EPERM / DN_EIO when the file cannot be opened
- * (message in *out's dn_csv_errmsg is not available then; the message is
- * written to errbuf when errbuf is not NULL), DN_EINVAL (delimiter equal to
- * quote, or a line-break character as either), DN_ENOMEM.
+ * Opens the file at path for reading ("-" is standard input); messages call
+ * the file by its path. opts may be NULL (the defaults). Returns 0 and *out,
+ * or, with *out NULL and a message in errbuf[0..errlen) when errbuf is not
+ * NULL: DN_ENOTFOUND, DN_EPERM or DN_EIO (the file cannot be opened),
+ * DN_EINVAL (delimiter equal to quote, or a line break as either),
+ * DN_ENOMEM.
  */
 int dn_csv_open(const char *path, const dn_csv_opts *opts, dn_csv **out,
                 char *errbuf, size_t errlen);

@@ -174,13 +174,13 @@ static int to_meta(jl_ctx *c, json_t *obj, dn_meta *m)
 		m->marking = json_string_value(v);
 	if ((v = json_object_get(obj, "reliability")) && !json_is_null(v)) {
 		const char *s = json_string_value(v);
-		if (!s || strlen(s) != 1 || s[0] < 'A' || s[0] > 'F')
+		if (!s || strlen(s) > 1 || (*s && (s[0] < 'A' || s[0] > 'F')))
 			return jl_fail(c, DN_ESYNTAX, "meta \"reliability\" must be \"A\" to \"F\"");
-		m->reliability = s[0];
+		m->reliability = s[0]; /* "" = not graded */
 	}
 	if ((v = json_object_get(obj, "credibility")) && !json_is_null(v)) {
-		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 6)
-			return jl_fail(c, DN_ESYNTAX, "meta \"credibility\" must be 1 to 6");
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 6)
+			return jl_fail(c, DN_ESYNTAX, "meta \"credibility\" must be 1 to 6 (0: not graded)");
 		m->credibility = (uint8_t)json_integer_value(v);
 	}
 	for (int k = 0; k < 2; k++) {

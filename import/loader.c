@@ -65,6 +65,11 @@ struct dn_loader {
 	FILE *rejects;
 	char rejects_path[4096];
 	dn_adjcache *adjc; /* start nodes' sorted out-edges (second loads) */
+	/* a row's labels and properties with the space's label and key added */
+	const char **labs;
+	size_t labs_cap;
+	dn_prop *props;
+	size_t props_cap;
 };
 
 /* ------------------------------------------------------------------ */
@@ -136,7 +141,7 @@ static int map_put(ld_map *m, const char *s, size_t n, dn_id node)
 	struct ld_slot *sl;
 	if (n > UINT32_MAX)
 		return 0; /* not worth remembering */
-	if ((m->count + 1) * 4 > m->cap * 3 && map_grow(m))
+	if ((m->count + 1) * 2 > m->cap && map_grow(m)) /* load <= 1/2: short probes */
 		return DN_ENOMEM;
 	sl = map_find(m, h, s, n);
 	if (sl->node) {
@@ -242,6 +247,8 @@ int dn_loader_end(dn_loader *ld, bool ok)
 	}
 	free(ld->spaces);
 	dn_adjcache_free(ld->adjc);
+	free(ld->labs);
+	free(ld->props);
 	free(ld);
 	return rc;
 }
@@ -456,16 +463,6 @@ const char *dn_loader_space_name(const dn_loader *ld, int space)
 	return ld->spaces[space].name;
 }
 
-const char *dn_loader_space_label(const dn_loader *ld, int space)
-{
-	return ld->spaces[space].stored ? ld->spaces[space].name : NULL;
-}
-
-const char *dn_loader_space_key(const dn_loader *ld, int space)
-{
-	return ld->spaces[space].key;
-}
-
 int dn_loader_lookup(dn_loader *ld, int space, const char *id, size_t idlen,
                      dn_id *out)
 {
@@ -591,8 +588,8 @@ int dn_loader_node(dn_loader *ld, int space, const char *id, size_t idlen,
                    dn_id *out)
 {
 	ld_space *s = space >= 0 ? &ld->spaces[space] : NULL;
-	const char *lab_stack[32], **labs = (const char **)labels;
-	dn_prop prop_stack[64], *ps = (dn_prop *)props;
+	const char **labs = (const char **)labels;
+	dn_prop *ps = (dn_prop *)props;
 	dn_meta m = dn_loader_meta_merge(&ld->opts.meta, meta);
 	size_t nl = nlabels, np = nprops;
 	dn_id n = 0;
@@ -609,19 +606,29 @@ int dn_loader_node(dn_loader *ld, int space, const char *id, size_t idlen,
 		for (size_t i = 0; i < nlabels; i++)
 			have |= strcmp(labels[i], s->name) == 0;
 		if (!have) {
-			if (nlabels + 1 > sizeof lab_stack / sizeof lab_stack[0])
-				return dn_error(ld->db, DN_ELIMIT, "too many labels");
-			memcpy(lab_stack, labels, nlabels * sizeof *labels);
-			lab_stack[nl++] = s->name;
-			labs = lab_stack;
+			if (nlabels + 1 > ld->labs_cap) {
+				const char **nb = realloc(ld->labs, (nlabels + 8) * sizeof *nb);
+				if (!nb)
+					return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+				ld->labs = nb;
+				ld->labs_cap = nlabels + 8;
+			}
+			memcpy(ld->labs, labels, nlabels * sizeof *labels);
+			ld->labs[nl++] = s->name;
+			labs = ld->labs;
 		}
 	}
 	if (s && s->key && id) {
-		if (nprops + 1 > sizeof prop_stack / sizeof prop_stack[0])
-			return dn_error(ld->db, DN_ELIMIT, "too many properties");
-		memcpy(prop_stack, props, nprops * sizeof *props);
-		prop_stack[np++] = (dn_prop){s->key, dn_value_stringn_ref(id, idlen)};
-		ps = prop_stack;
+		if (nprops + 1 > ld->props_cap) {
+			dn_prop *nb = realloc(ld->props, (nprops + 8) * sizeof *nb);
+			if (!nb)
+				return dn_error(ld->db, DN_ENOMEM, "import: out of memory");
+			ld->props = nb;
+			ld->props_cap = nprops + 8;
+		}
+		memcpy(ld->props, props, nprops * sizeof *props);
+		ld->props[np++] = (dn_prop){s->key, dn_value_stringn_ref(id, idlen)};
+		ps = ld->props;
 	}
 	if (n) {
 		*out = n;

@@ -50,9 +50,6 @@ int dn_loader_space_find(dn_loader *ld, const char *name, int *space);
 /* The name of a space ("" for the default one). */
 const char *dn_loader_space_name(const dn_loader *ld, int space);
 
-/* The label a stored space gives its nodes (NULL for in-memory spaces). */
-const char *dn_loader_space_label(const dn_loader *ld, int space);
-const char *dn_loader_space_key(const dn_loader *ld, int space);
 
 /*
  * Writes one node: when id is not NULL and a node with that id exists in

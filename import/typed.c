@@ -140,8 +140,15 @@ int dn_duration_parse_iso(const char *s, size_t len, dn_value *out)
 			i++;
 			continue;
 		}
+		bool cneg = false; /* a component may carry its own sign (P1M-3D) */
+		if (s[i] == '-' || s[i] == '+')
+			cneg = s[i++] == '-';
 		if (dur_number(s, len, &i, &w, &f) || i >= len)
 			return DN_ESYNTAX;
+		if (cneg) {
+			w = -w;
+			f = -f;
+		}
 		u = (char)(s[i++] & ~0x20);
 		if (f && !(time && u == 'S'))
 			return DN_ESYNTAX; /* fractions only on seconds */

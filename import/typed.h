@@ -40,7 +40,8 @@ const char *dn_ptype_what(dn_ptype type);
 int dn_ptype_convert(dn_ptype type, const char *s, size_t len, dn_value *out);
 
 /* Parses an ISO-8601 duration "P[nY][nM][nW][nD][T[nH][nM][n[.f]S]]"
- * (optionally signed). Returns 0 or DN_ESYNTAX. */
+ * (optionally signed as a whole and per component, as dn_duration_format
+ * writes negative parts: "P-1M-2DT-3H"). Returns 0 or DN_ESYNTAX. */
 int dn_duration_parse_iso(const char *s, size_t len, dn_value *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../import/typed.h"
 #include "testutil.h"
 
 static dn_db *db;
@@ -668,4 +669,52 @@ Test(import, nodes_without_ids_are_counted_as_unkeyed)
 	TU_OK(db, import1(false, "P", p, NULL, &s));
 	cr_assert_eq(s.nodes_created, 2, "created again");
 	cr_assert_eq(count(false), 4);
+}
+
+/* Durations as the engine writes them (export) parse back to the same
+ * value, negative components included. */
+Test(import, duration_text_round_trip)
+{
+	static const int64_t cases[][3] = {
+		{0, 0, 0},          {14, 3, 14706500000000LL}, {-14, -3, -14706500000000LL},
+		{1, -2, 3000000000LL}, {0, 0, 1},            {0, 45, -1},
+		{120, 0, 86399999999999LL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[160];
+		dn_value v;
+		int n = dn_duration_format(cases[i][0], cases[i][1], cases[i][2], buf, sizeof buf);
+		cr_assert_eq(dn_duration_parse_iso(buf, (size_t)n, &v), 0, "case %zu: '%s'", i, buf);
+		cr_assert_eq(v.u.dur.months, cases[i][0], "case %zu: '%s'", i, buf);
+		cr_assert_eq(v.u.dur.days, cases[i][1], "case %zu: '%s'", i, buf);
+		cr_assert_eq(v.u.dur.nanos, cases[i][2], "case %zu: '%s'", i, buf);
+	}
+	dn_value v;
+	cr_assert_eq(dn_duration_parse_iso("P2W", 3, &v), 0);
+	cr_assert_eq(v.u.dur.days, 14);
+	cr_assert_eq(dn_duration_parse_iso("-P1D", 4, &v), 0);
+	cr_assert_eq(v.u.dur.days, -1);
+	cr_assert_eq(dn_duration_parse_iso("P", 1, &v), DN_ESYNTAX);
+	cr_assert_eq(dn_duration_parse_iso("P1.5D", 5, &v), DN_ESYNTAX);
+	cr_assert_eq(dn_duration_parse_iso("PT1H2D", 6, &v), DN_ESYNTAX);
+	cr_assert_eq(dn_duration_parse_iso("1D", 2, &v), DN_ESYNTAX);
+}
+
+/* Wide files: more columns than any fixed scratch the loader might keep. */
+Test(import, a_hundred_property_columns)
+{
+	static char content[8192];
+	size_t n = 0;
+	n += (size_t)snprintf(content + n, sizeof content - n, "id:ID(W)");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(content + n, sizeof content - n, ",p%d:int", i);
+	n += (size_t)snprintf(content + n, sizeof content - n, "\nw1");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(content + n, sizeof content - n, ",%d", i * 3);
+	snprintf(content + n, sizeof content - n, "\n");
+	TU_OK(db, import1(false, NULL, put_file("w.csv", content), NULL, NULL));
+	dn_node *node = get_node(find("W", "id", "w1"));
+	cr_assert_eq(node->nprops, 101);
+	cr_assert_eq(dn_node_prop(node, "p99")->u.i, 297);
+	dn_node_free(node);
 }
