@@ -48,6 +48,11 @@ typedef struct ml_memo {
 	uint64_t hash;
 } ml_memo;
 
+/* An edge the current row created. */
+typedef struct ml_row_edge {
+	dn_id src, dst;
+} ml_row_edge;
+
 typedef struct ml_run {
 	dn_db *db;
 	dn_mapping *m;
@@ -60,6 +65,8 @@ typedef struct ml_run {
 	int *spaces;       /* loader space of each mapping space */
 	ml_memo **memo;    /* per node template (fill), NULL until used */
 	bool *eside;       /* per edge template: walk the `to` end first */
+	ml_row_edge *rowedges; /* created by the current row (at most nedges) */
+	size_t nrowedges;
 	ml_node_state *ns;
 	dn_prop *props;    /* scratch for one template's properties */
 	size_t pcap;
@@ -141,11 +148,12 @@ static int collect_values(ml_run *r)
 	r->ns = calloc(m->nnodes, sizeof *r->ns);
 	r->memo = calloc(m->nnodes, sizeof *r->memo);
 	r->eside = calloc(m->nedges + 1, sizeof *r->eside);
+	r->rowedges = calloc(m->nedges + 1, sizeof *r->rowedges);
 	r->spaces = calloc(m->nspaces, sizeof *r->spaces);
 	r->props = calloc(maxp + 1, sizeof *r->props);
 	r->labels = calloc(maxl + 1, sizeof *r->labels);
 	r->pcap = maxp + 1;
-	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels || !r->memo || !r->eside)
+	if (!r->slots || !r->ns || !r->spaces || !r->props || !r->labels || !r->memo || !r->eside || !r->rowedges)
 		return DN_ENOMEM;
 	return 0;
 }
@@ -679,13 +687,12 @@ static int write_edge(ml_run *r, size_t ti, const dn_meta *meta)
 {
 	const mp_edge *t = &r->m->edges[ti];
 	const ml_node_state *a = &r->ns[t->from], *b = &r->ns[t->to];
-	dn_meta m;
+	const char *type = t->type;
+	bool found = false, check;
 	size_t np = 0;
-	bool found = false;
+	dn_meta m;
 	dn_id id;
 	int rc;
-
-	const char *type = t->type;
 
 	for (size_t k = 0; k < t->nwhen; k++)
 		if (!cond_true(r, &t->when[k])) {
@@ -703,7 +710,13 @@ static int write_edge(ml_run *r, size_t ti, const dn_meta *meta)
 			return DN_ENOMEM;
 		type = r->tmp.p;
 	}
-	if (!a->created && !b->created && (rc = edge_find(r, ti, type, a->id, b->id, &found)))
+	/* an edge with an end created by this row can only be there if an
+	 * earlier template of the row made one between the same two nodes */
+	check = !a->created && !b->created;
+	for (size_t k = 0; k < r->nrowedges && !check; k++)
+		check = (r->rowedges[k].src == a->id && r->rowedges[k].dst == b->id) ||
+		        (r->rowedges[k].src == b->id && r->rowedges[k].dst == a->id);
+	if (check && (rc = edge_find(r, ti, type, a->id, b->id, &found)))
 		return rc;
 	if (found) {
 		r->sum->rels_present++;
@@ -715,6 +728,7 @@ static int write_edge(ml_run *r, size_t ti, const dn_meta *meta)
 	if ((rc = dn_edge_create(dn_loader_txn(r->ld), a->id, b->id, type, r->props, np, &m, &id)))
 		return rc;
 	r->sum->rels_created++;
+	r->rowedges[r->nrowedges++] = (ml_row_edge){a->id, b->id};
 	return 0;
 }
 
@@ -785,6 +799,7 @@ static int do_row(ml_run *r)
 		rc = write_node(r, i, &meta);
 		r->ns[i].created = r->sum->nodes_created > before;
 	}
+	r->nrowedges = 0;
 	for (size_t i = 0; i < m->nedges && !rc; i++)
 		rc = write_edge(r, i, &meta);
 	free(src.p);
@@ -889,6 +904,7 @@ static void run_free(ml_run *r)
 		free(r->memo[i]);
 	free(r->memo);
 	free(r->eside);
+	free(r->rowedges);
 	free(r->ns);
 	free(r->spaces);
 	free(r->props);

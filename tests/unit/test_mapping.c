@@ -544,3 +544,36 @@ Test(mapping, random_input)
 		}
 	}
 }
+
+/* Two templates of one row that make the same edge between nodes the row
+ * creates: one edge (the second template finds the first's). */
+Test(mapping, same_edge_twice_in_a_row)
+{
+	char dir[2048], map[4200], csv[4200], dbp[4200];
+	const char *files[1];
+	dn_import_summary sum;
+	dn_db *db;
+
+	fresh(dir, sizeof dir, "mapping_twice");
+	write_file(dir, "m.json",
+	           "{\"nodes\": [{\"id\": \"a\", \"labels\": \"N\", \"key\": \"k\", \"properties\": {\"k\": \"a\"}},"
+	           "  {\"id\": \"b\", \"labels\": \"N\", \"key\": \"k\", \"properties\": {\"k\": \"b\"}}],"
+	           " \"edges\": [{\"type\": \"T\", \"from\": \"a\", \"to\": \"b\"},"
+	           "  {\"type\": \"T\", \"from\": \"a\", \"to\": \"b\"},"
+	           "  {\"type\": \"U\", \"from\": \"a\", \"to\": \"b\", \"undirected\": true},"
+	           "  {\"type\": \"U\", \"from\": \"b\", \"to\": \"a\", \"undirected\": true},"
+	           "  {\"type\": \"T\", \"from\": \"b\", \"to\": \"a\"}]}",
+	           map, sizeof map);
+	write_file(dir, "x.csv", "a,b\nP,Q\n", csv, sizeof csv);
+	files[0] = csv;
+	snprintf(dbp, sizeof dbp, "%s/db", dir);
+	db = tu_open(dbp, NULL);
+	TU_OK(db, dn_import_mapping(db, map, files, 1, NULL, &sum, NULL));
+	/* T: P->Q once, Q->P (another direction); U: once */
+	cr_assert_eq(count_of(db, "T", true), 2);
+	cr_assert_eq(count_of(db, "U", true), 1);
+	cr_assert_eq(sum.rels_created, 3);
+	cr_assert_eq(sum.rels_present, 2);
+	dn_close(db);
+	tu_rmtree(dir);
+}
