@@ -84,6 +84,14 @@ int mt_chain_eval(const mt_chain *c, const char *s, size_t len,
 
 void mt_scratch_free(mt_scratch *sc);
 
+/* Patterns longer than this are rejected (a mapping's regexes are short). */
+#define MT_REGEX_MAX 256
+
+/* NULL when the POSIX extended regex pattern is safe to compile, else why
+ * not: a repetition of a repetition ("a++", "(a*)*") makes glibc's regcomp
+ * build an exponentially large automaton. */
+const char *mt_regex_check(const char *pat);
+
 /* ------------------------------------------------------------------ */
 /* Mappings                                                            */
 /* ------------------------------------------------------------------ */

@@ -539,6 +539,8 @@ static int cond_parse(mp_ctx *c, const json_t *j, const char *path, mp_cond *cd)
 		cd->kind = MP_MATCHES;
 		if (!re)
 			return perr(c, path, "\"matches\" is a regular expression");
+		if (mt_regex_check(re))
+			return perr(c, path, "regular expression '%s': %s", re, mt_regex_check(re));
 		if (!(r = malloc(sizeof *r)))
 			return DN_ENOMEM;
 		if (regcomp(r, re, REG_EXTENDED | REG_NOSUB)) {

@@ -74,6 +74,47 @@ static bool fmt_has(const char *f, const char *tok)
 	return strstr(f, tok) != NULL;
 }
 
+const char *mt_regex_check(const char *pat)
+{
+	bool quant = false; /* the previous token was a repetition */
+	if (strlen(pat) > MT_REGEX_MAX)
+		return "longer than 256 characters";
+	for (const char *p = pat; *p; p++) {
+		bool q = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+		if (*p == '\\' && p[1]) {
+			p++;
+			quant = false;
+			continue;
+		}
+		if (*p == '[') { /* a bracket expression: its characters are literal */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (!*p)
+				break;
+			quant = false;
+			continue;
+		}
+		if (q && quant)
+			return "a repetition of a repetition (such as a++ or (a*)*) is not allowed";
+		if (*p == '{') {
+			while (*p && *p != '}') {
+				if (isdigit((unsigned char)*p) && atoi(p) > 100)
+					return "a repetition count above 100";
+				p++;
+			}
+			if (!*p)
+				break;
+		}
+		/* a group that ends in a repetition, repeated, counts too */
+		quant = q || (*p == ')' && p > pat && (p[-1] == '*' || p[-1] == '+' ||
+		                                        p[-1] == '?' || p[-1] == '}'));
+	}
+	return NULL;
+}
+
 static int step_compile(const char *name, const json_t *arg, const char *path,
                         mt_step *s, char *err, size_t errlen)
 {
@@ -175,9 +216,12 @@ static int step_compile(const char *name, const json_t *arg, const char *path,
 	if (a && !(s->arg = strdup(a)))
 		return DN_ENOMEM;
 	if (s->kind == MT_REGEX || s->kind == MT_REPLACE) {
-		regex_t *re = malloc(sizeof *re);
+		regex_t *re;
+		const char *why = mt_regex_check(s->arg);
 		int rc;
-		if (!re)
+		if (why)
+			return cerr(err, errlen, "%s: regular expression '%s': %s", path, s->arg, why);
+		if (!(re = malloc(sizeof *re)))
 			return DN_ENOMEM;
 		if ((rc = regcomp(re, s->arg, REG_EXTENDED))) {
 			char msg[128];
@@ -229,6 +273,8 @@ int mt_chain_compile(const json_t *spec, const char *path, mt_chain *out,
 		}
 		if (!rc)
 			out->n = i + 1;
+		else
+			step_free(&out->steps[i]); /* what the failed step kept */
 		if (!rc && i > 0 && mt_typed(out->steps[i - 1].kind))
 			rc = cerr(err, errlen, "%s: '%s' cannot follow '%s', which does not give text", p,
 			          mt_names[out->steps[i].kind].name, mt_names[out->steps[i - 1].kind].name);

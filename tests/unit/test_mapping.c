@@ -203,6 +203,16 @@ Test(mapping, regex_replace_map)
 	cr_assert_str_eq(text("{\"map\": {\"Y\": \"registered\"}}", "Q"), "Q");
 	cr_assert_eq(run("{\"map\": {\"values\": {\"Y\": \"x\"}, \"keep\": false}}", "Q", &(dn_value){0}), DN_ETYPE);
 	cr_assert_eq(run("{\"regex\": \"(\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+	/* repetitions of repetitions would blow up glibc's regcomp */
+	cr_assert_eq(run("{\"regex\": \"^[0-9]+++\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert(strstr(err, "a repetition of a repetition") != NULL, "%s", err);
+	cr_assert_eq(run("{\"regex\": \"(a*)*b\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert_eq(run("{\"regex\": \"(ab){2,3}{4}\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert_eq(run("{\"regex\": \"a{1,5000}\"}", "x", &(dn_value){0}), DN_ESYNTAX);
+	cr_assert_str_eq(text("{\"regex\": \"[0-9]{2,4}\"}", "ab12345"), "1234");
+	/* quantifier characters in brackets or escaped are literal */
+	cr_assert_str_eq(text("{\"regex\": \"[+*]+\"}", "a+*b"), "+*");
+	cr_assert_str_eq(text("{\"regex\": \"a\\\\++\"}", "xa++"), "a++");
 }
 
 Test(mapping, chain_errors)
