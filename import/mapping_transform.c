@@ -428,7 +428,15 @@ static int t_case(mt_kind k, const char *s, size_t n, mt_buf *o)
 	if (buf_reserve(o, n))
 		return DN_ENOMEM;
 	for (size_t i = 0; i < n;) {
-		utf8proc_int32_t cp = next_cp(s, n, &i), r;
+		utf8proc_int32_t cp, r;
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x80 && k != MT_TITLE) { /* ASCII: no table lookup */
+			if (buf_putc(o, (char)(k == MT_UPPER ? toupper(b) : tolower(b))))
+				return DN_ENOMEM;
+			i++;
+			continue;
+		}
+		cp = next_cp(s, n, &i);
 		if (k == MT_UPPER)
 			r = utf8proc_toupper(cp);
 		else if (k == MT_LOWER)
