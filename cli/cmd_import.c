@@ -238,10 +238,16 @@ static int parse_args(const dn_cli_cmd *cmd, int argc, char **argv, import_args 
 			if (strcmp(nbuf, "jsonl") == 0) {
 				if (eq)
 					return dn_cli_usage_error(cmd, "--jsonl takes files after it, not =");
+				if (a->map)
+					return dn_cli_usage_error(cmd, "--map loads in its own import, "
+					                          "without --jsonl or a second --map");
 				mode = 3;
 				continue;
 			}
 			if (strcmp(nbuf, "map") == 0) {
+				if (mode == 3 || a->map)
+					return dn_cli_usage_error(cmd, "--map loads in its own import, "
+					                          "without --jsonl or a second --map");
 				if (!(a->map = opt_value(cmd, argc, argv, &i, eq, nbuf)))
 					return DN_CLI_USAGE;
 				mode = 3;
@@ -276,12 +282,12 @@ static int parse_args(const dn_cli_cmd *cmd, int argc, char **argv, import_args 
 	}
 	if (!a->db)
 		return dn_cli_usage_error(cmd, "missing DB");
-	if (!a->nsources && !a->njsonl)
-		return dn_cli_usage_error(cmd, "nothing to import: give --nodes FILE, "
-		                          "--relationships FILE or --jsonl FILE");
 	if (a->map && (a->nsources || !a->njsonl))
 		return dn_cli_usage_error(cmd, "--map MAPPING.json takes the CSV files after "
 		                          "it, and loads in its own import");
+	if (!a->nsources && !a->njsonl)
+		return dn_cli_usage_error(cmd, "nothing to import: give --nodes FILE, "
+		                          "--relationships FILE or --jsonl FILE");
 	if (a->nsources && a->njsonl)
 		return dn_cli_usage_error(cmd, "CSV and JSON Lines load in separate imports");
 	return DN_CLI_CONTINUE;
@@ -412,7 +418,7 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 
 const dn_cli_cmd dn_cli_cmd_import = {
 	.name = "import",
-	.summary = "load typed CSV or JSON Lines files",
+	.summary = "load typed CSV, JSON Lines, or flat CSV through a mapping file",
 	.usage = import_usage,
 	.run = import_run,
 };
