@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dragnet_mapping.h"
 
 static const char import_usage[] =
 	"Usage: dragnet import DB [options] --nodes[=Label1:Label2] FILE...\n"
 	"                         [--relationships[=TYPE] FILE...]\n"
 	"       dragnet import DB [options] --jsonl FILE...\n"
+	"       dragnet import DB [options] --map MAPPING.json FILE...\n"
 	"\n"
 	"Load typed CSV files (neo4j-admin header convention: name:ID(Space),\n"
 	":LABEL, :START_ID(Space), :END_ID(Space), :TYPE, x:int, x:date,\n"
@@ -40,6 +42,9 @@ static const char import_usage[] =
 	"  --relationships[=TYPE] FILE...  relationship files; TYPE for rows\n"
 	"                             without a :TYPE value\n"
 	"  --jsonl FILE...            JSON Lines files (nodes and relationships)\n"
+	"  --map MAPPING.json FILE... flat CSV files, each row turned into nodes\n"
+	"                             and edges by the mapping (docs/IMPORT_EXPORT.md,\n"
+	"                             \"Mapping files\"; examples/mappings/)\n"
 	"  --delimiter C              field delimiter (default ','; TAB or \\t for tab)\n"
 	"  --array-delimiter C        array item and label delimiter (default ';')\n"
 	"  --quote C                  quote character (default '\"')\n"
@@ -63,7 +68,8 @@ static const char import_usage[] =
 	"  dragnet import customs.db --nodes=Trader traders.csv \\\n"
 	"      --relationships=DECLARED declared.csv --source tax-registry --grade B2\n"
 	"  dragnet import customs.db --nodes=Person header.csv,part1.csv,part2.csv\n"
-	"  dragnet import customs.db --jsonl export.jsonl\n";
+	"  dragnet import customs.db --jsonl export.jsonl\n"
+	"  dragnet import customs.db --map declarations.json declarations.csv\n";
 
 typedef struct import_args {
 	const char *db;
@@ -71,6 +77,7 @@ typedef struct import_args {
 	size_t nsources;
 	const char **jsonl;
 	size_t njsonl;
+	const char *map;     /* --map: the mapping file; its CSVs in jsonl */
 	char **split; /* comma-split copies, freed at the end */
 	size_t nsplit;
 	dn_import_opts opts;
@@ -231,6 +238,18 @@ static int parse_args(const dn_cli_cmd *cmd, int argc, char **argv, import_args 
 			if (strcmp(nbuf, "jsonl") == 0) {
 				if (eq)
 					return dn_cli_usage_error(cmd, "--jsonl takes files after it, not =");
+				if (a->map)
+					return dn_cli_usage_error(cmd, "--map loads in its own import, "
+					                          "without --jsonl or a second --map");
+				mode = 3;
+				continue;
+			}
+			if (strcmp(nbuf, "map") == 0) {
+				if (mode == 3 || a->map)
+					return dn_cli_usage_error(cmd, "--map loads in its own import, "
+					                          "without --jsonl or a second --map");
+				if (!(a->map = opt_value(cmd, argc, argv, &i, eq, nbuf)))
+					return DN_CLI_USAGE;
 				mode = 3;
 				continue;
 			}
@@ -263,6 +282,9 @@ static int parse_args(const dn_cli_cmd *cmd, int argc, char **argv, import_args 
 	}
 	if (!a->db)
 		return dn_cli_usage_error(cmd, "missing DB");
+	if (a->map && (a->nsources || !a->njsonl))
+		return dn_cli_usage_error(cmd, "--map MAPPING.json takes the CSV files after "
+		                          "it, and loads in its own import");
 	if (!a->nsources && !a->njsonl)
 		return dn_cli_usage_error(cmd, "nothing to import: give --nodes FILE, "
 		                          "--relationships FILE or --jsonl FILE");
@@ -347,6 +369,7 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 	import_args a;
 	progress_state ps = {0};
 	dn_import_summary sum;
+	dn_mapping_stats mst = {0};
 	dn_db *db = NULL;
 	int st, rc;
 
@@ -365,7 +388,9 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 		a.opts.progress = on_progress;
 		a.opts.progress_ctx = &ps;
 	}
-	if (a.njsonl)
+	if (a.map)
+		rc = dn_import_mapping(db, a.map, a.jsonl, a.njsonl, &a.opts, &sum, &mst);
+	else if (a.njsonl)
 		rc = dn_import_jsonl(db, a.jsonl, a.njsonl, &a.opts, &sum);
 	else
 		rc = dn_import_csv(db, a.sources, a.nsources, &a.opts, &sum);
@@ -380,6 +405,10 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 			fprintf(stderr, "dragnet: import: nothing was imported\n");
 	} else {
 		print_summary(&sum, now_s() - ps.start, true);
+		if (mst.rows_skipped || mst.nodes_skipped || mst.edges_skipped)
+			printf("skipped: %" PRIu64 " rows (skip_rows), %" PRIu64 " nodes (empty key or "
+			       "'when'), %" PRIu64 " edges (an end left out, or 'when')\n", mst.rows_skipped,
+			       mst.nodes_skipped, mst.edges_skipped);
 		st = DN_CLI_OK;
 	}
 	dn_close(db);
@@ -389,7 +418,7 @@ static int import_run(const dn_cli_cmd *cmd, int argc, char **argv)
 
 const dn_cli_cmd dn_cli_cmd_import = {
 	.name = "import",
-	.summary = "load typed CSV or JSON Lines files",
+	.summary = "load typed CSV, JSON Lines, or flat CSV through a mapping file",
 	.usage = import_usage,
 	.run = import_run,
 };

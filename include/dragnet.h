@@ -629,6 +629,7 @@ void dn_stmt_free(dn_stmt *s);
 #include "dragnet_import.h"
 #include "dragnet_export.h"
 #include "dragnet_analysis.h"
+#include "dragnet_mapping.h"
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="gcc pkg-config meson ninja-build liblmdb-dev lmdb-utils libigraph-dev \
-libjansson-dev libcriterion-dev python3 clang libclang-rt-14-dev libedit-dev libpcre2-dev \
+libjansson-dev libutf8proc-dev libcriterion-dev python3 clang libclang-rt-14-dev libedit-dev libpcre2-dev \
 python3-networkx graphviz"
 
 missing=""

@@ -56,7 +56,7 @@ PY
 
 [ -d build ] || meson setup build --werror
 ninja -C build
-run_suites build unit cli examples tck queries
+run_suites build unit cli examples tck queries networks
 set -- $(count build)
 passed=$1
 failed=$2
