@@ -7,6 +7,8 @@
 #ifndef DRAGNET_MAPPING_H
 #define DRAGNET_MAPPING_H
 
+#include "dragnet.h"
+
 /* What a mapping import did beyond dn_import_summary's counts. */
 typedef struct dn_mapping_stats {
 	uint64_t rows_skipped;  /* rows that a skip_rows condition dropped */
