@@ -50,6 +50,23 @@ build/cli/dragnet query "$db" "
   ORDER BY seizures DESC"
 
 echo
+echo "== Flat exports in through mapping files (dragnet import --map; examples/mappings/) =="
+imp="$db-imports"
+rm -rf "$imp"
+m=examples/mappings
+build/cli/dragnet import "$imp" --map $m/declarations.json $m/declarations.csv
+build/cli/dragnet import "$imp" --map $m/seizures.json $m/seizures.csv
+build/cli/dragnet import "$imp" --map $m/tax_registry.json $m/tax_registry.csv
+echo "-- the same file again changes nothing:"
+build/cli/dragnet import "$imp" --map $m/seizures.json $m/seizures.csv
+echo "-- conveyances that link seizures to declared cargo, with the declarants"
+build/cli/dragnet query "$imp" "
+  MATCH (s:Seizure)-[:ON_CONVEYANCE]->(v:Conveyance)<-[:CARRIED_BY]-(d:Declaration)<-[:DECLARED]-(t:Trader)
+  RETURN v.name AS conveyance, count(DISTINCT s) AS seizures, collect(DISTINCT t.name) AS declarants,
+         count(DISTINCT d) AS declarations
+  ORDER BY seizures DESC, conveyance"
+
+echo
 echo "== Network analysis (CALL algo.* and dragnet analyze; docs/ANALYSIS.md) =="
 echo "-- brokers: who sits on the most shortest paths between the others?"
 build/cli/dragnet query "$db" "
