@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	twitter = strcmp(argv[1], "twitter") == 0;
-	if (argc > (twitter ? 2 : 3))
+	if (argc > (twitter ? 2 : 3) && argv[twitter ? 2 : 3])
 		work = argv[twitter ? 2 : 3];
 	mkdir(work, 0700);
 	snprintf(nodes, sizeof nodes, "%s/nodes.csv", work);
