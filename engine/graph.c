@@ -21,13 +21,28 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bo
 {
 	uint8_t key[8];
 	MDB_val v;
-	dn_key_put_u64(key, id);
 	*found = false;
-	int rc = dn_get(t, dbi, key, 8, &v);
-	if (rc == DN_ENOTFOUND)
-		return 0;
-	if (rc)
-		return rc;
+	size_t slot = (size_t)((id * 0x9E3779B97F4A7C15ull) >> 54); /* 10 bits: DN_RCACHE_SLOTS */
+	if (t->rdonly && !t->rcache)
+		t->rcache = calloc(DN_RCACHE_SLOTS, sizeof *t->rcache); /* none: no cache */
+	if (t->rcache && t->rcache[slot].id == id && t->rcache[slot].dbi == dbi) {
+		v.mv_data = (void *)(uintptr_t)t->rcache[slot].p;
+		v.mv_size = t->rcache[slot].n;
+	} else {
+		dn_key_put_u64(key, id);
+		int rc = dn_get(t, dbi, key, 8, &v);
+		if (rc == DN_ENOTFOUND)
+			return 0;
+		if (rc)
+			return rc;
+		if (t->rcache) {
+			t->rcache[slot].id = id;
+			t->rcache[slot].dbi = dbi;
+			t->rcache[slot].p = v.mv_data;
+			t->rcache[slot].n = v.mv_size;
+		}
+	}
+	int rc;
 	const uint8_t *p = v.mv_data;
 	if (copy) {
 		/* the write path keeps the old bytes (for history) stable */

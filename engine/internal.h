@@ -232,6 +232,8 @@ typedef struct dn_index_def {
 	char *name;
 } dn_index_def;
 
+#define DN_RCACHE_SLOTS 1024
+
 struct dn_txn {
 	dn_db *db;
 	MDB_txn *txn;
@@ -284,6 +286,15 @@ struct dn_txn {
 	/* scratch */
 	dn_arena arena;
 	dn_buf scratch, scratch2, oldraw;
+	/* read transactions: where the last records read lie in the map (a
+	 * query reads a node's labels, then its properties: one B-tree search
+	 * instead of two). LMDB keeps a read transaction's pages in place. */
+	struct dn_rcache {
+		dn_id id;
+		int dbi;
+		const void *p;
+		size_t n;
+	} *rcache; /* DN_RCACHE_SLOTS, allocated at the first read */
 	MDB_cursor *cur[DBI_COUNT]; /* cached cursors, opened on demand */
 	int open_iters;
 	struct dn_iter *iters, *iter_free; /* all / reusable iterators */

@@ -503,6 +503,7 @@ static int resolve_clearances(dn_txn *t, const dn_txn_opts *o)
 
 static void txn_free(dn_txn *t)
 {
+	free(t->rcache);
 	dn_iters_free_all(t);
 	dn_tok_cache_free(t);
 	dn_index_defs_free(t);
