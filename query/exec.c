@@ -1022,7 +1022,7 @@ static int m_dir(const dn_ast *rp)
  * pattern's direction and types and is not used yet. */
 typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st);
 
-static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
+static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int dir, m_adj_fn fn, void *st)
 {
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	uint32_t nt = rp->u.rel.types.n;
@@ -1034,8 +1034,7 @@ static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn f
 		if (again)
 			continue;
 		dn_adj a;
-		int rc = dn_edges_of(m->x->txn, node, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL,
-		                     &it);
+		int rc = dn_edges_of(m->x->txn, node, (dn_dir)dir, nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
 		if (rc == DN_ENOTFOUND)
 			return 0;
 		if (rc)
@@ -1067,6 +1066,11 @@ static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn f
 			return rc;
 	}
 	return 0;
+}
+
+static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
+{
+	return m_each_adj_dir(m, p, i, node, m_dir(m->paths->item[p]->u.path.elems.item[i]), fn, st);
 }
 
 /* A single-hop relationship. */
@@ -1533,23 +1537,62 @@ static int bfs_parent_add(bfs *b, size_t node, size_t from, dn_id edge)
 typedef struct bfs_walk {
 	matcher *m;
 	uint32_t p;
-	bfs *b;
-	dn_id *edges; /* the path being built, from the end backwards */
-	size_t *nodes;
+	bfs *b;        /* the search from the start */
+	bfs *back;     /* the search from the end (bidirectional), or NULL */
+	size_t meet;   /* bidirectional: where the two met, in b */
+	dn_id *edges;  /* the path being built: len relationships */
+	dn_id *nodes;  /* and len + 1 nodes */
 	uint32_t len;
 	bool all;
 	bool done;
 } bfs_walk;
 
-/* Emits the path ending at node index `at` with `k` more hops to go back. */
+static int bfs_bind(bfs_walk *w);
+
+/* Bidirectional: goes on from node index `at` of the backward search,
+ * position k of the path, along its parents to the end. */
+static int bfs_emit_back(bfs_walk *w, size_t at, uint32_t k)
+{
+	int rc = 0;
+	w->nodes[k] = w->back->nodes[at].id;
+	if (k == w->len)
+		return bfs_bind(w);
+	for (size_t pi = w->back->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX;
+	     pi = w->back->parents[pi].next) {
+		w->edges[k] = w->back->parents[pi].edge;
+		rc = bfs_emit_back(w, w->back->parents[pi].from, k + 1);
+	}
+	return rc;
+}
+
+/* Emits the path whose k-th node is node index `at` of the search from
+ * the start, walking its parents back to position 0. */
 static int bfs_emit(bfs_walk *w, size_t at, uint32_t k)
+{
+	int rc = 0;
+	w->nodes[k] = w->b->nodes[at].id;
+	if (k == 0) {
+		if (!w->back)
+			return bfs_bind(w);
+		/* the first half is built: the second from the meeting node */
+		uint32_t mid = w->b->nodes[w->meet].depth;
+		return bfs_emit_back(w, bfs_find(w->back, w->b->nodes[w->meet].id), mid);
+	}
+	for (size_t pi = w->b->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX; pi = w->b->parents[pi].next) {
+		w->edges[k - 1] = w->b->parents[pi].edge;
+		rc = bfs_emit(w, w->b->parents[pi].from, k - 1);
+	}
+	return rc;
+}
+
+/* Binds the relationship list and the path of a complete walk, then goes on. */
+static int bfs_bind(bfs_walk *w)
 {
 	matcher *m = w->m;
 	const dn_ast *path = m->paths->item[w->p];
 	const dn_ast *rp = path->u.path.elems.item[1];
 	int rc = 0;
-	w->nodes[k] = at;
-	if (k == 0) {
+	{
 		/* bind the relationship list and the path, then go on */
 		bool rwas = false, pwas = false, ok = true;
 		dn_value *items = calloc(2 * w->len + 1, sizeof *items);
@@ -1565,7 +1608,7 @@ static int bfs_emit(bfs_walk *w, size_t at, uint32_t k)
 		}
 		if (!err && ok && path->u.path.var) {
 			for (uint32_t i = 0; i <= w->len; i++) {
-				items[2 * i] = entity(w->b->nodes[w->nodes[i]].id, DN_NODE);
+				items[2 * i] = entity(w->nodes[i], DN_NODE);
 				if (i < w->len)
 					items[2 * i + 1] = entity(w->edges[i], DN_REL);
 			}
@@ -1588,11 +1631,6 @@ static int bfs_emit(bfs_walk *w, size_t at, uint32_t k)
 			w->done = true;
 		return rc;
 	}
-	for (size_t pi = w->b->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX; pi = w->b->parents[pi].next) {
-		w->edges[k - 1] = w->b->parents[pi].edge;
-		rc = bfs_emit(w, w->b->parents[pi].from, k - 1);
-	}
-	return rc;
 }
 
 typedef struct bfs_step {
@@ -1623,6 +1661,98 @@ static int bfs_visit(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *
 	return bfs_parent_add(bs->b, at, bs->from, a->edge);
 }
 
+/* Expands the level of search b that starts at node index lo (ending at
+ * the search's size when called), along dir. */
+static int bfs_widen(matcher *m, uint32_t p, bfs *b, size_t lo, int dir, dn_id target, bool *found)
+{
+	size_t hi = b->n;
+	int rc = 0;
+	bfs_step st = {b, 0, lo < hi ? b->nodes[lo].depth : 0, target, false};
+	for (size_t k = lo; !rc && k < hi; k++) {
+		st.from = k;
+		rc = m_each_adj_dir(m, p, 1, b->nodes[k].id, dir, bfs_visit, &st);
+	}
+	*found = st.found;
+	return rc;
+}
+
+static int bfs_emit_all(matcher *m, uint32_t p, bfs *b, bfs *back, size_t meet, size_t at, uint32_t len,
+                        bool all, bool *done)
+{
+	const dn_ast *path = m->paths->item[p];
+	bfs_walk w = {m, p, b, back, meet, calloc(len + 1, sizeof(dn_id)), calloc(len + 1, sizeof(dn_id)), len,
+	              all || path->u.path.shortest == DN_PATH_ALL_SHORTEST, *done};
+	int rc = w.edges && w.nodes ? bfs_emit(&w, at, b->nodes[at].depth) : DN_ENOMEM;
+	*done = w.done;
+	free(w.edges);
+	free(w.nodes);
+	return rc;
+}
+
+static void bfs_free(bfs *b)
+{
+	free(b->nodes);
+	free(b->slots);
+	free(b->parents);
+}
+
+/*
+ * shortestPath between bound ends with at most one hop minimum: a
+ * breadth-first search from both ends at once, always widening the
+ * smaller frontier, until they meet. Every shortest path crosses the level
+ * just reached at exactly one node, so its walks are the start side's
+ * walks to that node joined with the end side's walks from it.
+ */
+static int m_shortest_both(matcher *m, uint32_t p, dn_id from, dn_id to, int64_t max)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[1];
+	int fdir = m_dir(rp), bdir = fdir == DN_OUT ? DN_IN : fdir == DN_IN ? DN_OUT : fdir;
+	bfs f = {0}, b = {0};
+	size_t idx, flo = 0, blo = 0;
+	int rc = bfs_add(&f, from, 0, &idx);
+	if (!rc)
+		rc = bfs_add(&b, to, 0, &idx);
+	uint32_t fd = 0, bd = 0, best = UINT32_MAX;
+	bool fwd = true;
+	while (!rc && best == UINT32_MAX && flo < f.n && blo < b.n && (max < 0 || (int64_t)(fd + bd) < max)) {
+		/* widen the smaller frontier by one level */
+		fwd = f.n - flo <= b.n - blo;
+		bfs *s = fwd ? &f : &b, *o = fwd ? &b : &f;
+		size_t lo = fwd ? flo : blo, hi = s->n;
+		bool hit;
+		rc = bfs_widen(m, p, s, lo, fwd ? fdir : bdir, fwd ? to : from, &hit);
+		if (fwd) {
+			fd++;
+			flo = hi;
+		} else {
+			bd++;
+			blo = hi;
+		}
+		/* a new node the other side has reached joins the two */
+		for (size_t k = hi; !rc && k < s->n; k++) {
+			size_t at = bfs_find(o, s->nodes[k].id);
+			if (at != SIZE_MAX && s->nodes[k].depth + o->nodes[at].depth < best)
+				best = s->nodes[k].depth + o->nodes[at].depth;
+		}
+	}
+	bool done = false;
+	for (size_t k = 0; !rc && !done && best != UINT32_MAX; k++) {
+		/* the meeting nodes lie in the level last reached */
+		bfs *s = fwd ? &f : &b, *o = fwd ? &b : &f;
+		size_t at = fwd ? flo + k : blo + k;
+		if (at >= s->n)
+			break;
+		size_t oat = bfs_find(o, s->nodes[at].id);
+		if (oat == SIZE_MAX || s->nodes[at].depth + o->nodes[oat].depth != best)
+			continue;
+		size_t fat = fwd ? at : oat;
+		rc = bfs_emit_all(m, p, &f, &b, fat, fat, best, false, &done);
+	}
+	bfs_free(&f);
+	bfs_free(&b);
+	return rc;
+}
+
 static int m_shortest(matcher *m, uint32_t p)
 {
 	const dn_ast *path = m->paths->item[p];
@@ -1639,6 +1769,9 @@ static int m_shortest(matcher *m, uint32_t p)
 	int64_t min = rp->u.rel.varlen ? (rp->u.rel.min < 0 ? 1 : rp->u.rel.min) : 1;
 	int64_t max = rp->u.rel.varlen ? rp->u.rel.max : 1;
 	dn_id from = (dn_id)av->u.i, to = (dn_id)bv->u.i;
+	if (from != to && min <= 1)
+		return m_shortest_both(m, p, from, to, max);
+	/* the same node at both ends, or a minimum length: from the start only */
 	bfs b = {0};
 	size_t idx;
 	int rc = bfs_add(&b, from, 0, &idx);
@@ -1650,26 +1783,16 @@ static int m_shortest(matcher *m, uint32_t p)
 		size_t level_end = b.n;
 		if (level_start == level_end)
 			break;
-		bfs_step st = {&b, 0, depth, to, false};
-		for (size_t k = level_start; !rc && k < level_end; k++) {
-			st.from = k;
-			rc = m_each_adj(m, p, 1, b.nodes[k].id, bfs_visit, &st);
-		}
+		bool hit;
+		rc = bfs_widen(m, p, &b, level_start, m_dir(rp), to, &hit);
 		depth++;
 		level_start = level_end;
-		found = st.found && depth >= min;
+		found = hit && depth >= min;
 	}
-	if (!rc && found) {
-		size_t end = bfs_find(&b, to);
-		bfs_walk w = {m, p, &b, calloc(depth + 1, sizeof(dn_id)), calloc(depth + 1, sizeof(size_t)), depth,
-		              path->u.path.shortest == DN_PATH_ALL_SHORTEST, false};
-		rc = w.edges && w.nodes ? bfs_emit(&w, end, depth) : DN_ENOMEM;
-		free(w.edges);
-		free(w.nodes);
-	}
-	free(b.nodes);
-	free(b.slots);
-	free(b.parents);
+	bool done = false;
+	if (!rc && found)
+		rc = bfs_emit_all(m, p, &b, NULL, 0, bfs_find(&b, to), depth, false, &done);
+	bfs_free(&b);
 	return rc;
 }
 

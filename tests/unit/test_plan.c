@@ -179,3 +179,48 @@ Test(plan, reversed_paths_equal_forward)
 		}
 	dn_close(db);
 }
+
+/* shortestPath and allShortestPaths search from both ends; the answer must
+ * be every minimal walk that enumerating all walks finds. */
+Test(plan, shortest_paths_from_both_ends_equal_enumeration)
+{
+	static const char *const rels[] = {"-[*..5]-", "-[:A*..5]->", "<-[:A|B*1..4]-", "-[:B*..3]-"};
+	for (unsigned seed = 11; seed <= 14; seed++) {
+		char name[32];
+		snprintf(name, sizeof name, "plan_sp_%u", seed);
+		dn_db *db = random_graph(name, seed, 9, 14 + (int)seed % 5);
+		for (size_t r = 0; r < sizeof rels / sizeof rels[0]; r++)
+			for (int x = 0; x < 9; x++)
+				for (int y = 0; y < 9; y++) {
+					if (x == y)
+						continue;
+					char all[512], one[512], want[512];
+					snprintf(all, sizeof all,
+					         "MATCH (a:N {id: %d}), (b:N {id: %d}) MATCH p = allShortestPaths((a)%s(b)) "
+					         "RETURN [e IN relationships(p) | id(e)] AS rs ORDER BY rs", x, y, rels[r]);
+					snprintf(one, sizeof one,
+					         "MATCH (a:N {id: %d}), (b:N {id: %d}) MATCH p = shortestPath((a)%s(b)) "
+					         "RETURN length(p) AS l, [e IN relationships(p) | id(e)] AS rs", x, y, rels[r]);
+					snprintf(want, sizeof want,
+					         "MATCH p = (a:N {id: %d})%s(b:N {id: %d}) WITH collect(p) AS ps "
+					         "WITH ps, reduce(m = 99, q IN ps | CASE WHEN length(q) < m THEN length(q) ELSE m END) AS m "
+					         "UNWIND ps AS p WITH p, m WHERE length(p) = m "
+					         "RETURN [e IN relationships(p) | id(e)] AS rs ORDER BY rs", x, rels[r], y);
+					char *got = run(db, all, -1), *exp = run(db, want, -1), *sp = run(db, one, -1);
+					cr_expect_str_eq(got, exp, "allShortestPaths %d%s%d: got %s, enumeration %s", x, rels[r], y,
+					                 got, exp);
+					/* shortestPath: one of those, or none when there are none */
+					if (!*exp) {
+						cr_expect_str_eq(sp, "", "shortestPath %d%s%d found %s", x, rels[r], y, sp);
+					} else {
+						const char *bar = strchr(sp, '|');
+						cr_expect(bar != NULL && strstr(exp, bar + 1) != NULL,
+						          "shortestPath %d%s%d: %s is not among %s", x, rels[r], y, sp, exp);
+					}
+					free(got);
+					free(exp);
+					free(sp);
+				}
+		dn_close(db);
+	}
+}
