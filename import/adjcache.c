@@ -150,7 +150,8 @@ static int ac_load(dn_adjcache *c, dn_txn *txn, dn_id src, uint32_t type,
 		free(l.e);
 		return rc;
 	}
-	qsort(l.e, l.n, sizeof *l.e, cmp_pair);
+	if (l.n)
+		qsort(l.e, l.n, sizeof *l.e, cmp_pair); /* qsort(NULL, 0) is undefined */
 	if (c->total + l.n > c->budget)
 		ac_clear(c);
 	if ((c->count + 1) * 2 > c->cap && (rc = ac_grow(c))) {
