@@ -69,15 +69,21 @@ set -- $(count build-asan)
 passed=$((passed + $1))
 failed=$((failed + $2))
 
-# the parser's fuzz target, for a bounded time (libFuzzer; crashes fail it)
-if sh tests/fuzz/run.sh "${DN_FUZZ_SECONDS:-30}" > build/fuzz.log 2>&1; then
-	passed=$((passed + 1))
-	echo "fuzz: parser ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' build/fuzz.log | grep -o '[0-9]*$') runs)"
-else
-	failed=$((failed + 1))
-	echo "fuzz: parser FAILED, see build/fuzz.log"
-	tail -30 build/fuzz.log
-fi
+# the fuzz targets, each for a bounded time (libFuzzer; crashes fail them):
+# the Cypher parser, the CSV reader, the mapping-file compiler and loader
+fuzz() { # name script seconds
+	if sh "$2" "$3" > "build/fuzz-$1.log" 2>&1; then
+		passed=$((passed + 1))
+		echo "fuzz: $1 ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "build/fuzz-$1.log" | grep -o '[0-9]*$') runs)"
+	else
+		failed=$((failed + 1))
+		echo "fuzz: $1 FAILED, see build/fuzz-$1.log"
+		tail -30 "build/fuzz-$1.log"
+	fi
+}
+fuzz parser tests/fuzz/run.sh "${DN_FUZZ_SECONDS:-30}"
+fuzz csv tests/fuzz/run_csv.sh "${DN_FUZZ_SECONDS_CSV:-10}"
+fuzz mapping tests/fuzz/run_mapping.sh "${DN_FUZZ_SECONDS_MAPPING:-10}"
 
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
