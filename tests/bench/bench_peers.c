@@ -16,8 +16,10 @@
  * time, and the median CPU time beside it (the machine is shared: wall
  * time includes waiting for a core). Each query runs in a child process
  * that a timer kills when one run exceeds --timeout seconds (wall), so that
- * a pathological plan is reported, not waited for. Every answer is checked against params.json (and the 1-hop rows
- * against the edge list); a wrong one prints FAIL and the exit status is 1.
+ * a pathological plan is reported, not waited for. Every answer is checked
+ * against params.json (and the 1-hop rows against the edge list); a wrong,
+ * failed or stopped query prints FAIL and the exit status is 1 (2 when the
+ * benchmark itself could not run).
  *
  *   bench_peers [--data DIR] [--ldbc DIR] [--results DIR] [--graphs LIST]
  *               [--reps N] [--timeout S] [--budget S] [--tmpdir DIR] [--keep]
