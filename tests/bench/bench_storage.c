@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "dragnet.h"
+#include "bench_util.h"
 
 /* --- options ------------------------------------------------------------ */
 
@@ -55,7 +56,6 @@ static struct {
 /* The checksum every timed loop feeds, printed at the end so that no loop
  * can be optimised away. */
 static uint64_t g_sum;
-static char g_root[4096];
 
 static double now_s(void)
 {
@@ -90,43 +90,6 @@ static uint64_t rnd_below(uint64_t n)
 {
 	return rnd() % n;
 }
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	if (path[0])
-		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "bench_storage: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	if (!opt.keep)
-		rm_tree(g_root);
-	exit(1);
-}
-
-#define CK_DN(db, call)                                                                 \
-	do {                                                                                \
-		int ck_rc_ = (call);                                                            \
-		if (ck_rc_ < 0)                                                                 \
-			die("%s:%d %s: %s (%s)", __FILE__, __LINE__, #call, dn_strerror(ck_rc_),    \
-			    dn_errmsg(db));                                                         \
-	} while (0)
 
 #define CK_MDB(call)                                                                    \
 	do {                                                                                \
@@ -1277,7 +1240,9 @@ int main(int argc, char **argv)
 	graph g;
 	bool which[2];
 
+	g_prog = "bench_storage";
 	parse_args(argc, argv);
+	g_keep = opt.keep;
 	rng_state ^= mix(opt.seed);
 	const char *base = opt.tmpdir ? opt.tmpdir : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	snprintf(g_root, sizeof g_root, "%s/dragnet-bench-XXXXXX", base);
