@@ -880,7 +880,11 @@ typedef struct matcher {
 	size_t *walk_start; /* per path: where its walk begins */
 	dn_match_plan *plan;
 	bool prechecked; /* the start candidates are known to fit the first node pattern */
+	size_t cap;      /* stop after this many output rows (a LIMIT downstream); 0: all */
 } matcher;
+
+/* What the matcher returns to unwind when it has found cap rows. */
+#define M_ENOUGH 99 /* not an error, not DN_ROW or DN_DONE */
 
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
@@ -1266,7 +1270,8 @@ static int m_emit(matcher *m)
 	if (!o)
 		return DN_ENOMEM;
 	m->emitted++;
-	return row_copy(o, m->row, m->out->width);
+	int rc2 = row_copy(o, m->row, m->out->width);
+	return rc2 ? rc2 : m->cap && m->out->n >= m->cap ? M_ENOUGH : 0;
 }
 
 /* Opens the iterator over path p's start candidates the plan chose; *it
@@ -1838,7 +1843,7 @@ static int m_paths(matcher *m, uint32_t p)
 
 static void prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows);
 
-static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok)
+static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap)
 {
 	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
 	dn_match_plan plan;
@@ -1846,7 +1851,8 @@ static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinc
 	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
 	if (rc)
 		return engine_fail(x, c, rc);
-	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
+	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan, false,
+	             c->u.match.optional ? 0 : cap};
 	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
 	bool *before = malloc(in->width ? in->width : 1);
 	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
@@ -1867,6 +1873,8 @@ static int run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinc
 		for (size_t i = 0; i < in->width; i++)
 			dn_value_free(&m.row[i]);
 	}
+	if (rc == M_ENOUGH)
+		rc = 0; /* a LIMIT downstream has its rows */
 	/* afterwards every variable of the pattern is bound (null if optional) */
 	memcpy(out->bound, before, in->width);
 	for (uint32_t p = 0; p < paths->n; p++) {
@@ -2635,6 +2643,41 @@ static bool downstream_distinct(const dn_ast *q, uint32_t i)
 	return false;
 }
 
+/*
+ * How many rows clause i (a MATCH) needs to produce at most: SKIP + LIMIT
+ * of the next clause when that is a plain WITH/RETURN that keeps rows in
+ * the order they come (no ORDER BY, DISTINCT, aggregation or WITH ...
+ * WHERE) and both are literals or parameters; 0 means all.
+ */
+static size_t downstream_cap(exec *x, const dn_ast *q, uint32_t i)
+{
+	const dn_ast_list *cl = &q->u.query.clauses;
+	if (i + 1 >= cl->n)
+		return 0;
+	const dn_ast *c = cl->item[i + 1];
+	if ((c->kind != DN_AST_WITH && c->kind != DN_AST_RETURN) || !c->u.proj.limit || c->u.proj.order.n ||
+	    c->u.proj.distinct || c->u.proj.where)
+		return 0;
+	const dn_ast *lim = c->u.proj.limit, *skip = c->u.proj.skip;
+	if ((lim->kind != DN_AST_INT && lim->kind != DN_AST_PARAM) ||
+	    (skip && skip->kind != DN_AST_INT && skip->kind != DN_AST_PARAM))
+		return 0;
+	find_aggs fa = {NULL, 0, 0};
+	bool aggs = false;
+	for (uint32_t t = 0; !aggs && t < c->u.proj.items.n; t++)
+		aggs = aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa) || fa.n;
+	free(fa.calls);
+	if (aggs)
+		return 0;
+	int64_t l = 0, k = 0;
+	dn_query_error saved = *x->err;
+	if (const_count(x, lim, &l) || (skip && const_count(x, skip, &k))) {
+		*x->err = saved; /* the projection reports it in its turn */
+		return 0;
+	}
+	return l == 0 ? 0 : (size_t)(l + k); /* LIMIT 0: nothing to save */
+}
+
 /* The first line of a clause's text, shortened, for the details column. */
 static void clause_text(exec *x, const dn_ast *c, char *buf, size_t cap)
 {
@@ -2829,7 +2872,8 @@ static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
 			/* both turn each row into the rows of its matches */
 			if ((rc = rows_init(&next, x->width)))
 				break;
-			rc = c->kind == DN_AST_MATCH ? run_match(x, c, &cur, &next, downstream_distinct(q, i))
+			rc = c->kind == DN_AST_MATCH ? run_match(x, c, &cur, &next, downstream_distinct(q, i),
+			                                         downstream_cap(x, q, i))
 			                             : run_merge(x, c, &cur, &next);
 			rows_free(&cur);
 			cur = next;

@@ -291,7 +291,10 @@ t_query_explain_profile() {
 	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY]->(t:Trader) WHERE t.tin = 'T7' RETURN d.no" \
 		--format csv && want_rc 0 && want_out '^Return,RETURN d.no,[0-9]+,1,[0-9.]+' || return 1
 	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY*1..2]-(m) RETURN count(DISTINCT m) AS n" --format csv &&
-		want_rc 0 && want_out '^  BreadthFirstExpand,'
+		want_rc 0 && want_out '^  BreadthFirstExpand,' || return 1
+	# a LIMIT without ORDER BY stops the match once it has its rows
+	run query "$work/x.db" "PROFILE MATCH (d:Decl) RETURN d.no LIMIT 3" --format csv &&
+		want_rc 0 && want_out '^Match,MATCH \(d:Decl\),[0-9]+,3,'
 }
 t_query_procedures() {
 	run query "$work/s.db" 'CALL db.labels()' --format csv && want_rc 0 && want_out '^label' &&
