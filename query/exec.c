@@ -1178,7 +1178,8 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 	const dn_ast *np = path->u.path.elems.item[i];
 	bool ok = true, was = false;
 	int rc;
-	if (!(i == 0 && m->prechecked) && ((rc = m_node_ok(m, np, node, &ok)) || !ok))
+	bool trusted = (i == 0 && m->prechecked) || (m->plan->paths[p].all_labeled[i] && !np->u.node.props);
+	if (!trusted && ((rc = m_node_ok(m, np, node, &ok)) || !ok))
 		return rc;
 	if (np->u.node.var) {
 		m_bind(m, np->u.node.var->u.name.slot, entity(node, DN_NODE), &was, &ok);
@@ -1226,10 +1227,10 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 			m_unbind(m, path->u.path.var->u.name.slot, pwas);
 	} else {
 		const dn_ast *rp = path->u.path.elems.item[i + 1];
-		if (!rp->u.rel.varlen) {
-			rc = m_each_adj(m, p, i + 1, node, m_hop, NULL);
-		} else if (m->plan->paths[p].bfs) {
+		if (m->plan->paths[p].bfs) {
 			rc = m_var_bfs(m, p, i + 1, node);
+		} else if (!rp->u.rel.varlen) {
+			rc = m_each_adj(m, p, i + 1, node, m_hop, NULL);
 		} else {
 			m_var_state vs = {0, rp->u.rel.min < 0 ? 1 : rp->u.rel.min, rp->u.rel.max, node};
 			rc = m_var_step(m, p, i + 1, node, &vs);
@@ -1427,6 +1428,8 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
+	if (!rp->u.rel.varlen)
+		min = max = 1; /* a single hop, each end node once */
 	bfs_set set = {0};
 	bfs_seen *s0;
 	bfs_level lv = {&set, 0, start, {0}, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};

@@ -238,7 +238,8 @@ static bool plan_bfs_fits(const dn_ast *path, uint32_t npaths, bool distinct_ok)
 	    path->u.path.shortest != DN_PATH_PLAIN || path->u.path.elems.n != 3)
 		return false;
 	const dn_ast *rp = path->u.path.elems.item[1];
-	return rp->u.rel.varlen && !rp->u.rel.var && rp->u.rel.min <= 1;
+	/* a single hop too: parallel relationships then give one row */
+	return !rp->u.rel.var && (!rp->u.rel.varlen || rp->u.rel.min <= 1);
 }
 
 static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint32_t npaths,
@@ -248,7 +249,8 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	pp->path = path;
 	pp->est_hop = calloc(n, sizeof *pp->est_hop);
 	pp->rows = calloc(n, sizeof *pp->rows);
-	if (!pp->est_hop || !pp->rows)
+	pp->all_labeled = calloc(n, sizeof *pp->all_labeled);
+	if (!pp->est_hop || !pp->rows || !pp->all_labeled)
 		return DN_ENOMEM;
 	if (path->u.path.shortest != DN_PATH_PLAIN) {
 		pp->start = DN_START_SHORTEST;
@@ -279,6 +281,14 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	pp->unique = use.unique;
 	pp->est_start = use.est;
 	pp->bfs = plan_bfs_fits(pp->path, npaths, (flags & DN_PLAN_DISTINCT_OK) != 0);
+	/* labels every node carries (a one-label graph) need no test */
+	for (uint32_t i = 0; i < n; i += 2) {
+		const dn_ast *np = pp->path->u.path.elems.item[i];
+		bool all = np->u.node.labels.n > 0;
+		for (uint32_t l = 0; all && l < np->u.node.labels.n; l++)
+			all = plan_label_count(pc, np->u.node.labels.item[l]->u.name.s) == plan_nodes(pc);
+		pp->all_labeled[i] = all;
+	}
 	if (!(flags & DN_PLAN_ESTIMATES))
 		return 0;
 	double est = use.est;
@@ -416,6 +426,7 @@ void dn_plan_match_free(dn_match_plan *p)
 		free(pp->copy);
 		free(pp->est_hop);
 		free(pp->rows);
+		free(pp->all_labeled);
 	}
 	free(p->paths);
 	free(p->list.item);
@@ -465,8 +476,9 @@ void dn_plan_describe(const dn_path_plan *pp, const char *text, dn_plan_line_fn 
 		plan_span(text, rp, a, sizeof a);
 		plan_span(text, path->u.path.elems.item[i + 1], b, sizeof b);
 		snprintf(details, sizeof details, "%s %s %s%s", a, pp->reversed ? "(walked backwards) to" : "to", b,
-		         rp->u.rel.varlen && pp->bfs ? ", each end node once" : "");
-		line(ctx, !rp->u.rel.varlen ? "Expand" : pp->bfs ? "BreadthFirstExpand" : "VarLengthExpand", details,
+		         pp->bfs ? ", each end node once" : "");
+		line(ctx, pp->bfs ? (rp->u.rel.varlen ? "BreadthFirstExpand" : "ExpandDistinct")
+		              : !rp->u.rel.varlen ? "Expand" : "VarLengthExpand", details,
 		     pp->est_hop[i], pp->rows[i + 1]);
 	}
 }

@@ -56,6 +56,9 @@ typedef struct dn_path_plan {
 	double est_start;     /* estimated start nodes per input row */
 	double *est_hop;      /* per relationship: estimated rows after it */
 	uint64_t *rows;       /* PROFILE: bindings reached per element */
+	bool *all_labeled;    /* per node element: every node the reader sees
+	                         carries its labels (label counts equal the node
+	                         count), so testing them is moot */
 	dn_ast *copy;         /* storage of a reversed copy */
 } dn_path_plan;
 

@@ -104,7 +104,7 @@ Test(plan, bfs_distinct_equals_walks)
 {
 	static const char *const pats[] = {
 		"-[:A*1..3]->", "<-[:A*..2]-", "-[*1..3]-", "-[:A|B*0..2]-", "-[*]->", "-[:B*1..1]-",
-		"-[*1..4]-", "-[:A*]-",
+		"-[*1..4]-", "-[:A*]-", "-[:A]->", "-[]-", "<-[:B]-",
 	};
 	for (unsigned seed = 1; seed <= 6; seed++) {
 		char name[32];
