@@ -399,7 +399,9 @@ int dn_index_list(dn_txn *t, dn_index_info **out, size_t *n)
 			rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 			break;
 		}
-		/* entries: count of the index's key range */
+		/* entries: count of the index's key range; a restricted reader
+		 * counts only the nodes it may see (a count must not betray
+		 * marked nodes) */
 		uint8_t k[4];
 		MDB_val key4 = {4, k}, v;
 		MDB_cursor *c = dn_txn_cursor(t, DBI_PIDX);
@@ -407,10 +409,22 @@ int dn_index_list(dn_txn *t, dn_index_info **out, size_t *n)
 		int r2 = mdb_cursor_get(c, &key4, &v, MDB_SET_RANGE);
 		while (r2 == 0 && key4.mv_size >= 4 && !memcmp(key4.mv_data, k, 4)) {
 			size_t cnt;
+			if (t->restricted) {
+				dn_rec r;
+				bool found = false;
+				dn_arena_reset(&t->arena);
+				if ((rc = dn_node_read(t, dn_key_get_u64(v.mv_data), &r, &found)))
+					break;
+				l[i].entries += found;
+				r2 = mdb_cursor_get(c, &key4, &v, MDB_NEXT);
+				continue;
+			}
 			if (mdb_cursor_count(c, &cnt) == 0)
 				l[i].entries += cnt;
 			r2 = mdb_cursor_get(c, &key4, &v, MDB_NEXT_NODUP);
 		}
+		if (rc)
+			break;
 	}
 	if (rc) {
 		dn_index_list_free(l, t->nidx);

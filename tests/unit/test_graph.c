@@ -572,3 +572,46 @@ static void hub_adjacency_scenario(void)
 	cr_assert_eq(seen, 800);
 	dn_txn_abort(t);
 }
+
+/* Index sizes, seeks and the query language hide marked nodes as well: no
+ * count may betray them (SHOW INDEXES prints the entries). */
+Test(graph, clearances_hide_index_counts_and_query_answers)
+{
+	dn_txn *t = tu_begin(db, 0);
+	TU_OK(db, dn_index_create(t, NULL, "Trader", "tin", DN_INDEX_UNIQUE));
+	dn_meta secret = dn_meta_none();
+	secret.marking = "POLICE";
+	const char *trader[] = {"Trader"};
+	const char *tins[] = {"T1", "T2", "T3"};
+	for (int i = 0; i < 3; i++) {
+		dn_prop p = {"tin", dn_value_stringn_ref(tins[i], 2)};
+		dn_id id;
+		TU_OK(db, dn_node_create(t, trader, 1, &p, 1, i == 2 ? &secret : NULL, &id));
+	}
+	tu_commit(t);
+	const char *customs[] = {"CUSTOMS"};
+	dn_txn_opts o = {0};
+	o.clearances = customs;
+	o.n_clearances = 1;
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+	dn_index_info *ix;
+	size_t n;
+	TU_OK(db, dn_index_list(t, &ix, &n));
+	cr_assert_eq(n, 1);
+	cr_expect_eq(ix[0].entries, 2, "a restricted reader sees %llu index entries, not 2",
+	             (unsigned long long)ix[0].entries);
+	dn_index_list_free(ix, n);
+	/* through the language: an index seek and a count */
+	const char *qs[] = {"MATCH (t:Trader {tin: 'T3'}) RETURN count(t)", "MATCH (t:Trader) RETURN count(t)"};
+	const int64_t want[] = {0, 2};
+	for (int i = 0; i < 2; i++) {
+		dn_stmt *s;
+		dn_query_error qe;
+		TU_OK(db, dn_stmt_prepare(db, qs[i], strlen(qs[i]), &s, &qe));
+		TU_OK(db, dn_stmt_execute(s, t));
+		cr_assert_eq(dn_stmt_step(s), DN_ROW);
+		cr_expect_eq(dn_stmt_column(s, 0)->u.i, want[i], "%s", qs[i]);
+		dn_stmt_free(s);
+	}
+	dn_txn_abort(t);
+}
