@@ -1026,7 +1026,12 @@ static int m_dir(const dn_ast *rp)
  * pattern's direction and types and is not used yet. */
 typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st);
 
-static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int dir, m_adj_fn fn, void *st)
+/* Calls fn for each adjacency entry of node along dir that fits the
+ * relationship pattern's types and is not used yet. direct: fn opens no
+ * iterator of its own (the breadth-first searches), so it is called while
+ * reading; otherwise the entries are collected first. */
+static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int dir, bool direct, m_adj_fn fn,
+                          void *st)
 {
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	uint32_t nt = rp->u.rel.types.n;
@@ -1040,9 +1045,18 @@ static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int di
 		dn_adj a;
 		int rc = dn_edges_of(m->x->txn, node, (dn_dir)dir, nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
 		if (rc == DN_ENOTFOUND)
-			return 0;
+			continue; /* no such type (or node): the next alternative */
 		if (rc)
 			return engine_fail(m->x, rp, rc);
+		if (direct) {
+			while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
+				if (!m_used(m, a.edge) && (rc = fn(m, p, i, &a, st)))
+					break;
+			dn_iter_free(it);
+			if (rc != DN_DONE)
+				return rc;
+			continue;
+		}
 		/* collect first: the callback may open iterators of its own */
 		dn_adj *list = NULL;
 		size_t n = 0, cap = 0;
@@ -1072,9 +1086,16 @@ static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int di
 	return 0;
 }
 
+/* Whether relationship pattern i of path p has a property map (whose test
+ * reads the relationship, so adjacency must be collected first). */
+static bool rp_props(const matcher *m, uint32_t p, uint32_t i)
+{
+	return m->paths->item[p]->u.path.elems.item[i]->u.rel.props != NULL;
+}
+
 static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
 {
-	return m_each_adj_dir(m, p, i, node, m_dir(m->paths->item[p]->u.path.elems.item[i]), fn, st);
+	return m_each_adj_dir(m, p, i, node, m_dir(m->paths->item[p]->u.path.elems.item[i]), false, fn, st);
 }
 
 /* A single-hop relationship. */
@@ -1441,7 +1462,8 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 		for (size_t k = lo; !rc && k < hi; k++) {
 			lv.from = set.order[k];
 			lv.from_info = *bfs_set_find(&set, lv.from);
-			rc = m_each_adj(m, p, i, lv.from, bfs_expand, &lv);
+			rc = m_each_adj_dir(m, p, i, lv.from, m_dir(m->paths->item[p]->u.path.elems.item[i]),
+			                    !rp_props(m, p, i), bfs_expand, &lv);
 		}
 	}
 	/* the walk holds the start node: m_node adds each end node again */
@@ -1678,7 +1700,7 @@ static int bfs_widen(matcher *m, uint32_t p, bfs *b, size_t lo, int dir, dn_id t
 	bfs_step st = {b, 0, lo < hi ? b->nodes[lo].depth : 0, target, false};
 	for (size_t k = lo; !rc && k < hi; k++) {
 		st.from = k;
-		rc = m_each_adj_dir(m, p, 1, b->nodes[k].id, dir, bfs_visit, &st);
+		rc = m_each_adj_dir(m, p, 1, b->nodes[k].id, dir, !rp_props(m, p, 1), bfs_visit, &st);
 	}
 	*found = st.found;
 	return rc;
