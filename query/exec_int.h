@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exec_int.h — what the executor's files share (exec.c: the clause loop,
+ * projections, writes, CALL, EXPLAIN; match.c: MATCH, MERGE and patterns
+ * in expressions): the record of rows, the execution context, and the
+ * helpers each side calls of the other. Internal to query/.
+ */
+#ifndef DN_EXEC_INT_H
+#define DN_EXEC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eval.h"
+#include "exec.h"
+#include "explain.h"
+#include "plan.h"
+
+/* A set of rows of `width` values each. */
+typedef struct rows {
+	size_t width, n, cap;
+	dn_value *v; /* n * width */
+	bool *bound; /* width: which slots hold a variable */
+} rows;
+
+/* A visible variable: name and slot. */
+typedef struct scope_var {
+	const char *name;
+	uint32_t len;
+	int32_t slot;
+} scope_var;
+
+typedef struct exec {
+	dn_txn *txn;
+	const dn_parse_result *pr;
+	const dn_exec_params *params;
+	dn_query_stats *stats;
+	dn_query_error *err;
+	size_t width;
+	scope_var *scope;
+	size_t nscope;
+	/* the row an expression is evaluated against, and which of its slots
+	 * hold variables (for pattern predicates) */
+	const dn_value *row;
+	const bool *bound;
+	/* aggregate results and columns, for env.computed */
+	const dn_ast **comp_nodes;
+	const dn_value *comp_vals;
+	size_t ncomp;
+	dn_prof *prof; /* EXPLAIN and PROFILE: the operator table, else NULL */
+} exec;
+
+/* A runtime error at `at` (code and message) in the statement's error. */
+__attribute__((format(printf, 4, 5))) int dn_x_fail(exec *x, const dn_ast *at, int code, const char *fmt, ...);
+/* A storage engine error at `at`, with the engine's message. */
+int dn_x_engine_fail(exec *x, const dn_ast *at, int rc);
+
+/* Rows: init (width slots, nothing bound), clear, free, add one (NULL: no
+ * memory), and copy width values. */
+int dn_x_rows_init(rows *r, size_t width);
+void dn_x_rows_clear(rows *r);
+void dn_x_rows_free(rows *r);
+dn_value *dn_x_rows_add(rows *r);
+int dn_x_row_copy(dn_value *dst, const dn_value *src, size_t width);
+
+/* Evaluation against a row: its environment, and one expression. */
+dn_eval_env dn_x_env_of(exec *x, const dn_value *row);
+int dn_x_eval_at(exec *x, const dn_value *row, const dn_ast *e, dn_value *out);
+
+/* A node or relationship value of an id. */
+dn_value dn_x_entity(dn_id id, int type);
+
+/* CREATE of one path for a row (MERGE creates through it), and one SET
+ * item (MERGE's ON CREATE / ON MATCH). */
+int dn_x_create_path(exec *x, const dn_ast *path, dn_value *row, rows *r);
+int dn_x_set_item(exec *x, const dn_ast *it, dn_value *row);
+
+/* EXPLAIN / PROFILE: a clause's text for the details column, and the
+ * steps of a MATCH plan. */
+void dn_x_clause_text(exec *x, const dn_ast *c, char *buf, size_t cap);
+void dn_x_prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows);
+
+/* match.c: MATCH / OPTIONAL MATCH over the input rows (distinct_ok and
+ * cap: see plan.h and downstream_cap in exec.c), MERGE, and a pattern
+ * predicate or comprehension evaluated for dn_eval (env.pattern). */
+int dn_x_run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap);
+int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out);
+int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals, dn_value *out);
+
+#endif /* DN_EXEC_INT_H */

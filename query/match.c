@@ -1,0 +1,1244 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * match.c — MATCH, OPTIONAL MATCH and MERGE, and patterns inside
+ * expressions, for the executor (exec.c, exec_int.h): a depth-first
+ * matcher that walks each planned path (plan.h) from its start
+ * candidates, binding nodes and relationships slot by slot, with
+ * relationship uniqueness, WHERE parts tested as soon as they can be,
+ * variable-length hops enumerated or (under DISTINCT) searched
+ * breadth-first, and shortestPath / allShortestPaths searched from both
+ * ends.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_int.h"
+#include "value_ops.h"
+
+/* --- MATCH ------------------------------------------------------------------------ */
+
+/*
+ * MATCH enumerates, for each input row, every way the pattern's paths can
+ * be laid on the graph: a path starts at a bound node, or at each node of
+ * its first label (or every node), and follows adjacency element by
+ * element; variable-length relationships walk depth-first. Within one
+ * MATCH a relationship is used at most once (Cypher's uniqueness).
+ */
+typedef struct matcher {
+	exec *x;
+	const dn_ast *where; /* MATCH's WHERE, or NULL */
+	const dn_ast_list *paths;
+	dn_value *row;   /* the working row */
+	bool *bound;     /* the working bound flags */
+	rows *out;
+	dn_id *used;     /* edges used by the current match */
+	size_t nused, capused;
+	dn_id *walk;     /* the current path: node, rel, node, ... ids */
+	size_t nwalk, capwalk;
+	size_t emitted;
+	size_t *walk_start; /* per path: where its walk begins */
+	dn_match_plan *plan;
+	bool prechecked; /* the start candidates are known to fit the first node pattern */
+	size_t cap;      /* stop after this many output rows (a LIMIT downstream); 0: all */
+} matcher;
+
+/* What the matcher returns to unwind when it has found cap rows. */
+#define M_ENOUGH 99 /* not an error, not DN_ROW or DN_DONE */
+
+static int m_paths(matcher *m, uint32_t p);
+static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start);
+static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep);
+
+static bool m_used(const matcher *m, dn_id e)
+{
+	for (size_t i = 0; i < m->nused; i++)
+		if (m->used[i] == e)
+			return true;
+	return false;
+}
+
+static int m_push(dn_id **a, size_t *n, size_t *cap, dn_id v)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		dn_id *p = realloc(*a, c * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		*a = p;
+		*cap = c;
+	}
+	(*a)[(*n)++] = v;
+	return 0;
+}
+
+/* Do the element's property map's entries all equal the entity's? */
+static int m_props_ok(matcher *m, const dn_ast *props, const dn_prop *have, size_t nhave, bool *ok)
+{
+	*ok = true;
+	if (!props)
+		return 0;
+	dn_value want;
+	int rc = dn_x_eval_at(m->x, m->row, props, &want);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; *ok && want.type == DN_MAP && i < want.len; i++) {
+		const dn_value *k = &want.u.list[2 * i];
+		const dn_value *v = NULL;
+		for (size_t j = 0; j < nhave && !v; j++)
+			if (strlen(have[j].key) == k->len && !memcmp(have[j].key, k->u.s, k->len))
+				v = &have[j].value;
+		dn_value eq = v ? dn_cy_equals(v, &want.u.list[2 * i + 1]) : dn_value_bool(false);
+		*ok = eq.type == DN_BOOL && eq.u.b;
+	}
+	dn_value_free(&want);
+	return 0;
+}
+
+static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
+{
+	*ok = true;
+	if (!np->u.node.labels.n && !np->u.node.props)
+		return 0;
+	int rc = 0;
+	if (!np->u.node.props) {
+		/* labels only (the common case): one record read, no copies */
+		const char *names[8];
+		uint32_t n = np->u.node.labels.n;
+		for (uint32_t l = 0; l < n && l < 8; l++)
+			names[l] = np->u.node.labels.item[l]->u.name.s;
+		if (n <= 8) {
+			rc = dn_node_has_labels(m->x->txn, id, names, n, ok);
+			if (rc == DN_ENOTFOUND)
+				*ok = false;
+			return rc == DN_ENOTFOUND ? 0 : rc ? dn_x_engine_fail(m->x, np, rc) : 0;
+		}
+	}
+	dn_node *n;
+	rc = dn_node_get(m->x->txn, id, &n);
+	if (rc == DN_ENOTFOUND) {
+		*ok = false;
+		return 0;
+	}
+	if (rc)
+		return dn_x_engine_fail(m->x, np, rc);
+	for (uint32_t l = 0; *ok && l < np->u.node.labels.n; l++)
+		*ok = dn_node_has_label(n, np->u.node.labels.item[l]->u.name.s);
+	if (*ok)
+		rc = m_props_ok(m, np->u.node.props, n->props, n->nprops, ok);
+	dn_node_free(n);
+	return rc;
+}
+
+static int m_rel_ok(matcher *m, const dn_ast *rp, dn_id id, bool *ok)
+{
+	*ok = true;
+	if (!rp->u.rel.props)
+		return 0;
+	dn_edge *e;
+	int rc = dn_edge_get(m->x->txn, id, &e);
+	if (rc)
+		return dn_x_engine_fail(m->x, rp, rc);
+	rc = m_props_ok(m, rp->u.rel.props, e->props, e->nprops, ok);
+	dn_edge_free(e);
+	return rc;
+}
+
+/* Binds slot to v unless it is bound; *was tells the caller what to undo.
+ * When bound, *ok says whether the value agrees. */
+static void m_bind(matcher *m, int32_t slot, dn_value v, bool *was, bool *ok)
+{
+	*was = m->bound[slot];
+	*ok = true;
+	if (*was) {
+		dn_value eq = dn_cy_equals(&m->row[slot], &v);
+		*ok = eq.type == DN_BOOL && eq.u.b;
+		dn_value_free(&v);
+		return;
+	}
+	m->row[slot] = v;
+	m->bound[slot] = true;
+}
+
+static void m_unbind(matcher *m, int32_t slot, bool was)
+{
+	if (was)
+		return;
+	dn_value_free(&m->row[slot]);
+	m->row[slot] = dn_value_null();
+	m->bound[slot] = false;
+}
+
+dn_value dn_x_entity(dn_id id, int type)
+{
+	dn_value v = dn_value_int((int64_t)id);
+	v.type = (uint8_t)type;
+	return v;
+}
+
+static int m_dir(const dn_ast *rp)
+{
+	return rp->u.rel.dir == DN_DIR_OUT ? DN_OUT : rp->u.rel.dir == DN_DIR_IN ? DN_IN : DN_BOTH;
+}
+
+/* Calls fn for each adjacency entry of node that fits the relationship
+ * pattern's direction and types and is not used yet. */
+typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st);
+
+/* Calls fn for each adjacency entry of node along dir that fits the
+ * relationship pattern's types and is not used yet. direct: fn opens no
+ * iterator of its own (the breadth-first searches), so it is called while
+ * reading; otherwise the entries are collected first. */
+static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int dir, bool direct, m_adj_fn fn,
+                          void *st)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	uint32_t nt = rp->u.rel.types.n;
+	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
+		dn_iter *it;
+		bool again = false; /* [:T|:T] names a type twice: once is enough */
+		for (uint32_t u = 0; u < t && !again; u++)
+			again = !strcmp(rp->u.rel.types.item[u]->u.name.s, rp->u.rel.types.item[t]->u.name.s);
+		if (again)
+			continue;
+		dn_adj a;
+		int rc = dn_edges_of(m->x->txn, node, (dn_dir)dir, nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
+		if (rc == DN_ENOTFOUND)
+			continue; /* no such type (or node): the next alternative */
+		if (rc)
+			return dn_x_engine_fail(m->x, rp, rc);
+		if (direct) {
+			while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW)
+				if (!m_used(m, a.edge) && (rc = fn(m, p, i, &a, st)))
+					break;
+			dn_iter_free(it);
+			if (rc != DN_DONE)
+				return rc;
+			continue;
+		}
+		/* collect first: the callback may open iterators of its own */
+		dn_adj *list = NULL;
+		size_t n = 0, cap = 0;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+			if (m_used(m, a.edge))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				dn_adj *q = realloc(list, cap * sizeof *q);
+				if (!q) {
+					rc = DN_ENOMEM;
+					break;
+				}
+				list = q;
+			}
+			list[n++] = a;
+		}
+		dn_iter_free(it);
+		if (rc == DN_DONE)
+			rc = 0;
+		for (size_t k = 0; !rc && k < n; k++)
+			rc = fn(m, p, i, &list[k], st);
+		free(list);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether relationship pattern i of path p has a property map (whose test
+ * reads the relationship, so adjacency must be collected first). */
+static bool rp_props(const matcher *m, uint32_t p, uint32_t i)
+{
+	return m->paths->item[p]->u.path.elems.item[i]->u.rel.props != NULL;
+}
+
+static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
+{
+	return m_each_adj_dir(m, p, i, node, m_dir(m->paths->item[p]->u.path.elems.item[i]), false, fn, st);
+}
+
+/* A single-hop relationship. */
+static int m_hop(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok, was = false;
+	int rc;
+	(void)st;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	if (rp->u.rel.var) {
+		m_bind(m, rp->u.rel.var->u.name.slot, dn_x_entity(a->edge, DN_REL), &was, &ok);
+		if (!ok)
+			return 0;
+	}
+	if (!(rc = m_push(&m->used, &m->nused, &m->capused, a->edge)) &&
+	    !(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->edge))) {
+		rc = m_node(m, p, i + 1, a->nbr);
+		m->nwalk--;
+	}
+	m->nused--;
+	if (rp->u.rel.var)
+		m_unbind(m, rp->u.rel.var->u.name.slot, was);
+	return rc;
+}
+
+/* A variable-length relationship: depth-first from node, binding the
+ * relationship variable to the list of relationships walked. */
+typedef struct m_var_state {
+	int64_t depth, min, max;
+	dn_id start;
+} m_var_state;
+
+static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_state *vs);
+
+static int m_var_adj(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	m_var_state *vs = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	/* the walk records each hop: the relationship and the node reached */
+	if ((rc = m_push(&m->used, &m->nused, &m->capused, a->edge)))
+		return rc;
+	if (!(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->edge)) &&
+	    !(rc = m_push(&m->walk, &m->nwalk, &m->capwalk, a->nbr))) {
+		vs->depth++;
+		rc = m_var_step(m, p, i, a->nbr, vs);
+		vs->depth--;
+	}
+	m->nwalk -= m->nwalk >= 2 ? 2 : m->nwalk;
+	m->nused--;
+	return rc;
+}
+
+static int m_var_step(matcher *m, uint32_t p, uint32_t i, dn_id node, m_var_state *vs)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	int rc = 0;
+	if (vs->depth >= vs->min) {
+		/* the relationships of this walk are the last `depth` used ones */
+		bool was = false, ok = true;
+		if (rp->u.rel.var) {
+			dn_value *items = calloc(vs->depth ? (size_t)vs->depth : 1, sizeof *items);
+			int err = items ? 0 : DN_ENOMEM;
+			/* a path walked backwards lists its relationships backwards */
+			bool back = m->plan->paths[p].reversed;
+			for (int64_t k = 0; items && k < vs->depth; k++)
+				items[back ? vs->depth - 1 - k : k] =
+					dn_x_entity(m->used[m->nused - (size_t)vs->depth + (size_t)k], DN_REL);
+			dn_value list = err ? dn_value_null() : dn_value_list(items, (size_t)vs->depth, &err);
+			free(items);
+			if (err)
+				return err;
+			m_bind(m, rp->u.rel.var->u.name.slot, list, &was, &ok);
+		}
+		if (ok) {
+			/* the end node is in the walk already (or is the start, at
+			 * depth 0): m_node adds it again, so take it off meanwhile */
+			size_t mark = m->nwalk;
+			m->nwalk--;
+			rc = m_node(m, p, i + 1, node);
+			m->nwalk = mark;
+		}
+		if (rp->u.rel.var)
+			m_unbind(m, rp->u.rel.var->u.name.slot, was);
+		if (rc)
+			return rc;
+	}
+	if (vs->max >= 0 && vs->depth >= vs->max)
+		return 0;
+	return m_each_adj(m, p, i, node, m_var_adj, vs);
+}
+
+static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
+{
+	const dn_ast *path = m->paths->item[p];
+	const dn_ast *np = path->u.path.elems.item[i];
+	bool ok = true, was = false;
+	int rc;
+	bool trusted = (i == 0 && m->prechecked) || (m->plan->paths[p].all_labeled[i] && !np->u.node.props);
+	if (!trusted && ((rc = m_node_ok(m, np, node, &ok)) || !ok))
+		return rc;
+	if (np->u.node.var) {
+		m_bind(m, np->u.node.var->u.name.slot, dn_x_entity(node, DN_NODE), &was, &ok);
+		if (!ok)
+			return 0;
+	}
+	if ((rc = m_push(&m->walk, &m->nwalk, &m->capwalk, node)))
+		goto out;
+	m->plan->paths[p].rows[i]++;
+	if (i + 1 < path->u.path.elems.n) {
+		/* the WHERE parts whose variables are bound now */
+		bool keep;
+		if ((rc = m_filter(m, false, p, i, &keep)) || !keep) {
+			m->nwalk--;
+			goto out;
+		}
+	}
+	if (i + 1 == path->u.path.elems.n) {
+		bool pwas = false;
+		if (path->u.path.var) {
+			dn_value *items = calloc(m->nwalk ? m->nwalk : 1, sizeof *items);
+			int err = items ? 0 : DN_ENOMEM;
+			size_t k = 0;
+			/* the walk of this path begins where the path began; a
+			 * path walked backwards is turned around */
+			bool back = m->plan->paths[p].reversed;
+			size_t len = m->nwalk - m->walk_start[p];
+			for (size_t w = m->walk_start[p]; items && w < m->nwalk; w++, k++)
+				items[back ? len - 1 - k : k] = dn_x_entity(m->walk[w], (k % 2) ? DN_REL : DN_NODE);
+			dn_value v = err ? dn_value_null() : dn_value_list(items, k, &err);
+			free(items);
+			if (!err)
+				v.type = DN_PATH;
+			if (err) {
+				rc = err;
+				m->nwalk--;
+				goto out;
+			}
+			m_bind(m, path->u.path.var->u.name.slot, v, &pwas, &ok);
+		}
+		bool keep;
+		if (!(rc = m_filter(m, false, p, i, &keep)) && keep)
+			rc = m_paths(m, p + 1);
+		if (path->u.path.var)
+			m_unbind(m, path->u.path.var->u.name.slot, pwas);
+	} else {
+		const dn_ast *rp = path->u.path.elems.item[i + 1];
+		if (m->plan->paths[p].bfs) {
+			rc = m_var_bfs(m, p, i + 1, node);
+		} else if (!rp->u.rel.varlen) {
+			rc = m_each_adj(m, p, i + 1, node, m_hop, NULL);
+		} else {
+			m_var_state vs = {0, rp->u.rel.min < 0 ? 1 : rp->u.rel.min, rp->u.rel.max, node};
+			rc = m_var_step(m, p, i + 1, node, &vs);
+		}
+	}
+	m->nwalk--;
+out:
+	if (np->u.node.var)
+		m_unbind(m, np->u.node.var->u.name.slot, was);
+	return rc;
+}
+
+/* Tests the WHERE parts the plan placed at (p, i), or those left for a
+ * whole match (at_emit): *keep false when one of them fails. */
+static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep)
+{
+	*keep = true;
+	for (size_t k = 0; *keep && k < m->plan->nfilters; k++) {
+		const dn_plan_filter *f = &m->plan->filters[k];
+		if (f->at_emit != at_emit || (!at_emit && (f->p != p || f->i != i)))
+			continue;
+		m->x->bound = m->bound;
+		dn_eval_env env = dn_x_env_of(m->x, m->row);
+		int rc = dn_eval_pred(&env, f->expr, keep);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int m_emit(matcher *m)
+{
+	bool keep;
+	int rc = m_filter(m, true, 0, 0, &keep);
+	if (rc || !keep)
+		return rc;
+	dn_value *o = dn_x_rows_add(m->out);
+	if (!o)
+		return DN_ENOMEM;
+	m->emitted++;
+	int rc2 = dn_x_row_copy(o, m->row, m->out->width);
+	return rc2 ? rc2 : m->cap && m->out->n >= m->cap ? M_ENOUGH : 0;
+}
+
+/* Opens the iterator over path p's start candidates the plan chose; *it
+ * stays NULL when no node can match (an index seek for null). */
+static int m_start(matcher *m, uint32_t p, dn_iter **it)
+{
+	const dn_path_plan *pp = &m->plan->paths[p];
+	const dn_ast *np = pp->path->u.path.elems.item[0];
+	int rc = 0;
+	*it = NULL;
+	m->prechecked = false;
+	if (pp->start == DN_START_SEEK) {
+		dn_value lo = dn_value_null(), hi = dn_value_null();
+		if (pp->lo && (rc = dn_x_eval_at(m->x, m->row, pp->lo, &lo)))
+			return rc;
+		if (pp->hi && pp->hi != pp->lo && (rc = dn_x_eval_at(m->x, m->row, pp->hi, &hi))) {
+			dn_value_free(&lo);
+			return rc;
+		}
+		const dn_value *l = pp->lo ? &lo : NULL, *h = pp->hi == pp->lo ? l : pp->hi ? &hi : NULL;
+		bool null = (l && l->type == DN_NULL) || (h && h->type == DN_NULL);
+		bool seekable = (!l || l->type <= DN_DURATION) && (!h || h->type <= DN_DURATION);
+		if (!null && seekable)
+			rc = dn_index_seek(m->x->txn, pp->label, pp->key, l, h, pp->range_flags, it);
+		/* an equality seek on the pattern's only label and only property
+		 * finds exactly the nodes that fit it (floats excepted: NaN) */
+		const dn_ast *props = np->u.node.props;
+		m->prechecked = !rc && l == h && l && l->type != DN_FLOAT && np->u.node.labels.n == 1 &&
+		                !strcmp(np->u.node.labels.item[0]->u.name.s, pp->label) &&
+		                (!props || (props->kind == DN_AST_MAP && props->u.map.entries.n == 1 &&
+		                            props->u.map.entries.item[0]->u.entry.value == pp->lo));
+		dn_value_free(&lo);
+		dn_value_free(&hi);
+		if (null)
+			return 0; /* `n.key = null` and `n.key > null` hold for no node */
+		if (rc && rc != DN_ENOTFOUND)
+			return dn_x_engine_fail(m->x, np, rc);
+		if (*it)
+			return 0;
+		/* a list or map value: the label's scan, filtered as usual */
+		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
+	} else if (pp->start == DN_START_LABEL) {
+		rc = dn_nodes_by_label(m->x->txn, pp->label, it);
+		m->prechecked = np->u.node.labels.n == 1 && !np->u.node.props;
+	} else {
+		rc = dn_nodes_all(m->x->txn, it);
+	}
+	if (rc == DN_ENOTFOUND) {
+		*it = NULL;
+		return 0;
+	}
+	return rc ? dn_x_engine_fail(m->x, np, rc) : 0;
+}
+
+/*
+ * A variable-length hop whose walks nothing downstream can tell apart
+ * (plan.h): a breadth-first search from start that reaches each end node
+ * once. Every node at distance 1..max is the end of a shortest path, which
+ * repeats no relationship. The start itself ends a walk of length >= 1 only
+ * when a closed trail of length <= max passes through it: with a directed
+ * hop, an edge back into start from a node at depth d (length d + 1); with
+ * an undirected one, an edge that is not a tree edge between two different
+ * branches of the search tree, or back into start other than the tree edge
+ * that reached its end (length d(u) + d(v) + 1; the search's branches make
+ * this exact).
+ */
+typedef struct bfs_seen {
+	dn_id id;
+	uint32_t depth;
+	dn_id branch; /* the first relationship on its tree path; 0 at start */
+	dn_id parent_edge;
+} bfs_seen;
+
+typedef struct bfs_set {
+	bfs_seen *slot; /* open addressing, id 0 never used as a key: ids start at 1 */
+	size_t cap, n;
+	dn_id *order; /* discovery order */
+} bfs_set;
+
+static bfs_seen *bfs_set_find(bfs_set *s, dn_id id)
+{
+	size_t h = (size_t)(id * 0x9E3779B97F4A7C15ull) & (s->cap - 1);
+	while (s->slot[h].id && s->slot[h].id != id)
+		h = (h + 1) & (s->cap - 1);
+	return &s->slot[h];
+}
+
+static int bfs_set_add(bfs_set *s, dn_id id, bfs_seen **out)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		bfs_seen *old = s->slot;
+		size_t oldcap = s->cap;
+		dn_id *order = realloc(s->order, cap / 2 * sizeof *order);
+		if (order)
+			s->order = order;
+		if (!order || !(s->slot = calloc(cap, sizeof *s->slot))) {
+			s->slot = old;
+			return DN_ENOMEM;
+		}
+		s->cap = cap;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k].id)
+				*bfs_set_find(s, old[k].id) = old[k];
+		free(old);
+	}
+	bfs_seen *e = bfs_set_find(s, id);
+	e->id = id;
+	s->order[s->n++] = id;
+	*out = e;
+	return 0;
+}
+
+typedef struct bfs_level {
+	bfs_set *set;
+	dn_id from, start;
+	bfs_seen from_info;
+	bool undirected, closes; /* closes: a closed trail through start fits */
+	int64_t max;
+} bfs_level;
+
+static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	bfs_level *lv = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	bfs_seen *to = bfs_set_find(lv->set, a->nbr);
+	if (!to->id) {
+		if ((rc = bfs_set_add(lv->set, a->nbr, &to)))
+			return rc;
+		to->depth = lv->from_info.depth + 1;
+		to->branch = lv->from == lv->start ? a->edge : lv->from_info.branch;
+		to->parent_edge = a->edge;
+		return 0;
+	}
+	if (lv->closes)
+		return 0;
+	int64_t len = (int64_t)lv->from_info.depth + 1;
+	if (a->nbr == lv->start) {
+		/* back into start; undirected, not along the edge that came out */
+		lv->closes = len <= lv->max && (!lv->undirected || a->edge != lv->from_info.parent_edge);
+	} else if (lv->undirected && to->branch != lv->from_info.branch && a->edge != to->parent_edge &&
+	           a->edge != lv->from_info.parent_edge) {
+		lv->closes = len + (int64_t)to->depth <= lv->max;
+	}
+	return 0;
+}
+
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
+	if (!rp->u.rel.varlen)
+		min = max = 1; /* a single hop, each end node once */
+	bfs_set set = {0};
+	bfs_seen *s0;
+	bfs_level lv = {&set, 0, start, {0}, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
+	int rc = bfs_set_add(&set, start, &s0);
+	/* level by level: the nodes of depth d are order[lo..hi) */
+	for (size_t lo = 0, hi = set.n; !rc && lo < hi; lo = hi, hi = set.n) {
+		if (max >= 0 && (int64_t)bfs_set_find(&set, set.order[lo])->depth >= max)
+			break;
+		for (size_t k = lo; !rc && k < hi; k++) {
+			lv.from = set.order[k];
+			lv.from_info = *bfs_set_find(&set, lv.from);
+			rc = m_each_adj_dir(m, p, i, lv.from, m_dir(m->paths->item[p]->u.path.elems.item[i]),
+			                    !rp_props(m, p, i), bfs_expand, &lv);
+		}
+	}
+	/* the walk holds the start node: m_node adds each end node again */
+	size_t mark = m->nwalk;
+	m->nwalk--;
+	if (!rc && (min == 0 || lv.closes))
+		rc = m_node(m, p, i + 1, start);
+	for (size_t k = 1; !rc && k < set.n; k++)
+		rc = m_node(m, p, i + 1, set.order[k]);
+	m->nwalk = mark;
+	free(set.slot);
+	free(set.order);
+	return rc;
+}
+
+/*
+ * shortestPath((a)-[r:T*min..max]-(b)) and allShortestPaths(...): a
+ * breadth-first search from a's node to b's (both must be bound by an
+ * earlier clause or pattern), following the relationship pattern's
+ * direction and types. Each node remembers every predecessor at its
+ * depth, so allShortestPaths can enumerate all paths of the least length.
+ */
+typedef struct bfs_node {
+	dn_id id;
+	uint32_t depth;
+	size_t first_parent; /* index into parents, or SIZE_MAX */
+} bfs_node;
+
+typedef struct bfs_parent {
+	size_t from;   /* index of the predecessor in nodes */
+	dn_id edge;
+	size_t next;   /* next parent of the same node, or SIZE_MAX */
+} bfs_parent;
+
+typedef struct bfs {
+	bfs_node *nodes;
+	size_t n, cap;
+	size_t *slots; /* open addressing: node index + 1 */
+	size_t nslots;
+	bfs_parent *parents;
+	size_t np, capp;
+} bfs;
+
+static size_t bfs_find(const bfs *b, dn_id id)
+{
+	for (size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1); b->slots[h]; h = (h + 1) & (b->nslots - 1))
+		if (b->nodes[b->slots[h] - 1].id == id)
+			return b->slots[h] - 1;
+	return SIZE_MAX;
+}
+
+static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
+{
+	if ((b->n + 1) * 2 > b->nslots) {
+		size_t ns = b->nslots ? b->nslots * 2 : 1024;
+		size_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return DN_ENOMEM;
+		for (size_t i = 0; i < b->n; i++) {
+			size_t h = (b->nodes[i].id * 0x9E3779B97F4A7C15ull) & (ns - 1);
+			while (sl[h])
+				h = (h + 1) & (ns - 1);
+			sl[h] = i + 1;
+		}
+		free(b->slots);
+		b->slots = sl;
+		b->nslots = ns;
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		bfs_node *p = realloc(b->nodes, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		b->nodes = p;
+		b->cap = cap;
+	}
+	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX};
+	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
+	while (b->slots[h])
+		h = (h + 1) & (b->nslots - 1);
+	b->slots[h] = b->n + 1;
+	*idx = b->n++;
+	return 0;
+}
+
+static int bfs_parent_add(bfs *b, size_t node, size_t from, dn_id edge)
+{
+	if (b->np == b->capp) {
+		size_t cap = b->capp ? b->capp * 2 : 256;
+		bfs_parent *p = realloc(b->parents, cap * sizeof *p);
+		if (!p)
+			return DN_ENOMEM;
+		b->parents = p;
+		b->capp = cap;
+	}
+	b->parents[b->np] = (bfs_parent){from, edge, b->nodes[node].first_parent};
+	b->nodes[node].first_parent = b->np++;
+	return 0;
+}
+
+typedef struct bfs_walk {
+	matcher *m;
+	uint32_t p;
+	bfs *b;        /* the search from the start */
+	bfs *back;     /* the search from the end (bidirectional), or NULL */
+	size_t meet;   /* bidirectional: where the two met, in b */
+	dn_id *edges;  /* the path being built: len relationships */
+	dn_id *nodes;  /* and len + 1 nodes */
+	uint32_t len;
+	bool all;
+	bool done;
+} bfs_walk;
+
+static int bfs_bind(bfs_walk *w);
+
+/* Bidirectional: goes on from node index `at` of the backward search,
+ * position k of the path, along its parents to the end. */
+static int bfs_emit_back(bfs_walk *w, size_t at, uint32_t k)
+{
+	int rc = 0;
+	w->nodes[k] = w->back->nodes[at].id;
+	if (k == w->len)
+		return bfs_bind(w);
+	for (size_t pi = w->back->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX;
+	     pi = w->back->parents[pi].next) {
+		w->edges[k] = w->back->parents[pi].edge;
+		rc = bfs_emit_back(w, w->back->parents[pi].from, k + 1);
+	}
+	return rc;
+}
+
+/* Emits the path whose k-th node is node index `at` of the search from
+ * the start, walking its parents back to position 0. */
+static int bfs_emit(bfs_walk *w, size_t at, uint32_t k)
+{
+	int rc = 0;
+	w->nodes[k] = w->b->nodes[at].id;
+	if (k == 0) {
+		if (!w->back)
+			return bfs_bind(w);
+		/* the first half is built: the second from the meeting node */
+		uint32_t mid = w->b->nodes[w->meet].depth;
+		return bfs_emit_back(w, bfs_find(w->back, w->b->nodes[w->meet].id), mid);
+	}
+	for (size_t pi = w->b->nodes[at].first_parent; !rc && !w->done && pi != SIZE_MAX; pi = w->b->parents[pi].next) {
+		w->edges[k - 1] = w->b->parents[pi].edge;
+		rc = bfs_emit(w, w->b->parents[pi].from, k - 1);
+	}
+	return rc;
+}
+
+/* Binds the relationship list and the path of a complete walk, then goes on. */
+static int bfs_bind(bfs_walk *w)
+{
+	matcher *m = w->m;
+	const dn_ast *path = m->paths->item[w->p];
+	const dn_ast *rp = path->u.path.elems.item[1];
+	int rc = 0;
+	{
+		/* bind the relationship list and the path, then go on */
+		bool rwas = false, pwas = false, ok = true;
+		dn_value *items = calloc(2 * w->len + 1, sizeof *items);
+		if (!items)
+			return DN_ENOMEM;
+		int err = 0;
+		if (rp->u.rel.var) {
+			for (uint32_t i = 0; i < w->len; i++)
+				items[i] = dn_x_entity(w->edges[i], DN_REL);
+			dn_value list = dn_value_list(items, w->len, &err);
+			if (!err)
+				m_bind(m, rp->u.rel.var->u.name.slot, list, &rwas, &ok);
+		}
+		if (!err && ok && path->u.path.var) {
+			for (uint32_t i = 0; i <= w->len; i++) {
+				items[2 * i] = dn_x_entity(w->nodes[i], DN_NODE);
+				if (i < w->len)
+					items[2 * i + 1] = dn_x_entity(w->edges[i], DN_REL);
+			}
+			dn_value pv = dn_value_list(items, 2 * w->len + 1, &err);
+			if (!err) {
+				pv.type = DN_PATH;
+				m_bind(m, path->u.path.var->u.name.slot, pv, &pwas, &ok);
+			}
+		}
+		free(items);
+		if (err)
+			return err;
+		if (ok)
+			rc = m_paths(m, w->p + 1);
+		if (path->u.path.var)
+			m_unbind(m, path->u.path.var->u.name.slot, pwas);
+		if (rp->u.rel.var)
+			m_unbind(m, rp->u.rel.var->u.name.slot, rwas);
+		if (!w->all)
+			w->done = true;
+		return rc;
+	}
+}
+
+typedef struct bfs_step {
+	bfs *b;
+	size_t from;
+	uint32_t depth;
+	dn_id target;
+	bool found;
+} bfs_step;
+
+static int bfs_visit(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	bfs_step *bs = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	size_t at = bfs_find(bs->b, a->nbr);
+	if (at == SIZE_MAX) {
+		if ((rc = bfs_add(bs->b, a->nbr, bs->depth + 1, &at)))
+			return rc;
+	} else if (bs->b->nodes[at].depth != bs->depth + 1) {
+		return 0; /* reached earlier by a shorter way */
+	}
+	if (a->nbr == bs->target)
+		bs->found = true;
+	return bfs_parent_add(bs->b, at, bs->from, a->edge);
+}
+
+/* Expands the level of search b that starts at node index lo (ending at
+ * the search's size when called), along dir. */
+static int bfs_widen(matcher *m, uint32_t p, bfs *b, size_t lo, int dir, dn_id target, bool *found)
+{
+	size_t hi = b->n;
+	int rc = 0;
+	bfs_step st = {b, 0, lo < hi ? b->nodes[lo].depth : 0, target, false};
+	for (size_t k = lo; !rc && k < hi; k++) {
+		st.from = k;
+		rc = m_each_adj_dir(m, p, 1, b->nodes[k].id, dir, !rp_props(m, p, 1), bfs_visit, &st);
+	}
+	*found = st.found;
+	return rc;
+}
+
+static int bfs_emit_all(matcher *m, uint32_t p, bfs *b, bfs *back, size_t meet, size_t at, uint32_t len,
+                        bool all, bool *done)
+{
+	const dn_ast *path = m->paths->item[p];
+	bfs_walk w = {m, p, b, back, meet, calloc(len + 1, sizeof(dn_id)), calloc(len + 1, sizeof(dn_id)), len,
+	              all || path->u.path.shortest == DN_PATH_ALL_SHORTEST, *done};
+	int rc = w.edges && w.nodes ? bfs_emit(&w, at, b->nodes[at].depth) : DN_ENOMEM;
+	*done = w.done;
+	free(w.edges);
+	free(w.nodes);
+	return rc;
+}
+
+static void bfs_free(bfs *b)
+{
+	free(b->nodes);
+	free(b->slots);
+	free(b->parents);
+}
+
+/*
+ * shortestPath between bound ends with at most one hop minimum: a
+ * breadth-first search from both ends at once, always widening the
+ * smaller frontier, until they meet. Every shortest path crosses the level
+ * just reached at exactly one node, so its walks are the start side's
+ * walks to that node joined with the end side's walks from it.
+ */
+static int m_shortest_both(matcher *m, uint32_t p, dn_id from, dn_id to, int64_t max)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[1];
+	int fdir = m_dir(rp), bdir = fdir == DN_OUT ? DN_IN : fdir == DN_IN ? DN_OUT : fdir;
+	bfs f = {0}, b = {0};
+	size_t idx, flo = 0, blo = 0;
+	int rc = bfs_add(&f, from, 0, &idx);
+	if (!rc)
+		rc = bfs_add(&b, to, 0, &idx);
+	uint32_t fd = 0, bd = 0, best = UINT32_MAX;
+	bool fwd = true;
+	while (!rc && best == UINT32_MAX && flo < f.n && blo < b.n && (max < 0 || (int64_t)(fd + bd) < max)) {
+		/* widen the smaller frontier by one level */
+		fwd = f.n - flo <= b.n - blo;
+		bfs *s = fwd ? &f : &b, *o = fwd ? &b : &f;
+		size_t lo = fwd ? flo : blo, hi = s->n;
+		bool hit;
+		rc = bfs_widen(m, p, s, lo, fwd ? fdir : bdir, fwd ? to : from, &hit);
+		if (fwd) {
+			fd++;
+			flo = hi;
+		} else {
+			bd++;
+			blo = hi;
+		}
+		/* a new node the other side has reached joins the two */
+		for (size_t k = hi; !rc && k < s->n; k++) {
+			size_t at = bfs_find(o, s->nodes[k].id);
+			if (at != SIZE_MAX && s->nodes[k].depth + o->nodes[at].depth < best)
+				best = s->nodes[k].depth + o->nodes[at].depth;
+		}
+	}
+	bool done = false;
+	for (size_t k = 0; !rc && !done && best != UINT32_MAX; k++) {
+		/* the meeting nodes lie in the level last reached */
+		bfs *s = fwd ? &f : &b, *o = fwd ? &b : &f;
+		size_t at = fwd ? flo + k : blo + k;
+		if (at >= s->n)
+			break;
+		size_t oat = bfs_find(o, s->nodes[at].id);
+		if (oat == SIZE_MAX || s->nodes[at].depth + o->nodes[oat].depth != best)
+			continue;
+		size_t fat = fwd ? at : oat;
+		rc = bfs_emit_all(m, p, &f, &b, fat, fat, best, false, &done);
+	}
+	bfs_free(&f);
+	bfs_free(&b);
+	return rc;
+}
+
+static int m_shortest(matcher *m, uint32_t p)
+{
+	const dn_ast *path = m->paths->item[p];
+	const dn_ast_list *el = &path->u.path.elems;
+	if (el->n != 3)
+		return dn_x_fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath over more than one relationship");
+	const dn_ast *a = el->item[0], *rp = el->item[1], *bn = el->item[2];
+	if (!a->u.node.var || !bn->u.node.var || !m->bound[a->u.node.var->u.name.slot] ||
+	    !m->bound[bn->u.node.var->u.name.slot])
+		return dn_x_fail(m->x, path, DN_ENOTSUP, "not supported yet: shortestPath needs both ends bound first");
+	const dn_value *av = &m->row[a->u.node.var->u.name.slot], *bv = &m->row[bn->u.node.var->u.name.slot];
+	if (av->type != DN_NODE || bv->type != DN_NODE)
+		return 0; /* a null end: no path */
+	int64_t min = rp->u.rel.varlen ? (rp->u.rel.min < 0 ? 1 : rp->u.rel.min) : 1;
+	int64_t max = rp->u.rel.varlen ? rp->u.rel.max : 1;
+	dn_id from = (dn_id)av->u.i, to = (dn_id)bv->u.i;
+	if (from != to && min <= 1)
+		return m_shortest_both(m, p, from, to, max);
+	/* the same node at both ends, or a minimum length: from the start only */
+	bfs b = {0};
+	size_t idx;
+	int rc = bfs_add(&b, from, 0, &idx);
+	bool found = from == to && min == 0;
+	uint32_t depth = 0;
+	/* level by level; a level is the run of nodes added at that depth */
+	size_t level_start = 0;
+	while (!rc && !found && (max < 0 || depth < (uint64_t)max)) {
+		size_t level_end = b.n;
+		if (level_start == level_end)
+			break;
+		bool hit;
+		rc = bfs_widen(m, p, &b, level_start, m_dir(rp), to, &hit);
+		depth++;
+		level_start = level_end;
+		found = hit && depth >= min;
+	}
+	bool done = false;
+	if (!rc && found)
+		rc = bfs_emit_all(m, p, &b, NULL, 0, bfs_find(&b, to), depth, false, &done);
+	bfs_free(&b);
+	return rc;
+}
+
+static int m_paths(matcher *m, uint32_t p)
+{
+	if (p == m->paths->n)
+		return m_emit(m);
+	const dn_ast *path = m->paths->item[p];
+	if (path->u.path.shortest != DN_PATH_PLAIN)
+		return m_shortest(m, p);
+	const dn_ast *np = path->u.path.elems.item[0];
+	m->walk_start[p] = m->nwalk;
+	if (np->u.node.var && m->bound[np->u.node.var->u.name.slot]) {
+		const dn_value *v = &m->row[np->u.node.var->u.name.slot];
+		if (v->type == DN_NULL)
+			return 0;
+		if (v->type != DN_NODE)
+			return dn_x_fail(m->x, np->u.node.var, DN_ETYPE, "`%s` is not a node", np->u.node.var->u.name.s);
+		return m_node(m, p, 0, (dn_id)v->u.i);
+	}
+	/* candidates: where the planner starts (plan.h); m_node checks every
+	 * label and property and m_emit the WHERE either way */
+	dn_iter *it = NULL;
+	dn_id id, *cand = NULL;
+	size_t n = 0, cap = 0;
+	int rc = m_start(m, p, &it);
+	if (rc)
+		return rc;
+	if (!it)
+		return 0;
+	while ((rc = dn_iter_next(it, &id)) == DN_ROW)
+		if ((rc = m_push(&cand, &n, &cap, id)))
+			break;
+	dn_iter_free(it);
+	if (rc == DN_DONE)
+		rc = 0;
+	for (size_t k = 0; !rc && k < n; k++)
+		rc = m_node(m, p, 0, cand[k]);
+	m->prechecked = false;
+	free(cand);
+	return rc;
+}
+
+int dn_x_run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap)
+{
+	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
+	dn_match_plan plan;
+	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound, in->width,
+	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
+	if (rc)
+		return dn_x_engine_fail(x, c, rc);
+	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan, false,
+	             c->u.match.optional ? 0 : cap};
+	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
+	bool *before = malloc(in->width ? in->width : 1);
+	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
+	rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
+	if (!rc)
+		memcpy(before, in->bound, in->width);
+	for (size_t r = 0; !rc && r < in->n; r++) {
+		memcpy(out->bound, before, in->width);
+		rc = dn_x_row_copy(m.row, in->v + r * in->width, in->width);
+		m.emitted = 0;
+		if (!rc)
+			rc = m_paths(&m, 0);
+		if (!rc && !m.emitted && c->u.match.optional) {
+			/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
+			dn_value *o = dn_x_rows_add(out);
+			rc = o ? dn_x_row_copy(o, m.row, in->width) : DN_ENOMEM;
+		}
+		for (size_t i = 0; i < in->width; i++)
+			dn_value_free(&m.row[i]);
+	}
+	if (rc == M_ENOUGH)
+		rc = 0; /* a LIMIT downstream has its rows */
+	/* afterwards every variable of the pattern is bound (null if optional) */
+	memcpy(out->bound, before, in->width);
+	for (uint32_t p = 0; p < paths->n; p++) {
+		const dn_ast *path = paths->item[p];
+		if (path->u.path.var)
+			out->bound[path->u.path.var->u.name.slot] = true;
+		for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+			if (v)
+				out->bound[v->u.name.slot] = true;
+		}
+	}
+	if (x->prof)
+		dn_x_prof_match(x, c, &plan, out->n);
+	dn_plan_match_free(&plan);
+	free(m.row);
+	free(before);
+	free(m.walk_start);
+	free(m.used);
+	free(m.walk);
+	return rc;
+}
+
+/* --- patterns inside expressions ----------------------------------------------------- */
+
+int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
+                       dn_value *out)
+{
+	exec *x = ctx;
+	bool comp = node->kind == DN_AST_PATTERN_COMP;
+	dn_ast *path = comp ? node->u.pcomp.path : node->u.pred.path;
+	dn_ast_list paths = {&path, 1};
+	const dn_value *saved_row = x->row;
+	const bool *saved_bound = x->bound;
+	rows found;
+	int rc = dn_x_rows_init(&found, x->width);
+	if (rc)
+		return rc;
+	dn_value *row = calloc(x->width ? x->width : 1, sizeof *row);
+	size_t *starts = calloc(1, sizeof *starts);
+	if (!row || !starts)
+		rc = DN_ENOMEM;
+	if (!rc && saved_bound)
+		memcpy(found.bound, saved_bound, x->width);
+	if (!rc && saved_row)
+		rc = dn_x_row_copy(row, saved_row, x->width);
+	/* list comprehension variables around the pattern, outermost first */
+	for (size_t i = nlocals; !rc && i-- > 0;) {
+		dn_value_free(&row[locals[i].slot]);
+		rc = dn_value_copy(&row[locals[i].slot], locals[i].value);
+		found.bound[locals[i].slot] = true;
+	}
+	dn_match_plan plan = {0};
+	if (!rc && (rc = dn_plan_paths(x->txn, &paths, comp ? node->u.pcomp.where : NULL, found.bound, x->width, 0,
+	                               &plan)))
+		rc = dn_x_engine_fail(x, node, rc);
+	matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, starts, &plan};
+	if (!rc)
+		rc = m_paths(&m, 0);
+	dn_plan_match_free(&plan);
+	if (!rc && !comp) {
+		*out = dn_value_bool(found.n > 0);
+	} else if (!rc) {
+		dn_value *items = calloc(found.n ? found.n : 1, sizeof *items);
+		size_t k = 0;
+		rc = items ? 0 : DN_ENOMEM;
+		for (; !rc && k < found.n; k++) {
+			x->bound = found.bound;
+			rc = dn_x_eval_at(x, found.v + k * found.width, node->u.pcomp.proj, &items[k]);
+		}
+		if (!rc) {
+			int err = 0;
+			*out = dn_value_list(items, found.n, &err);
+			rc = err;
+		}
+		for (size_t i = 0; items && i < k; i++)
+			dn_value_free(&items[i]);
+		free(items);
+	}
+	for (size_t i = 0; row && i < x->width; i++)
+		dn_value_free(&row[i]);
+	free(row);
+	free(starts);
+	free(m.used);
+	free(m.walk);
+	dn_x_rows_free(&found);
+	x->row = saved_row;
+	x->bound = saved_bound;
+	return rc;
+}
+
+/* --- MERGE ------------------------------------------------------------------------- */
+
+/* MERGE path: for each row, the path's matches (then ON MATCH SET), or,
+ * when there is none, the path created (then ON CREATE SET). */
+int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
+{
+	dn_ast *path = c->u.merge.path;
+	dn_ast_list paths = {&path, 1};
+	rows found;
+	int rc = dn_x_rows_init(&found, in->width);
+	if (rc)
+		return rc;
+	bool *before = malloc(in->width ? in->width : 1);
+	dn_value *row = calloc(in->width ? in->width : 1, sizeof *row);
+	if (!before || !row)
+		rc = DN_ENOMEM;
+	if (!rc)
+		memcpy(before, in->bound, in->width);
+	for (size_t r = 0; !rc && r < in->n; r++) {
+		/* a null in MERGE's property maps can never match what it creates */
+		for (uint32_t i = 0; !rc && i < path->u.path.elems.n; i++) {
+			const dn_ast *e = path->u.path.elems.item[i];
+			const dn_ast *props = e->kind == DN_AST_NODE_PAT ? e->u.node.props : e->u.rel.props;
+			dn_value mv;
+			if (!props || (rc = dn_x_eval_at(x, in->v + r * in->width, props, &mv)))
+				continue;
+			for (uint32_t k = 0; mv.type == DN_MAP && k < mv.len && !rc; k++)
+				if (mv.u.list[2 * k + 1].type == DN_NULL) {
+					dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ESEMANTIC, props->off, props->len,
+					                   "MergeReadOwnWrites",
+					                   "MERGE cannot use a null property value ('%.*s')",
+					                   (int)mv.u.list[2 * k].len, mv.u.list[2 * k].u.s);
+					rc = DN_ESEMANTIC;
+				}
+			dn_value_free(&mv);
+		}
+		if (rc)
+			break;
+		dn_match_plan plan = {0};
+		memcpy(found.bound, before, in->width);
+		if ((rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, in->width, 0, &plan)))
+			rc = dn_x_engine_fail(x, c, rc);
+		matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
+		m.walk_start = calloc(1, sizeof *m.walk_start);
+		if (!rc)
+			rc = m.walk_start ? dn_x_row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
+		if (!rc)
+			rc = m_paths(&m, 0);
+		dn_plan_match_free(&plan);
+		free(m.walk_start);
+		free(m.used);
+		free(m.walk);
+		bool on_create = !rc && !found.n;
+		if (on_create) {
+			memcpy(in->bound, before, in->width);
+			dn_value *o = dn_x_rows_add(&found);
+			if (!o || (rc = dn_x_row_copy(o, row, in->width)) || (rc = dn_x_create_path(x, path, o, in)))
+				rc = rc ? rc : DN_ENOMEM;
+		}
+		for (size_t f = 0; !rc && f < found.n; f++) {
+			dn_value *fr = found.v + f * found.width;
+			for (uint32_t a = 0; !rc && a < c->u.merge.actions.n; a++) {
+				const dn_ast *act = c->u.merge.actions.item[a];
+				if (act->u.action.on_create != on_create)
+					continue;
+				for (uint32_t i = 0; !rc && i < act->u.action.items.n; i++)
+					rc = dn_x_set_item(x, act->u.action.items.item[i], fr);
+			}
+			dn_value *o = rc ? NULL : dn_x_rows_add(out);
+			if (!rc)
+				rc = o ? dn_x_row_copy(o, fr, in->width) : DN_ENOMEM;
+		}
+		dn_x_rows_clear(&found);
+		for (size_t i = 0; i < in->width; i++)
+			dn_value_free(&row[i]);
+	}
+	if (before)
+		memcpy(out->bound, before, in->width);
+	if (path->u.path.var)
+		out->bound[path->u.path.var->u.name.slot] = true;
+	for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
+		const dn_ast *e = path->u.path.elems.item[i];
+		const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
+		if (v)
+			out->bound[v->u.name.slot] = true;
+	}
+	dn_x_rows_free(&found);
+	free(before);
+	free(row);
+	return rc;
+}
