@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exec_int.h — what the executor's files share (exec.c: the clause loop,
- * projections, writes, CALL, EXPLAIN; match.c: MATCH, MERGE and patterns
- * in expressions): the record of rows, the execution context, and the
- * helpers each side calls of the other. Internal to query/.
+ * writes, CALL, EXPLAIN; match.c: MATCH, MERGE and patterns in
+ * expressions; project.c: WITH and RETURN): the record of rows, the
+ * execution context, and the helpers each calls of the others. Internal to
+ * query/.
  */
 #ifndef DN_EXEC_INT_H
 #define DN_EXEC_INT_H
@@ -15,6 +16,7 @@
 #include "eval.h"
 #include "exec.h"
 #include "explain.h"
+#include "functions.h"
 #include "plan.h"
 
 /* A set of rows of `width` values each. */
@@ -80,6 +82,33 @@ int dn_x_set_item(exec *x, const dn_ast *it, dn_value *row);
  * steps of a MATCH plan. */
 void dn_x_clause_text(exec *x, const dn_ast *c, char *buf, size_t cap);
 void dn_x_prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows);
+
+/* project.c: aggregate calls found in an expression tree, and WITH/RETURN. */
+typedef struct agg_call {
+	const dn_ast *node;          /* the FUNC node */
+	const dn_cy_func *f;
+} agg_call;
+typedef struct find_aggs {
+	agg_call *calls;
+	size_t n, cap;
+} find_aggs;
+/* A dn_ast_walk callback adding the aggregate calls it meets to ctx (a
+ * find_aggs). */
+int dn_x_collect_agg(dn_ast *child, dn_ast *parent, void *ctx);
+/* The aggregate calls in e (e itself included), appended to fa. */
+int dn_x_aggs_in(dn_ast *e, find_aggs *fa);
+/* Grouping keys: nkeys values per input row. */
+typedef struct key_ctx {
+	const dn_value *vals;
+	size_t nkeys;
+} key_ctx;
+bool dn_x_key_eq(void *ctx, size_t a, size_t b);
+/* A projection item's column name (owned). */
+char *dn_x_item_name(exec *x, const dn_ast *item);
+/* The value of a SKIP or LIMIT expression: a non-negative integer. */
+int dn_x_const_count(exec *x, const dn_ast *e, int64_t *n);
+/* WITH or RETURN c over the rows in, into out. */
+int dn_x_run_projection(exec *x, const dn_ast *c, rows *in, rows *out);
 
 /* match.c: MATCH / OPTIONAL MATCH over the input rows (distinct_ok and
  * cap: see plan.h and downstream_cap in exec.c), MERGE, and a pattern
