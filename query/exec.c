@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exec.c — the executor's clause loop (see exec.h): a query's clauses run
  * in order over materialized rows laid out by the resolver's slots
@@ -6,16 +7,6 @@
  * commands, AS OF, and EXPLAIN/PROFILE's operator lines; MATCH, MERGE and
  * patterns in expressions are in match.c, WITH and RETURN in project.c,
  * the shared record and helpers in exec_int.h.
- */
-/* SPDX-License-Identifier: GPL-2.0-or-later */
-/*
- * exec.c — the first executor (see exec.h): a query's clauses run in order
- * over materialized rows. A row is an array of values indexed by the
- * resolver's slots (resolve.h), so this file and the planned pull
- * operators that will replace its loop share one record layout. Covered:
- * MATCH and OPTIONAL MATCH; UNWIND; WITH and RETURN with *, DISTINCT, aggregation (grouping keys,
- * DISTINCT aggregates, count(*)), ORDER BY, SKIP, LIMIT and WITH ... WHERE;
- * CREATE of nodes, relationships and named paths; UNION and UNION ALL.
  */
 #include <math.h>
 #include <stdarg.h>
