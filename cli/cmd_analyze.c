@@ -333,7 +333,8 @@ static int analyze_run(const dn_cli_cmd *cmd, int argc, char **argv)
 			params.n = 1;
 			char text[160];
 			int len = snprintf(text, sizeof text, "CALL %s($config)", p->name);
-			dn_cli_run run = {cmd, db, "analyze", 0, fmt, &params, NULL, false};
+			/* tables and CSV name nodes briefly; JSON keeps them whole */
+			dn_cli_run run = {cmd, db, "analyze", 0, fmt, &params, NULL, false, true};
 			st = dn_cli_run_stmt(&run, text, (size_t)len, 0, (size_t)len);
 		}
 		dn_cli_params_free(&params);

@@ -138,6 +138,77 @@ char *dn_cli_value_text(dn_txn *txn, const dn_value *v)
 	return s;
 }
 
+/* "name (Label id)" of a node or relationship into buf. */
+static void output_entity_short(dn_txn *txn, const dn_value *v, char *buf, size_t cap)
+{
+	static const char *const keys[] = {"name", "title", "ref", "tin", "number", "text", "id"};
+	const dn_prop *props = NULL;
+	size_t nprops = 0;
+	const char *kind = "";
+	dn_node *n = NULL;
+	dn_edge *e = NULL;
+	if (v->type == DN_NODE && dn_node_get(txn, (dn_id)v->u.i, &n) == 0) {
+		props = n->props;
+		nprops = n->nprops;
+		kind = n->nlabels ? n->labels[0] : "";
+	} else if (v->type == DN_REL && dn_edge_get(txn, (dn_id)v->u.i, &e) == 0) {
+		props = e->props;
+		nprops = e->nprops;
+		kind = e->type;
+	}
+	char *name = NULL;
+	for (size_t k = 0; !name && k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t i = 0; !name && i < nprops; i++)
+			if (!strcmp(props[i].key, keys[k]))
+				name = dn_cli_value_text(txn, &props[i].value);
+	if (name && *name)
+		snprintf(buf, cap, "%s (%s%s%lld)", name, kind, *kind ? " " : "", (long long)v->u.i);
+	else
+		snprintf(buf, cap, "%s%s%lld", kind, *kind ? " " : "", (long long)v->u.i);
+	free(name);
+	dn_node_free(n);
+	dn_edge_free(e);
+}
+
+char *dn_cli_value_short(dn_txn *txn, const dn_value *v)
+{
+	char buf[512];
+	if (v->type == DN_NODE || v->type == DN_REL) {
+		output_entity_short(txn, v, buf, sizeof buf);
+		return strdup(buf);
+	}
+	if (v->type != DN_LIST && v->type != DN_PATH && v->type != DN_MAP)
+		return dn_cli_value_text(txn, v);
+	/* a list, path or map: its items, short, between brackets (a map's
+	 * entries as key: value) */
+	bool map = v->type == DN_MAP;
+	uint32_t n = map ? 2 * v->len : v->len;
+	size_t cap = 64, len = 0;
+	char *out = malloc(cap);
+	for (uint32_t i = 0; out && i <= n; i++) {
+		char *item = i == n ? strdup(map ? "}" : "]")
+		           : map && i % 2 == 0 ? strndup(v->u.list[i].u.s, v->u.list[i].len)
+		                               : dn_cli_value_short(txn, &v->u.list[i]);
+		const char *sep = i == 0 ? (map ? "{" : "[") : i == n ? "" : map ? (i % 2 ? ": " : ", ")
+		                : v->type == DN_PATH ? " - " : ", ";
+		size_t need = len + strlen(sep) + (item ? strlen(item) : 0) + 2;
+		if (need > cap) {
+			char *grown = realloc(out, need * 2);
+			if (!grown) {
+				free(out);
+				out = NULL;
+			} else {
+				out = grown;
+				cap = need * 2;
+			}
+		}
+		if (out && item)
+			len += (size_t)sprintf(out + len, "%s%s", i == n && n == 0 ? (map ? "{" : "[") : sep, item);
+		free(item);
+	}
+	return out;
+}
+
 void dn_cli_print_json_rows(const json_t *rows)
 {
 	char *out = json_dumps(rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -241,7 +312,7 @@ static void output_table_print(dn_stmt *s, const output_table *tab)
 
 /* Pulls the rows of an executed statement and prints them in fmt (JSON
  * rows go to `all`). Returns 0 or the error of dn_stmt_step. */
-static int output_rows(dn_stmt *s, dn_txn *txn, dn_cli_format fmt, json_t *all)
+static int output_rows(dn_stmt *s, dn_txn *txn, dn_cli_format fmt, json_t *all, bool shorten)
 {
 	size_t nc = dn_stmt_column_count(s);
 	output_table tab = {nc, 0, NULL};
@@ -273,7 +344,7 @@ static int output_rows(dn_stmt *s, dn_txn *txn, dn_cli_format fmt, json_t *all)
 		}
 		if (fmt == DN_CLI_CSV) {
 			for (size_t c = 0; c < nc; c++) {
-				char *t = dn_cli_value_text(txn, dn_stmt_column(s, c));
+				char *t = (shorten ? dn_cli_value_short : dn_cli_value_text)(txn, dn_stmt_column(s, c));
 				if (c)
 					fputc(',', stdout);
 				output_csv_cell(stdout, t ? t : "");
@@ -289,7 +360,8 @@ static int output_rows(dn_stmt *s, dn_txn *txn, dn_cli_format fmt, json_t *all)
 		}
 		tab.cells = cells;
 		for (size_t c = 0; c < nc; c++)
-			cells[tab.nrows * nc + c] = dn_cli_value_text(txn, dn_stmt_column(s, c));
+			cells[tab.nrows * nc + c] = (shorten ? dn_cli_value_short : dn_cli_value_text)(txn,
+			                                                                          dn_stmt_column(s, c));
 		tab.nrows++;
 	}
 	if (fmt == DN_CLI_TABLE && rc == DN_DONE && nc == 0)
@@ -358,7 +430,7 @@ int dn_cli_run_stmt(const dn_cli_run *r, const char *text, size_t len, size_t of
 		rc = dn_stmt_execute(s, txn);
 	json_t *rows = r->format == DN_CLI_JSON && !r->rows ? json_array() : r->rows;
 	if (!rc)
-		rc = output_rows(s, dn_stmt_txn(s), r->format, rows); /* AS OF: the past */
+		rc = output_rows(s, dn_stmt_txn(s), r->format, rows, r->short_entities); /* AS OF: the past */
 	if (!rc && txn) {
 		rc = dn_txn_commit(txn);
 		txn = NULL;

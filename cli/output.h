@@ -48,6 +48,10 @@ json_t *dn_cli_value_json(dn_txn *txn, const dn_value *v);
  * floats as Cypher writes them (0.9, 1.0E7), everything else as compact
  * JSON text. Returns an owned string, NULL when out of memory. */
 char *dn_cli_value_text(dn_txn *txn, const dn_value *v);
+/* As dn_cli_value_text, but a node or relationship is its name (the first
+ * of the properties name, title, ref, tin, number, text, id) with its label or
+ * type and id; lists and paths of them likewise. */
+char *dn_cli_value_short(dn_txn *txn, const dn_value *v);
 
 /* Prints a JSON array of rows (DN_CLI_JSON) on stdout, indented. */
 void dn_cli_print_json_rows(const json_t *rows);
@@ -64,6 +68,9 @@ typedef struct dn_cli_run {
 	 * caller to print; when NULL each statement prints its own array. */
 	json_t *rows;
 	bool timing;                 /* print each statement's elapsed time on stderr */
+	/* table and CSV: a node or relationship as a short name, "Acme Ltd
+	 * (Trader 12)", instead of its whole JSON (dragnet analyze) */
+	bool short_entities;
 } dn_cli_run;
 
 /* Reports the query error e at byte `at` of text[0..len) as

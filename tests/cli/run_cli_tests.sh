@@ -448,6 +448,8 @@ t_analyze() {
 		(a)-[:K]->(b), (b)-[:K]->(c), (c)-[:K]->(a), (b)-[:K]->(d), (d)-[:K]->(e), (e)-[:K]->(b)" && want_rc 0 || return 1
 	run analyze "$work/a.db" articulation --format jsonl && want_rc 0 && want_out '"n":"b"' || return 1
 	[ "$(wc -l < "$out")" -eq 1 ] || { why="articulation points: $(cat "$out")"; return 1; }
+	# tables name nodes briefly (these have no name-like key: label and id)
+	run analyze "$work/a.db" articulation && want_rc 0 && want_out '^P [0-9]+$' || return 1
 	run query "$work/a.db" "CALL algo.keyplayer({k: 1, strategy: 'greedy_lcc'}) YIELD node, largest_component
 		RETURN node.n AS n, largest_component AS lcc" --format csv && want_rc 0 && want_out '^b,2' || return 1
 	# --write stores the degree on every node, in one transaction
