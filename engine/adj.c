@@ -383,6 +383,64 @@ static int cmp_pending_q(const void *a, const void *b)
  * bytes that the largest value of each field uses. Entries arrive in
  * increasing edge id, and the sort is stable, so edge order needs no pass.
  * 0 or DN_ENOMEM. */
+/* Bits needed to write v (0 for 0). */
+static unsigned bits_of(uint64_t v)
+{
+	return v ? 64u - (unsigned)__builtin_clzll(v) : 0u;
+}
+
+typedef struct pending_key {
+	uint64_t key;
+	uint64_t pos; /* index into the buffer */
+} pending_key;
+
+/* sort_pending when (node, dir, type, nbr) packs into `bits` bits: a
+ * stable LSD radix sort of (key, position) pairs, up to 12 bits a pass,
+ * then one permutation of the entries. */
+static int sort_pending_keys(adj_pending *a, size_t n, unsigned nb, unsigned tb, unsigned db, unsigned bits)
+{
+	pending_key *k = dn_malloc(2 * n * sizeof *k);
+	adj_pending *moved = k ? dn_malloc(n * sizeof *moved) : NULL;
+	if (!moved) {
+		free(k);
+		return DN_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t dir = a[i].dirtype >> 32, type = a[i].dirtype & 0xFFFFFFFFu;
+		uint64_t key = a[i].nbr | type << nb | dir << (nb + tb);
+		if (nb + tb + db < 64)
+			key |= a[i].node << (nb + tb + db);
+		k[i] = (pending_key){key, i};
+	}
+	pending_key *src = k, *dst = k + n;
+	/* as few passes as digits of at most 12 bits allow */
+	unsigned passes = (bits + 11) / 12, digit = passes ? (bits + passes - 1) / passes : 1;
+	uint64_t mask = ((uint64_t)1 << digit) - 1;
+	static __thread size_t count[4096];
+	for (unsigned shift = 0; shift < bits; shift += digit) {
+		memset(count, 0, ((size_t)mask + 1) * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(src[i].key >> shift) & mask]++;
+		size_t pos = 0;
+		for (uint64_t b = 0; b <= mask; b++) {
+			size_t c = count[b];
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & mask]++] = src[i];
+		pending_key *sw = src;
+		src = dst;
+		dst = sw;
+	}
+	for (size_t i = 0; i < n; i++)
+		moved[i] = a[src[i].pos];
+	memcpy(a, moved, n * sizeof *a);
+	free(moved);
+	free(k);
+	return 0;
+}
+
 static int sort_pending(adj_pending *a, size_t n)
 {
 	if (n < 2)
@@ -400,6 +458,17 @@ static int sort_pending(adj_pending *a, size_t n)
 		qsort(a, n, sizeof *a, cmp_pending_q);
 		return 0;
 	}
+	/* most buffers fit (node, dir, type, neighbour) in one 64-bit key:
+	 * sort (key, position) pairs with 11-bit digits, then move the
+	 * entries once */
+	uint64_t max_type = 0, max_dir = 0;
+	for (size_t i = 0; i < n; i++) {
+		max_type |= a[i].dirtype & 0xFFFFFFFFu;
+		max_dir |= a[i].dirtype >> 32;
+	}
+	unsigned nb = bits_of(max_nbr), tb = bits_of(max_type), db = bits_of(max_dir), kb = bits_of(max_node);
+	if (nb + tb + db + kb <= 64 && n <= UINT32_MAX)
+		return sort_pending_keys(a, n, nb, tb, db, nb + tb + db + kb);
 	adj_pending *tmp = dn_malloc(n * sizeof *tmp);
 	if (!tmp)
 		return DN_ENOMEM;
