@@ -201,7 +201,8 @@ static int shell_schema_tokens(dn_txn *txn, dn_token_kind kind, const char *titl
 	int rc = dn_token_list(txn, kind, &names, &n);
 	if (rc)
 		return rc;
-	qsort(names, n, sizeof *names, shell_strcmp);
+	if (n > 1) /* names may be NULL when there are none */
+		qsort(names, n, sizeof *names, shell_strcmp);
 	printf("%s:%s\n", title, n ? "" : " (none)");
 	for (size_t i = 0; i < n; i++)
 		w = strlen(names[i]) > w ? strlen(names[i]) : w;
