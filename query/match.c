@@ -510,137 +510,6 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 }
 
 /*
- * A variable-length hop whose walks nothing downstream can tell apart
- * (plan.h): a breadth-first search from start that reaches each end node
- * once. Every node at distance 1..max is the end of a shortest path, which
- * repeats no relationship. The start itself ends a walk of length >= 1 only
- * when a closed trail of length <= max passes through it: with a directed
- * hop, an edge back into start from a node at depth d (length d + 1); with
- * an undirected one, an edge that is not a tree edge between two different
- * branches of the search tree, or back into start other than the tree edge
- * that reached its end (length d(u) + d(v) + 1; the search's branches make
- * this exact).
- */
-typedef struct bfs_seen {
-	dn_id id;
-	uint32_t depth;
-	dn_id branch; /* the first relationship on its tree path; 0 at start */
-	dn_id parent_edge;
-} bfs_seen;
-
-typedef struct bfs_set {
-	bfs_seen *slot; /* open addressing, id 0 never used as a key: ids start at 1 */
-	size_t cap, n;
-	dn_id *order; /* discovery order */
-} bfs_set;
-
-static bfs_seen *bfs_set_find(bfs_set *s, dn_id id)
-{
-	size_t h = (size_t)(id * 0x9E3779B97F4A7C15ull) & (s->cap - 1);
-	while (s->slot[h].id && s->slot[h].id != id)
-		h = (h + 1) & (s->cap - 1);
-	return &s->slot[h];
-}
-
-static int bfs_set_add(bfs_set *s, dn_id id, bfs_seen **out)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		bfs_seen *old = s->slot;
-		size_t oldcap = s->cap;
-		dn_id *order = realloc(s->order, cap / 2 * sizeof *order);
-		if (order)
-			s->order = order;
-		if (!order || !(s->slot = calloc(cap, sizeof *s->slot))) {
-			s->slot = old;
-			return DN_ENOMEM;
-		}
-		s->cap = cap;
-		for (size_t k = 0; k < oldcap; k++)
-			if (old[k].id)
-				*bfs_set_find(s, old[k].id) = old[k];
-		free(old);
-	}
-	bfs_seen *e = bfs_set_find(s, id);
-	e->id = id;
-	s->order[s->n++] = id;
-	*out = e;
-	return 0;
-}
-
-typedef struct bfs_level {
-	bfs_set *set;
-	dn_id from, start;
-	bfs_seen from_info;
-	bool undirected, closes; /* closes: a closed trail through start fits */
-	int64_t max;
-} bfs_level;
-
-static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
-{
-	bfs_level *lv = st;
-	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
-	bool ok;
-	int rc;
-	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
-		return rc;
-	bfs_seen *to = bfs_set_find(lv->set, a->nbr);
-	if (!to->id) {
-		if ((rc = bfs_set_add(lv->set, a->nbr, &to)))
-			return rc;
-		to->depth = lv->from_info.depth + 1;
-		to->branch = lv->from == lv->start ? a->edge : lv->from_info.branch;
-		to->parent_edge = a->edge;
-		return 0;
-	}
-	if (lv->closes)
-		return 0;
-	int64_t len = (int64_t)lv->from_info.depth + 1;
-	if (a->nbr == lv->start) {
-		/* back into start; undirected, not along the edge that came out */
-		lv->closes = len <= lv->max && (!lv->undirected || a->edge != lv->from_info.parent_edge);
-	} else if (lv->undirected && to->branch != lv->from_info.branch && a->edge != to->parent_edge &&
-	           a->edge != lv->from_info.parent_edge) {
-		lv->closes = len + (int64_t)to->depth <= lv->max;
-	}
-	return 0;
-}
-
-static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
-{
-	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
-	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
-	if (!rp->u.rel.varlen)
-		min = max = 1; /* a single hop, each end node once */
-	bfs_set set = {0};
-	bfs_seen *s0;
-	bfs_level lv = {&set, 0, start, {0}, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
-	int rc = bfs_set_add(&set, start, &s0);
-	/* level by level: the nodes of depth d are order[lo..hi) */
-	for (size_t lo = 0, hi = set.n; !rc && lo < hi; lo = hi, hi = set.n) {
-		if (max >= 0 && (int64_t)bfs_set_find(&set, set.order[lo])->depth >= max)
-			break;
-		for (size_t k = lo; !rc && k < hi; k++) {
-			lv.from = set.order[k];
-			lv.from_info = *bfs_set_find(&set, lv.from);
-			rc = m_each_adj_dir(m, p, i, lv.from, m_dir(m->paths->item[p]->u.path.elems.item[i]),
-			                    !rp_props(m, p, i), bfs_expand, &lv);
-		}
-	}
-	/* the walk holds the start node: m_node adds each end node again */
-	size_t mark = m->nwalk;
-	m->nwalk--;
-	if (!rc && (min == 0 || lv.closes))
-		rc = m_node(m, p, i + 1, start);
-	for (size_t k = 1; !rc && k < set.n; k++)
-		rc = m_node(m, p, i + 1, set.order[k]);
-	m->nwalk = mark;
-	free(set.slot);
-	free(set.order);
-	return rc;
-}
-
-/*
  * shortestPath((a)-[r:T*min..max]-(b)) and allShortestPaths(...): a
  * breadth-first search from a's node to b's (both must be bound by an
  * earlier clause or pattern), following the relationship pattern's
@@ -651,6 +520,8 @@ typedef struct bfs_node {
 	dn_id id;
 	uint32_t depth;
 	size_t first_parent; /* index into parents, or SIZE_MAX */
+	dn_id branch;        /* variable-length search: the first relationship on
+	                        its tree path (0 at the start) */
 } bfs_node;
 
 typedef struct bfs_parent {
@@ -723,6 +594,103 @@ static int bfs_parent_add(bfs *b, size_t node, size_t from, dn_id edge)
 	b->parents[b->np] = (bfs_parent){from, edge, b->nodes[node].first_parent};
 	b->nodes[node].first_parent = b->np++;
 	return 0;
+}
+
+static void bfs_free(bfs *b)
+{
+	free(b->nodes);
+	free(b->slots);
+	free(b->parents);
+}
+
+/*
+ * A variable-length hop whose walks nothing downstream can tell apart
+ * (plan.h): a breadth-first search from start that reaches each end node
+ * once. Every node at distance 1..max is the end of a shortest path, which
+ * repeats no relationship. The start itself ends a walk of length >= 1 only
+ * when a closed trail of length <= max passes through it: with a directed
+ * hop, an edge back into start from a node at depth d (length d + 1); with
+ * an undirected one, an edge that is not a tree edge between two different
+ * branches of the search tree, or back into start other than the tree edge
+ * that reached its end (length d(u) + d(v) + 1; the search's branches make
+ * this exact).
+ */
+typedef struct bfs_level {
+	bfs *b;
+	size_t from; /* the node being expanded: its index in b */
+	dn_id start;
+	bool undirected, closes; /* closes: a closed trail through start fits */
+	int64_t max;
+} bfs_level;
+
+/* The relationship that reached node index k of b first (0 at start). */
+static dn_id bfs_tree_edge(const bfs *b, size_t k)
+{
+	size_t pi = b->nodes[k].first_parent;
+	return pi == SIZE_MAX ? 0 : b->parents[pi].edge;
+}
+
+static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
+{
+	bfs_level *lv = st;
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	bool ok;
+	int rc;
+	if ((rc = m_rel_ok(m, rp, a->edge, &ok)) || !ok)
+		return rc;
+	bfs *b = lv->b;
+	uint32_t depth = b->nodes[lv->from].depth;
+	dn_id branch = b->nodes[lv->from].branch, tree_edge = bfs_tree_edge(b, lv->from);
+	size_t at = bfs_find(b, a->nbr);
+	if (at == SIZE_MAX) {
+		if ((rc = bfs_add(b, a->nbr, depth + 1, &at)))
+			return rc;
+		b->nodes[at].branch = lv->from == 0 ? a->edge : branch;
+		return bfs_parent_add(b, at, lv->from, a->edge);
+	}
+	if (lv->closes)
+		return 0;
+	int64_t len = (int64_t)depth + 1;
+	if (a->nbr == lv->start) {
+		/* back into start; undirected, not along the edge that came out */
+		lv->closes = len <= lv->max && (!lv->undirected || a->edge != tree_edge);
+	} else if (lv->undirected && b->nodes[at].branch != branch && a->edge != bfs_tree_edge(b, at) &&
+	           a->edge != tree_edge) {
+		lv->closes = len + (int64_t)b->nodes[at].depth <= lv->max;
+	}
+	return 0;
+}
+
+
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
+{
+	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
+	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
+	if (!rp->u.rel.varlen)
+		min = max = 1; /* a single hop, each end node once */
+	bfs b = {0};
+	size_t idx;
+	bfs_level lv = {&b, 0, start, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
+	int rc = bfs_add(&b, start, 0, &idx);
+	/* level by level: the nodes of depth d are nodes[lo..hi) */
+	for (size_t lo = 0, hi = b.n; !rc && lo < hi; lo = hi, hi = b.n) {
+		if (max >= 0 && (int64_t)b.nodes[lo].depth >= max)
+			break;
+		for (size_t k = lo; !rc && k < hi; k++) {
+			lv.from = k;
+			rc = m_each_adj_dir(m, p, i, b.nodes[k].id, m_dir(rp), !rp_props(m, p, i), bfs_expand, &lv);
+		}
+	}
+	/* the walk holds the start node: m_node adds each end node again */
+	size_t mark = m->nwalk;
+	m->nwalk--;
+	if (!rc && (min == 0 || lv.closes))
+		rc = m_node(m, p, i + 1, start);
+	for (size_t k = 1; !rc && k < b.n; k++)
+		rc = m_node(m, p, i + 1, b.nodes[k].id);
+	m->nwalk = mark;
+	bfs_free(&b);
+	return rc;
 }
 
 typedef struct bfs_walk {
@@ -878,13 +846,6 @@ static int bfs_emit_all(matcher *m, uint32_t p, bfs *b, bfs *back, size_t meet, 
 	free(w.edges);
 	free(w.nodes);
 	return rc;
-}
-
-static void bfs_free(bfs *b)
-{
-	free(b->nodes);
-	free(b->slots);
-	free(b->parents);
 }
 
 /*
