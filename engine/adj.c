@@ -441,14 +441,109 @@ static int sort_pending_keys(adj_pending *a, size_t n, unsigned nb, unsigned tb,
 	return 0;
 }
 
-static int sort_pending(adj_pending *a, size_t n)
+/* Orders the entries of one group by (neighbour, edge): insertion sort for
+ * the short groups that most nodes have, qsort beyond. */
+static int cmp_nbr_edge(const void *a, const void *b)
 {
+	const adj_pending *x = a, *y = b;
+	if (x->nbr != y->nbr)
+		return x->nbr < y->nbr ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+static void sort_group(adj_pending *g, size_t n)
+{
+	if (n > 24) {
+		qsort(g, n, sizeof *g, cmp_nbr_edge);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		adj_pending e = g[i];
+		size_t j = i;
+		while (j && (g[j - 1].nbr > e.nbr || (g[j - 1].nbr == e.nbr && g[j - 1].edge > e.edge))) {
+			g[j] = g[j - 1];
+			j--;
+		}
+		g[j] = e;
+	}
+}
+
+/* sort_pending when the (node, dir, type) groups of the buffer number at
+ * most a few per entry. Two counting passes, each with a counter table
+ * small enough for the cache: the first scatters the entries into
+ * buckets of 2^GROUP_LOW consecutive group numbers (into the
+ * transaction's scratch buffer), the second places each bucket's entries
+ * by group number (back into the buffer); then each group is sorted by
+ * neighbour. Groups are short in most graphs, so each entry is read and
+ * written about twice, where a radix sort of the whole key makes one pass
+ * per 12-bit digit. */
+#define GROUP_LOW 14
+#define GROUP_BUCKETS_MAX 4096
+
+static int sort_pending_groups(dn_txn *t, size_t n, uint64_t min_node, size_t ngroups, unsigned tb, unsigned db)
+{
+	adj_pending *a = (adj_pending *)t->adj.p;
+	size_t nb = (ngroups >> GROUP_LOW) + 1;
+	int rc;
+	t->adjsort.len = 0;
+	t->adjcount.len = 0;
+	if ((rc = dn_buf_reserve(&t->adjsort, n * sizeof *a)) ||
+	    (rc = dn_buf_reserve(&t->adjcount, (((size_t)1 << GROUP_LOW) + 1) * sizeof(uint32_t))))
+		return rc;
+	adj_pending *tmp = (adj_pending *)t->adjsort.p;
+	uint32_t *low = (uint32_t *)t->adjcount.p;
+	static __thread uint32_t high[GROUP_BUCKETS_MAX + 1];
+#define GROUP_OF(e)                                                                                \
+	((size_t)(((e)->node - min_node) << (tb + db) | ((e)->dirtype >> 32) << tb |                   \
+	          ((e)->dirtype & 0xFFFFFFFFu)))
+	memset(high, 0, (nb + 1) * sizeof *high);
+	for (size_t i = 0; i < n; i++)
+		high[(GROUP_OF(&a[i]) >> GROUP_LOW) + 1]++;
+	for (size_t b = 1; b <= nb; b++)
+		high[b] += high[b - 1];
+	for (size_t i = 0; i < n; i++)
+		tmp[high[GROUP_OF(&a[i]) >> GROUP_LOW]++] = a[i];
+	/* high[b] is now the end of bucket b */
+	size_t mask = ((size_t)1 << GROUP_LOW) - 1;
+	for (size_t b = 0, start = 0; b < nb; b++) {
+		size_t end = high[b];
+		if (end == start)
+			continue;
+		memset(low, 0, (mask + 2) * sizeof *low);
+		for (size_t i = start; i < end; i++)
+			low[(GROUP_OF(&tmp[i]) & mask) + 1]++;
+		for (size_t g = 1; g <= mask; g++)
+			low[g] += low[g - 1];
+		for (size_t i = start; i < end; i++)
+			a[start + low[GROUP_OF(&tmp[i]) & mask]++] = tmp[i];
+		/* low[g] is now the end of group g within the bucket */
+		for (size_t g = 0, gs = start; g <= mask && gs < end; g++) {
+			size_t ge = start + low[g];
+			if (ge - gs > 1)
+				sort_group(a + gs, ge - gs);
+			gs = ge;
+		}
+		start = end;
+	}
+#undef GROUP_OF
+	return 0;
+}
+
+/* Sorts the transaction's buffer (t->adj, n entries); t->adj may be
+ * replaced by a sorted copy. */
+static int sort_pending(dn_txn *t, size_t n)
+{
+	adj_pending *a = (adj_pending *)t->adj.p;
 	if (n < 2)
 		return 0;
-	uint64_t max_node = 0, max_dt = 0, max_nbr = 0;
+	uint64_t max_node = 0, max_dt = 0, max_nbr = 0, min_node = UINT64_MAX, top_node = 0;
 	bool edges_sorted = true;
 	for (size_t i = 0; i < n; i++) {
 		max_node |= a[i].node;
+		if (a[i].node < min_node)
+			min_node = a[i].node;
+		if (a[i].node > top_node)
+			top_node = a[i].node;
 		max_dt |= a[i].dirtype;
 		max_nbr |= a[i].nbr;
 		if (i && a[i].edge < a[i - 1].edge)
@@ -467,6 +562,11 @@ static int sort_pending(adj_pending *a, size_t n)
 		max_dir |= a[i].dirtype >> 32;
 	}
 	unsigned nb = bits_of(max_nbr), tb = bits_of(max_type), db = bits_of(max_dir), kb = bits_of(max_node);
+	/* few groups for the entries: count them into place */
+	uint64_t span = top_node - min_node + 1;
+	if (tb + db < 16 && span <= (uint64_t)4 * n >> (tb + db) && n <= UINT32_MAX &&
+	    (span << (tb + db)) >> GROUP_LOW < GROUP_BUCKETS_MAX)
+		return sort_pending_groups(t, n, min_node, (size_t)(span << (tb + db)), tb, db);
 	if (nb + tb + db + kb <= 64 && n <= UINT32_MAX)
 		return sort_pending_keys(a, n, nb, tb, db, nb + tb + db + kb);
 	adj_pending *tmp = dn_malloc(n * sizeof *tmp);
@@ -543,7 +643,7 @@ static int spill_run(dn_txn *t)
 			return 1;
 		t->adj_fd = fd + 1;
 	}
-	if ((rc = sort_pending((adj_pending *)t->adj.p, n)))
+	if ((rc = sort_pending(t, n)))
 		return rc;
 	const uint8_t *p = t->adj.p;
 	size_t left = t->adj.len;
@@ -647,7 +747,7 @@ int dn_adj_flush(dn_txn *t)
 	size_t nbuf = t->adj.len / sizeof(adj_pending);
 	if (!nruns && !nbuf)
 		return 0;
-	if (sort_pending((adj_pending *)t->adj.p, nbuf))
+	if (sort_pending(t, nbuf))
 		return dn_error(t->db, DN_ENOMEM, "out of memory");
 	size_t nsrc = nruns + 1;
 	merge_src *src = dn_calloc(nsrc, sizeof *src);

@@ -38,6 +38,7 @@ static int drop_history(dn_txn *t, uint8_t kind, dn_id id, dn_rec *last, bool *a
 			*any = true;
 		if ((rc = mdb_cursor_del(c, 0)))
 			return dn_error_lmdb(t->db, rc, "purge history");
+		dn_txn_wrote(t, DBI_HISTORY);
 		t->changed = true;
 		rc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
 		if (rc == EINVAL || rc == MDB_NOTFOUND) {
@@ -97,6 +98,7 @@ static int drop_adj_hist(dn_txn *t, dn_id node, uint8_t dir, uint32_t type, dn_i
 	while (rc == 0 && val.mv_size == DN_ADJH_VAL_LEN && !memcmp(val.mv_data, d, 16)) {
 		if ((rc = mdb_cursor_del(c, 0)))
 			return dn_error_lmdb(t->db, rc, "purge adjacency");
+		dn_txn_wrote(t, DBI_ADJ_HIST);
 		t->changed = true;
 		key = (MDB_val){sizeof k, k};
 		val = (MDB_val){sizeof d, d};

@@ -270,6 +270,7 @@ int dn_index_drop_raw(dn_txn *t, uint32_t idx_id)
 	while (rc == 0 && key.mv_size >= 4 && !memcmp(key.mv_data, k, 4)) {
 		if ((rc = mdb_cursor_del(c, MDB_NODUPDATA)))
 			break;
+		dn_txn_wrote(t, DBI_PIDX);
 		rc = mdb_cursor_get(c, &key, &v, MDB_GET_CURRENT);
 	}
 	if (rc && rc != MDB_NOTFOUND && rc != EINVAL)

@@ -261,6 +261,7 @@ struct dn_txn {
 	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
 	 * in runs (graph.c, dn_adj_sync) */
 	dn_buf adj, adjvals, adjmerge, adjkeys;
+	dn_buf adjsort, adjcount; /* scratch of the buffer's sort, kept between runs */
 	int adj_fd;          /* sorted runs spilled from `adj` (+1; 0 = none) */
 	uint64_t adj_file_len;
 	dn_buf adj_runs;     /* (offset, entries) u64 pairs of the runs */
@@ -296,6 +297,12 @@ struct dn_txn {
 		size_t n;
 	} *rcache; /* DN_RCACHE_SLOTS, allocated at the first read */
 	MDB_cursor *cur[DBI_COUNT]; /* cached cursors, opened on demand */
+	/* Append cursors (dn_put with MDB_APPEND): left at the end of their
+	 * sub-database, so the next append needs no search from the root.
+	 * wgen counts the writes to each sub-database; an append cursor is
+	 * trusted only while agen equals it (no other write moved the end). */
+	MDB_cursor *acur[DBI_COUNT];
+	uint64_t wgen[DBI_COUNT], agen[DBI_COUNT];
 	int open_iters;
 	struct dn_iter *iters, *iter_free; /* all / reusable iterators */
 	int niter_free;
@@ -328,6 +335,9 @@ int dn_db_adopt_mapsize(dn_db *db);
 MDB_cursor *dn_txn_cursor(dn_txn *t, int dbi);
 int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl, unsigned flags);
 int dn_del(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl);
+/* Records a write to sub-database dbi made through a cursor (mdb_cursor_del),
+ * so that its append cursor is repositioned before the next append. */
+void dn_txn_wrote(dn_txn *t, int dbi);
 int dn_get(dn_txn *t, int dbi, const void *k, size_t kl, MDB_val *out);
 int dn_meta_get_u64(dn_txn *t, const char *name, uint64_t *v);
 int dn_meta_put_u64(dn_txn *t, const char *name, uint64_t v);

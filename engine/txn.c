@@ -53,14 +53,59 @@ static void close_cursors(dn_txn *t)
 		if (t->cur[i])
 			mdb_cursor_close(t->cur[i]);
 		t->cur[i] = NULL;
+		if (t->acur[i])
+			mdb_cursor_close(t->acur[i]);
+		t->acur[i] = NULL;
+		t->wgen[i] = t->agen[i] = 0;
 	}
 	dn_iters_detach(t);
+}
+
+/* An append through the sub-database's append cursor. LMDB's MDB_APPEND
+ * compares the key with the last one; a cursor already at the end (its
+ * EOF flag set by the previous append or by MDB_LAST) finds that key
+ * without descending from the root, which is most of an append's cost in
+ * a large write transaction (each page on the way is looked up in the
+ * dirty list). The cursor is repositioned when any other write touched
+ * the sub-database since its last append. */
+static int put_append(dn_txn *t, int dbi, MDB_val *key, MDB_val *val)
+{
+	MDB_cursor *c = t->acur[dbi];
+	int rc;
+	if (!c) {
+		if ((rc = mdb_cursor_open(t->txn, t->db->dbi[dbi], &t->acur[dbi])))
+			return rc;
+		c = t->acur[dbi];
+		t->agen[dbi] = t->wgen[dbi] - 1;
+	}
+	if (t->agen[dbi] != t->wgen[dbi]) {
+		MDB_val lk, lv;
+		rc = mdb_cursor_get(c, &lk, &lv, MDB_LAST);
+		if (rc && rc != MDB_NOTFOUND)
+			return rc;
+		t->agen[dbi] = t->wgen[dbi];
+	}
+	rc = mdb_cursor_put(c, key, val, MDB_APPEND);
+	if (rc == 0)
+		t->agen[dbi] = ++t->wgen[dbi];
+	return rc;
+}
+
+void dn_txn_wrote(dn_txn *t, int dbi)
+{
+	t->wgen[dbi]++;
 }
 
 int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t vl, unsigned flags)
 {
 	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
-	int rc = mdb_put(t->txn, t->db->dbi[dbi], &key, &val, flags);
+	int rc;
+	if (flags == MDB_APPEND) {
+		rc = put_append(t, dbi, &key, &val);
+	} else {
+		rc = mdb_put(t->txn, t->db->dbi[dbi], &key, &val, flags);
+		t->wgen[dbi]++;
+	}
 	t->changed = true;
 	if (rc == MDB_KEYEXIST && (flags & MDB_APPEND))
 		return DN_EEXISTS; /* an append attempt: the caller puts normally */
@@ -73,6 +118,7 @@ int dn_del(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t v
 {
 	MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
 	int rc = mdb_del(t->txn, t->db->dbi[dbi], &key, v ? &val : NULL);
+	t->wgen[dbi]++;
 	t->changed = true;
 	if (rc == MDB_NOTFOUND)
 		return 0;
@@ -519,6 +565,8 @@ static void txn_free(dn_txn *t)
 	dn_buf_free(&t->adjvals);
 	dn_buf_free(&t->adjmerge);
 	dn_buf_free(&t->adjkeys);
+	dn_buf_free(&t->adjsort);
+	dn_buf_free(&t->adjcount);
 	dn_arena_free(&t->arena);
 	free(t->type_delta);
 	free(t->clear);

@@ -615,3 +615,110 @@ Test(graph, clearances_hide_index_counts_and_query_answers)
 	}
 	dn_txn_abort(t);
 }
+
+/* --- bulk adjacency against a model -------------------------------------- */
+
+typedef struct model_adj {
+	dn_id node, nbr, edge;
+	int dir, type;
+} model_adj;
+
+static int cmp_model(const void *a, const void *b)
+{
+	const model_adj *x = a, *y = b;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir - y->dir;
+	if (x->type != y->type)
+		return x->type - y->type;
+	if (x->nbr != y->nbr)
+		return x->nbr < y->nbr ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+/* One transaction of random edges (a hub, parallel edges, self loops, four
+ * types) over nodes; afterwards each node's adjacency, read per direction
+ * and type, must be exactly the model's entries in (neighbour, edge)
+ * order, and each degree their number. run_entries sets how often the
+ * new-edge buffer is sorted and spilled, so that the buffer's sort takes
+ * each of its paths (groups counted into place in one or several
+ * buckets, or a radix sort when the nodes of a run are spread wide). */
+static void bulk_adjacency_against_model(size_t run_entries, size_t nnodes, size_t nedges)
+{
+	static const char *types[] = {"A", "B", "C", "D"};
+	size_t saved = dn_adj_run_entries;
+	dn_adj_run_entries = run_entries;
+	dn_id *ids = malloc(nnodes * sizeof *ids);
+	model_adj *m = malloc(2 * nedges * sizeof *m);
+	cr_assert(ids && m);
+	dn_txn *t = tu_begin(db, 0);
+	for (size_t i = 0; i < nnodes; i++)
+		ids[i] = mk_node(t, "N", NULL, dn_value_null());
+	uint64_t s = 0x9E3779B97F4A7C15ull;
+	size_t nm = 0;
+	for (size_t e = 0; e < nedges; e++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		size_t a = (s & 7) == 0 ? 0 : (size_t)(s >> 8) % nnodes; /* node 0 is a hub */
+		size_t b = (s & 63) == 1 ? a : (size_t)(s >> 32) % nnodes;
+		int ty = (int)((s >> 3) & 3);
+		dn_id eid;
+		TU_OK(db, dn_edge_create(t, ids[a], ids[b], types[ty], NULL, 0, NULL, &eid));
+		m[nm++] = (model_adj){ids[a], ids[b], eid, DN_OUT, ty};
+		m[nm++] = (model_adj){ids[b], ids[a], eid, DN_IN, ty};
+	}
+	tu_commit(t);
+	dn_adj_run_entries = saved;
+	qsort(m, nm, sizeof *m, cmp_model);
+
+	t = tu_begin(db, DN_TXN_RDONLY);
+	size_t k = 0;
+	for (size_t i = 0; i < nnodes; i++) {
+		for (int dir = DN_OUT; dir <= DN_IN; dir++) {
+			for (int ty = 0; ty < 4; ty++) {
+				size_t first = k;
+				while (k < nm && m[k].node == ids[i] && m[k].dir == dir && m[k].type == ty)
+					k++;
+				dn_iter *it;
+				dn_adj a;
+				int rc;
+				size_t j = first;
+				TU_OK(db, dn_edges_of(t, ids[i], (dn_dir)dir, types[ty], &it));
+				while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+					cr_assert_lt(j, k, "node %zu dir %d type %d: more entries than the model's %zu", i,
+					             dir, ty, k - first);
+					cr_assert_eq(a.nbr, m[j].nbr, "node %zu dir %d type %d entry %zu", i, dir, ty, j - first);
+					cr_assert_eq(a.edge, m[j].edge, "node %zu dir %d type %d entry %zu", i, dir, ty,
+					             j - first);
+					j++;
+				}
+				cr_assert_eq(rc, DN_DONE);
+				dn_iter_free(it);
+				cr_assert_eq(j, k, "node %zu dir %d type %d: %zu entries, model %zu", i, dir, ty, j - first,
+				             k - first);
+				uint64_t deg;
+				TU_OK(db, dn_degree(t, ids[i], (dn_dir)dir, types[ty], &deg));
+				cr_assert_eq(deg, k - first);
+			}
+		}
+	}
+	cr_assert_eq(k, nm, "the model has entries of nodes the loop did not visit");
+	dn_txn_abort(t);
+	free(m);
+	free(ids);
+}
+
+Test(graph, bulk_adjacency_one_run)
+{
+	bulk_adjacency_against_model((size_t)1 << 20, 2000, 30000); /* several buckets of groups */
+}
+
+Test(graph, bulk_adjacency_small_runs)
+{
+	bulk_adjacency_against_model(4096, 400, 30000); /* groups counted per run, runs merged */
+}
+
+Test(graph, bulk_adjacency_wide_runs)
+{
+	bulk_adjacency_against_model(256, 3000, 20000); /* runs too short to count groups: radix sort */
+}
