@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -20,6 +21,23 @@ void tu_rmtree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The directories this process made, removed when it exits (each test
+ * runs in a process of its own), so that runs leave no databases behind. */
+static char *made[64];
+static unsigned nmade;
+static pid_t made_by;
+
+__attribute__((destructor)) static void remove_made(void)
+{
+	if (made_by != getpid() || getenv("DN_TEST_KEEP"))
+		return;
+	for (unsigned i = 0; i < nmade; i++) {
+		tu_rmtree(made[i]);
+		free(made[i]);
+	}
+	nmade = 0;
+}
+
 const char *tu_fresh_dir(const char *name)
 {
 	static char buf[4096];
@@ -29,6 +47,12 @@ const char *tu_fresh_dir(const char *name)
 		base = "/tmp";
 	snprintf(buf, sizeof buf, "%s/tdb-%ld-%u-%s", base, (long)getpid(), seq++, name);
 	tu_rmtree(buf);
+	if (made_by != getpid()) { /* a forked child: its parent's list is not its own */
+		nmade = 0;
+		made_by = getpid();
+	}
+	if (nmade < sizeof made / sizeof *made && (made[nmade] = strdup(buf)))
+		nmade++;
 	return buf;
 }
 
