@@ -37,11 +37,22 @@ static int cmp_ent(const uint8_t *a, const uint8_t *b)
 
 /* --- degree counters ---------------------------------------------------- */
 
-int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n)
+/*
+ * The `deg` sub-database counts the entries of each (node, direction, type)
+ * group that spans two or more chunks. A group of one chunk has no counter:
+ * its count is the chunk's size, found by the same one seek. Most groups
+ * are a single chunk, so a bulk load writes a counter for few of them
+ * (format 2; format 1 counted every group, and its counters stay right:
+ * every write below keeps an existing counter or removes it).
+ */
+
+/* The counter of a group: *n, and whether there is one. */
+static int counter_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n, bool *has)
 {
 	MDB_val v;
 	int rc = dn_get(t, DBI_DEG, prefix13, DN_ADJ_KEY_LEN, &v);
 	*n = 0;
+	*has = false;
 	if (rc == DN_ENOTFOUND)
 		return 0;
 	if (rc)
@@ -49,23 +60,61 @@ int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n)
 	if (v.mv_size != 8)
 		return dn_error(t->db, DN_ECORRUPT, "degree counter of wrong size");
 	*n = dn_key_get_u64(v.mv_data);
+	*has = true;
 	return 0;
 }
 
-/* Adds d to a degree counter whose current value is `have` (the caller
- * knows it) or, when have is UINT64_MAX, whatever is stored. */
-static int deg_add(dn_txn *t, const uint8_t *prefix13, uint64_t have, int64_t d)
+/* The entries of the group's first chunk (0 without one), and whether a
+ * second chunk follows. Moves the transaction's adjacency cursor. */
+static int first_chunk(dn_txn *t, const uint8_t *prefix13, uint64_t *n, bool *more)
 {
-	uint64_t n = have;
-	uint8_t v[8];
-	int rc;
-	if (have == UINT64_MAX && (rc = dn_adj_deg_get(t, prefix13, &n)))
+	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+	uint8_t k[DN_ADJ_KEY_LEN + ENT] = {0};
+	*n = 0;
+	*more = false;
+	if (!c)
+		return dn_error(t->db, DN_EIO, "cursor");
+	memcpy(k, prefix13, DN_ADJ_KEY_LEN);
+	MDB_val key = {sizeof k, k}, val;
+	int rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	if (rc == MDB_NOTFOUND || (rc == 0 && (key.mv_size != sizeof k || memcmp(key.mv_data, prefix13, DN_ADJ_KEY_LEN))))
+		return 0;
+	if (rc)
+		return dn_error_lmdb(t->db, rc, "adjacency");
+	*n = val.mv_size / ENT;
+	rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	if (rc && rc != MDB_NOTFOUND)
+		return dn_error_lmdb(t->db, rc, "adjacency");
+	*more = rc == 0 && key.mv_size == sizeof k && !memcmp(key.mv_data, prefix13, DN_ADJ_KEY_LEN);
+	return 0;
+}
+
+int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n)
+{
+	bool has, more;
+	int rc = counter_get(t, prefix13, n, &has);
+	if (rc || has)
 		return rc;
-	n = (uint64_t)((int64_t)n + d);
-	if (!n)
-		return dn_del(t, DBI_DEG, prefix13, DN_ADJ_KEY_LEN, NULL, 0);
+	return first_chunk(t, prefix13, n, &more);
+}
+
+/* After a write left the group with n entries: a counter when it spans two
+ * or more chunks, none otherwise. had: a counter was there before. single:
+ * the caller knows the group is at most one chunk (it rewrote all of it). */
+static int counter_set(dn_txn *t, const uint8_t *prefix13, bool had, uint64_t n, bool single)
+{
+	bool multi = n > DN_ADJ_CHUNK;
+	int rc;
+	if (!multi && !single && n > 1) {
+		uint64_t first;
+		if ((rc = first_chunk(t, prefix13, &first, &multi)))
+			return rc;
+	}
+	if (!multi)
+		return had ? dn_del(t, DBI_DEG, prefix13, DN_ADJ_KEY_LEN, NULL, 0) : 0;
+	uint8_t v[8];
 	dn_key_put_u64(v, n);
-	if (have == 0) { /* a new counter: append when it is past the last */
+	if (!had) { /* a new counter: append when it is past the last */
 		rc = dn_put(t, DBI_DEG, prefix13, DN_ADJ_KEY_LEN, v, 8, MDB_APPEND);
 		if (rc != DN_EEXISTS)
 			return rc;
@@ -179,23 +228,13 @@ int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, si
 		return dn_error(t->db, DN_EIO, "cursor");
 	/* how much is there already: nothing and one chunk are told by the
 	 * cursor (the common cases of a bulk load), more by the counter */
-	{
-		uint8_t k[DN_ADJ_KEY_LEN + ENT] = {0};
-		memcpy(k, prefix13, DN_ADJ_KEY_LEN);
-		MDB_val key = {sizeof k, k}, val;
-		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-		if (rc && rc != MDB_NOTFOUND)
-			return dn_error_lmdb(t->db, rc, "adjacency");
-		if (rc || key.mv_size != sizeof k || memcmp(key.mv_data, prefix13, DN_ADJ_KEY_LEN)) {
-			have = 0;
-		} else {
-			have = val.mv_size / ENT;
-			rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
-			if (rc == 0 && key.mv_size == sizeof k && !memcmp(key.mv_data, prefix13, DN_ADJ_KEY_LEN) &&
-			    (rc = dn_adj_deg_get(t, prefix13, &have)))
-				return rc;
-		}
-	}
+	bool more, had = false;
+	if ((rc = first_chunk(t, prefix13, &have, &more)))
+		return rc;
+	if (have && (rc = counter_get(t, prefix13, more ? &have : &(uint64_t){0}, &had)))
+		return rc;
+	if (more && !had)
+		return dn_error(t->db, DN_ECORRUPT, "adjacency group of several chunks without a degree counter");
 	if (have == 0 || n * 4 >= have) {
 		/* merge: read every chunk of the group, merge, write anew */
 		uint8_t k[DN_ADJ_KEY_LEN + ENT];
@@ -240,7 +279,7 @@ int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, si
 		}
 		if ((rc = rewrite(t, prefix13, NULL, ents, n)))
 			return rc;
-		return deg_add(t, prefix13, have, (int64_t)(n - have));
+		return counter_set(t, prefix13, had, n, true);
 	}
 	/* small group into a large one: entry by entry */
 	for (size_t i = 0; i < n; i++) {
@@ -251,7 +290,7 @@ int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, si
 		uint8_t oldk[DN_ADJ_KEY_LEN + ENT];
 		b->len = 0;
 		if (!found)
-			return dn_error(t->db, DN_ECORRUPT, "degree counter says %llu entries, no chunk found",
+			return dn_error(t->db, DN_ECORRUPT, "adjacency group of %llu entries, no chunk found",
 			                (unsigned long long)have);
 		memcpy(oldk, key.mv_data, sizeof oldk);
 		if ((rc = dn_buf_reserve(b, val.mv_size + ENT)))
@@ -271,7 +310,7 @@ int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, si
 		if (rc)
 			return rc;
 	}
-	return deg_add(t, prefix13, have, (int64_t)n);
+	return counter_set(t, prefix13, had, have + n, false);
 }
 
 /* Removes one entry; DN_ENOTFOUND if it is not there. */
@@ -287,6 +326,12 @@ int dn_adj_remove(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent)
 		return rc;
 	if (!found)
 		return DN_ENOTFOUND;
+	uint64_t have;
+	bool had;
+	if ((rc = counter_get(t, prefix13, &have, &had)))
+		return rc;
+	if (!had) /* one chunk: the one found */
+		have = val.mv_size / ENT;
 	const uint8_t *e = val.mv_data;
 	size_t m = val.mv_size / ENT, j = 0;
 	while (j < m && cmp_ent(e + j * ENT, ent) < 0)
@@ -305,7 +350,7 @@ int dn_adj_remove(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent)
 		rc = dn_put(t, DBI_ADJ, oldk, sizeof oldk, b->p, b->len, 0);
 	if (rc)
 		return rc;
-	return deg_add(t, prefix13, UINT64_MAX, -1);
+	return counter_set(t, prefix13, had, have - 1, !had);
 }
 
 /* Number of entries of (node, OUT, type) whose neighbour is the node

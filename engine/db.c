@@ -183,6 +183,23 @@ static int open_dbis(dn_db *db, bool rdonly)
 		return dn_error(NULL, DN_EVERSION,
 		                "%s: written by a newer dragnet (format %u; this one reads up to %u)",
 		                db->path, fmtv, DN_FORMAT_VERSION);
+	if (fmtv < DN_FORMAT_VERSION && !rdonly) {
+		/* this library reads the older format as it is, but writes the
+		 * current one (docs/STORAGE.md, "Format versions"): mark the file,
+		 * so that an older library refuses it rather than misread it */
+		uint8_t fmt[4];
+		dn_key_put_u32(fmt, DN_FORMAT_VERSION);
+		if ((rc = begin_open_txn(db, 0, &txn)))
+			return rc;
+		k = (MDB_val){strlen("format"), "format"};
+		v = (MDB_val){4, fmt};
+		if ((rc = mdb_put(txn, meta, &k, &v, 0)))
+			mdb_txn_abort(txn); /* mdb_txn_commit frees the transaction itself */
+		else
+			rc = mdb_txn_commit(txn);
+		if (rc)
+			return dn_error_lmdb(NULL, rc, "mark the format version");
+	}
 	return 0;
 }
 

@@ -712,39 +712,43 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 		if (rc)
 			return rc;
 	}
-	MDB_cursor *c = dn_txn_cursor(t, DBI_DEG);
+	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
 	if (!c)
 		return dn_error(t->db, DN_EIO, "cursor");
 	uint64_t loops = 0;
 	for (uint8_t d = DN_OUT; d <= DN_IN; d++) {
 		if (!(dir & d))
 			continue;
-		uint8_t k[DN_ADJ_KEY_LEN];
+		/* each (node, d, type) group in turn: its count, and for DN_BOTH
+		 * its self-loops (under OUT and IN, counted once) */
+		uint8_t k[DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN] = {0}, g[DN_ADJ_KEY_LEN];
 		dn_key_put_u64(k, node);
 		k[8] = d;
 		dn_key_put_u32(k + 9, tid);
-		MDB_val key = {sizeof k, k}, v;
-		rc = mdb_cursor_get(c, &key, &v, type ? MDB_SET_KEY : MDB_SET_RANGE);
-		while (rc == 0 && key.mv_size == DN_ADJ_KEY_LEN && !memcmp(key.mv_data, k, 9) && v.mv_size == 8) {
-			*n += dn_key_get_u64(v.mv_data);
+		for (;;) {
+			MDB_val key = {sizeof k, k}, v;
+			rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+			if (rc == MDB_NOTFOUND)
+				break;
+			if (rc)
+				return dn_error_lmdb(t->db, rc, "degree");
+			if (key.mv_size != sizeof k || memcmp(key.mv_data, k, type ? DN_ADJ_KEY_LEN : 9))
+				break;
+			memcpy(g, key.mv_data, sizeof g);
+			uint64_t gn, l;
+			if ((rc = dn_adj_deg_get(t, g, &gn)))
+				return rc;
+			*n += gn;
 			if (dir == DN_BOTH && d == DN_OUT) {
-				/* a self-loop is under OUT and IN: count it once */
-				uint8_t cur[DN_ADJ_KEY_LEN];
-				uint64_t l;
-				memcpy(cur, key.mv_data, sizeof cur);
-				if ((rc = dn_adj_self_loops(t, cur, node, &l)))
+				if ((rc = dn_adj_self_loops(t, g, node, &l)))
 					return rc;
 				loops += l;
-				key = (MDB_val){sizeof cur, cur};
-				if ((rc = mdb_cursor_get(c, &key, &v, MDB_SET_KEY)))
-					break;
 			}
-			if (type)
+			uint32_t gt = dn_key_get_u32(g + 9);
+			if (type || gt == UINT32_MAX)
 				break;
-			rc = mdb_cursor_get(c, &key, &v, MDB_NEXT);
+			dn_key_put_u32(k + 9, gt + 1);
 		}
-		if (rc && rc != MDB_NOTFOUND)
-			return rc < 0 ? rc : dn_error_lmdb(t->db, rc, "degree");
 	}
 	*n -= loops;
 	return 0;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "keys.h"
 
 void dn_stats_free(dn_stats *s)
 {
@@ -88,7 +89,12 @@ int dn_stats_get(dn_txn *t, dn_stats **out)
 		return rc;
 	}
 	s->log_position = t->base_pos;
-	s->format_version = DN_FORMAT_VERSION;
+	/* the file's own version: an older file read-only keeps its own */
+	MDB_val fv;
+	if (dn_get(t, DBI_META, "format", 6, &fv) == 0 && fv.mv_size == 4)
+		s->format_version = dn_key_get_u32(fv.mv_data);
+	else
+		s->format_version = DN_FORMAT_VERSION;
 	MDB_envinfo info;
 	mdb_env_info(t->db->env, &info);
 	s->map_bytes = info.me_mapsize;

@@ -535,7 +535,7 @@ typedef struct dn_stats {
 	uint64_t log_position;
 	uint64_t file_bytes;  /* size of data.mdb */
 	uint64_t map_bytes;   /* current map size */
-	uint32_t format_version;
+	uint32_t format_version; /* of the file (an older one read-only keeps its own) */
 	size_t nlabels;
 	struct dn_count { char *name; uint64_t count; } *labels; /* by name */
 	size_t ntypes;
@@ -623,8 +623,10 @@ dn_txn *dn_stmt_txn(const dn_stmt *s);
 bool dn_stmt_is_write(const dn_stmt *s);
 void dn_stmt_free(dn_stmt *s);
 
-/* The on-disk format version this library writes. */
-#define DN_FORMAT_VERSION 1
+/* The on-disk format version this library writes. It reads every older
+ * one; opening an older file for writing marks it with this version.
+ * 2: degree counters only for adjacency groups of several chunks. */
+#define DN_FORMAT_VERSION 2
 
 #include "dragnet_import.h"
 #include "dragnet_export.h"

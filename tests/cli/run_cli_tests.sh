@@ -80,7 +80,7 @@ db=$work/fresh.db
 
 t_version() {
 	run --version && want_rc 0 &&
-		want_out '^dragnet 0\.1\.0 \(format 1, LMDB [0-9]+\.[0-9]+\.[0-9]+\)$'
+		want_out '^dragnet 0\.1\.0 \(format 2, LMDB [0-9]+\.[0-9]+\.[0-9]+\)$'
 }
 t_help() {
 	run --help && want_rc 0 && want_out '^Usage: dragnet COMMAND DB' &&
@@ -148,7 +148,7 @@ t_init_bad_parent() {
 
 t_stats_fresh() {
 	run stats "$db" && want_rc 0 && want_out '^nodes: +0$' &&
-		want_out '^edges: +0$' && want_out '^format version: +1$' &&
+		want_out '^edges: +0$' && want_out '^format version: +2$' &&
 		want_out '^file size: .*\([0-9]+ bytes\)$'
 }
 t_stats_json() {
@@ -157,7 +157,7 @@ t_stats_json() {
 import json, sys
 d = json.load(sys.stdin)
 assert d["nodes"] == 0 and d["edges"] == 0, d
-assert d["format_version"] == 1, d
+assert d["format_version"] == 2, d
 assert d["labels"] == {} and d["types"] == {}, d
 assert d["file_bytes"] > 0 and d["map_bytes"] >= d["file_bytes"], d
 assert isinstance(d["log_position"], int), d

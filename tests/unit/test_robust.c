@@ -1995,3 +1995,106 @@ Test(map_full, replay_from_spilled_journal, .timeout = 300)
 	dn_journal_spill_bytes = saved;
 	dn_adj_run_entries = saved_run;
 }
+
+/* Reads the meta "format" value through raw LMDB. */
+static uint32_t get_format(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	cr_assert_eq(mdb_env_create(&env), 0);
+	cr_assert_eq(mdb_env_set_maxdbs(env, 32), 0);
+	cr_assert_eq(mdb_env_open(env, dir, MDB_RDONLY, 0600), 0);
+	cr_assert_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+	cr_assert_eq(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	MDB_val k = {6, "format"}, v;
+	cr_assert_eq(mdb_get(txn, dbi, &k, &v), 0);
+	cr_assert_eq(v.mv_size, 4);
+	const uint8_t *b = v.mv_data;
+	uint32_t f = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return f;
+}
+
+/* Puts a format-1 degree counter (one for every group, one-chunk groups
+ * included) for (node, OUT, type) through raw LMDB. */
+static void put_v1_counter(const char *dir, dn_id node, uint32_t type, uint64_t count)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	uint8_t k[13], v[8];
+	for (int i = 0; i < 8; i++) {
+		k[i] = (uint8_t)(node >> (56 - 8 * i));
+		v[i] = (uint8_t)(count >> (56 - 8 * i));
+	}
+	k[8] = DN_OUT;
+	for (int i = 0; i < 4; i++)
+		k[9 + i] = (uint8_t)(type >> (24 - 8 * i));
+	cr_assert_eq(mdb_env_create(&env), 0);
+	cr_assert_eq(mdb_env_set_maxdbs(env, 32), 0);
+	cr_assert_eq(mdb_env_open(env, dir, 0, 0600), 0);
+	cr_assert_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	cr_assert_eq(mdb_dbi_open(txn, "deg", 0, &dbi), 0);
+	MDB_val key = {sizeof k, k}, val = {sizeof v, v};
+	cr_assert_eq(mdb_put(txn, dbi, &key, &val, 0), 0);
+	cr_assert_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void count_problem(void *ctx, const char *problem)
+{
+	fprintf(stderr, "check: %s\n", problem);
+	(*(int *)ctx)++;
+}
+
+/* A format-1 file (a counter on a one-chunk group) is read as it is, is
+ * marked format 2 when opened for writing, and stays right through adds
+ * and removes on that group: degrees and dn_check agree. */
+Test(bad_files, format_1_counters_stay_right)
+{
+	char dir[4096];
+	fresh_path(dir, sizeof dir, "format-1");
+	dn_db *db = tu_open(dir, NULL);
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a, b, e[3];
+	TU_OK(db, dn_node_create(t, NULL, 0, NULL, 0, NULL, &a));
+	TU_OK(db, dn_node_create(t, NULL, 0, NULL, 0, NULL, &b));
+	for (int i = 0; i < 2; i++)
+		TU_OK(db, dn_edge_create(t, a, b, "T", NULL, 0, NULL, &e[i]));
+	uint32_t ty;
+	TU_OK(db, dn_token_id(t, DN_TOKEN_TYPE, "T", &ty));
+	tu_commit(t);
+	dn_close(db);
+	put_v1_counter(dir, a, ty, 2);
+	set_format(dir, 1);
+
+	dn_open_opts ro = {DN_OPEN_RDONLY, 0, 0};
+	db = tu_open(dir, &ro);
+	dn_close(db);
+	cr_assert_eq(get_format(dir), 1, "a read-only open changed the format");
+	db = tu_open(dir, NULL);
+	cr_assert_eq(get_format(dir), DN_FORMAT_VERSION, "a writable open left the old format");
+
+	uint64_t deg, problems = 0;
+	int reported = 0;
+	t = tu_begin(db, 0);
+	TU_OK(db, dn_edge_create(t, a, b, "T", NULL, 0, NULL, &e[2]));
+	TU_OK(db, dn_degree(t, a, DN_OUT, "T", &deg));
+	cr_assert_eq(deg, 3);
+	TU_OK(db, dn_edge_delete(t, e[0]));
+	TU_OK(db, dn_degree(t, a, DN_OUT, "T", &deg));
+	cr_assert_eq(deg, 2);
+	TU_OK(db, dn_degree(t, a, DN_BOTH, NULL, &deg));
+	cr_assert_eq(deg, 2);
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	TU_OK(db, dn_degree(t, b, DN_IN, "T", &deg));
+	cr_assert_eq(deg, 2);
+	TU_OK(db, dn_check(t, count_problem, &reported, &problems));
+	cr_assert_eq(problems, 0);
+	cr_assert_eq(reported, 0);
+	dn_txn_abort(t);
+	dn_close(db);
+}
