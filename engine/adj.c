@@ -92,10 +92,14 @@ static int first_chunk(dn_txn *t, const uint8_t *prefix13, uint64_t *n, bool *mo
 int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n)
 {
 	bool has, more;
-	int rc = counter_get(t, prefix13, n, &has);
-	if (rc || has)
+	int rc = first_chunk(t, prefix13, n, &more);
+	if (rc || !more)
 		return rc;
-	return first_chunk(t, prefix13, n, &more);
+	if ((rc = counter_get(t, prefix13, n, &has)))
+		return rc;
+	if (!has)
+		return dn_error(t->db, DN_ECORRUPT, "adjacency group of several chunks without a degree counter");
+	return 0;
 }
 
 /* After a write left the group with n entries: a counter when it spans two

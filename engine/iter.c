@@ -719,36 +719,47 @@ int dn_degree(dn_txn *t, dn_id node, dn_dir dir, const char *type, uint64_t *n)
 	for (uint8_t d = DN_OUT; d <= DN_IN; d++) {
 		if (!(dir & d))
 			continue;
-		/* each (node, d, type) group in turn: its count, and for DN_BOTH
-		 * its self-loops (under OUT and IN, counted once) */
+		/* each (node, d, type) group in turn: a one-chunk group is counted
+		 * by its chunk (the cursor then stands on the next group), a longer
+		 * one by its counter; for DN_BOTH its self-loops too (under OUT and
+		 * IN, counted once) */
 		uint8_t k[DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN] = {0}, g[DN_ADJ_KEY_LEN];
+		size_t match = type ? DN_ADJ_KEY_LEN : 9;
 		dn_key_put_u64(k, node);
 		k[8] = d;
 		dn_key_put_u32(k + 9, tid);
-		for (;;) {
-			MDB_val key = {sizeof k, k}, v;
-			rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
-			if (rc == MDB_NOTFOUND)
-				break;
-			if (rc)
-				return dn_error_lmdb(t->db, rc, "degree");
-			if (key.mv_size != sizeof k || memcmp(key.mv_data, k, type ? DN_ADJ_KEY_LEN : 9))
-				break;
+		MDB_val key = {sizeof k, k}, v;
+		rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+		while (rc == 0 && key.mv_size == sizeof k && !memcmp(key.mv_data, k, match)) {
 			memcpy(g, key.mv_data, sizeof g);
-			uint64_t gn, l;
-			if ((rc = dn_adj_deg_get(t, g, &gn)))
-				return rc;
+			uint64_t gn = v.mv_size / DN_ADJ_VAL_LEN, l;
+			bool reseek = false;
+			rc = mdb_cursor_get(c, &key, &v, MDB_NEXT);
+			if (rc == 0 && key.mv_size == sizeof k && !memcmp(key.mv_data, g, sizeof g)) {
+				if ((rc = dn_adj_deg_get(t, g, &gn)))
+					return rc;
+				reseek = true;
+			}
 			*n += gn;
 			if (dir == DN_BOTH && d == DN_OUT) {
 				if ((rc = dn_adj_self_loops(t, g, node, &l)))
 					return rc;
 				loops += l;
+				reseek = true;
 			}
 			uint32_t gt = dn_key_get_u32(g + 9);
-			if (type || gt == UINT32_MAX)
+			if (type || gt == UINT32_MAX) {
+				rc = MDB_NOTFOUND;
 				break;
-			dn_key_put_u32(k + 9, gt + 1);
+			}
+			if (reseek) {
+				dn_key_put_u32(k + 9, gt + 1);
+				key = (MDB_val){sizeof k, k};
+				rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE);
+			}
 		}
+		if (rc && rc != MDB_NOTFOUND)
+			return rc < 0 ? rc : dn_error_lmdb(t->db, rc, "degree");
 	}
 	*n -= loops;
 	return 0;
