@@ -222,7 +222,7 @@ static int rewrite(dn_txn *t, const uint8_t *prefix13, const uint8_t *old_key, c
 /* Inserts sorted entries ents[0..n) of one (node, dir, type) group. Large
  * groups merge with the existing chunks in one pass; small ones go into
  * the chunk that holds their place. */
-int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n)
+int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n, bool past_end)
 {
 	MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
 	dn_buf *b = &t->adjmerge;
@@ -232,8 +232,9 @@ int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, si
 		return dn_error(t->db, DN_EIO, "cursor");
 	/* how much is there already: nothing and one chunk are told by the
 	 * cursor (the common cases of a bulk load), more by the counter */
-	bool more, had = false;
-	if ((rc = first_chunk(t, prefix13, &have, &more)))
+	bool more = false, had = false;
+	have = 0;
+	if (!past_end && (rc = first_chunk(t, prefix13, &have, &more)))
 		return rc;
 	if (have && (rc = counter_get(t, prefix13, more ? &have : &(uint64_t){0}, &had)))
 		return rc;
@@ -733,14 +734,16 @@ int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge
 	return rc;
 }
 
-/* Emits one (node, dirtype) group to the chunks. */
-static int emit_group(dn_txn *t, const adj_pending *first, const uint8_t *vals, size_t n)
+/* Emits one (node, dirtype) group to the chunks. tail: the group prefix
+ * of the last chunk stored before the flush began (NULL: none); groups come
+ * in increasing order, so one past it has nothing stored to merge with. */
+static int emit_group(dn_txn *t, const adj_pending *first, const uint8_t *vals, size_t n, const uint8_t *tail)
 {
 	uint8_t prefix[DN_ADJ_KEY_LEN];
 	dn_key_put_u64(prefix, first->node);
 	prefix[8] = (uint8_t)(first->dirtype >> 32);
 	dn_key_put_u32(prefix + 9, (uint32_t)first->dirtype);
-	return dn_adj_add_group(t, prefix, vals, n);
+	return dn_adj_add_group(t, prefix, vals, n, !tail || memcmp(prefix, tail, DN_ADJ_KEY_LEN) > 0);
 }
 
 /* A k-way merge over the runs and the (sorted) buffer: a binary heap of
@@ -831,11 +834,24 @@ int dn_adj_flush(dn_txn *t)
 	adj_pending first = {0};
 	size_t ng = 0;
 	vals->len = 0;
+	uint8_t tail_key[DN_ADJ_KEY_LEN], *tail = NULL;
+	{
+		MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
+		MDB_val lk, lv;
+		int lrc = c ? mdb_cursor_get(c, &lk, &lv, MDB_LAST) : EINVAL;
+		if (lrc == 0 && lk.mv_size >= DN_ADJ_KEY_LEN) {
+			memcpy(tail_key, lk.mv_data, DN_ADJ_KEY_LEN);
+			tail = tail_key;
+		} else if (lrc != MDB_NOTFOUND) {
+			rc = lrc < 0 ? lrc : dn_error_lmdb(t->db, lrc, "adjacency");
+			goto out;
+		}
+	}
 	while (nh) {
 		merge_src *m = &src[heap[0]];
 		const adj_pending *e = m->cur;
 		if (ng && (e->node != first.node || e->dirtype != first.dirtype)) {
-			if ((rc = emit_group(t, &first, vals->p, ng)))
+			if ((rc = emit_group(t, &first, vals->p, ng, tail)))
 				goto out;
 			ng = 0;
 			vals->len = 0;
@@ -858,7 +874,7 @@ int dn_adj_flush(dn_txn *t)
 		}
 		heap_down(src, heap, nh, 0);
 	}
-	if (ng && (rc = emit_group(t, &first, vals->p, ng)))
+	if (ng && (rc = emit_group(t, &first, vals->p, ng, tail)))
 		goto out;
 	dn_adj_discard(t);
 out:

@@ -407,7 +407,9 @@ void dn_adj_discard(dn_txn *t);
 void dn_adj_close(dn_txn *t);
 /* Buffered adjacency entries per sorted run (2^20; tests lower it). */
 extern size_t dn_adj_run_entries;
-int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n);
+/* Adds sorted entries of one (node, dir, type) group; past_end: the
+ * caller knows nothing of the group is stored yet. */
+int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n, bool past_end);
 int dn_adj_remove(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent);
 int dn_adj_contains(dn_txn *t, const uint8_t *prefix13, const uint8_t *ent, bool *yes);
 int dn_adj_deg_get(dn_txn *t, const uint8_t *prefix13, uint64_t *n);
