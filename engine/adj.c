@@ -491,31 +491,53 @@ static int sort_pending_keys(adj_pending *a, size_t n, unsigned nb, unsigned tb,
 	return 0;
 }
 
-/* Orders the entries of one group by (neighbour, edge): insertion sort for
- * the short groups that most nodes have, qsort beyond. */
-static int cmp_nbr_edge(const void *a, const void *b)
+/* Orders the entries of one group by (neighbour, edge). They arrive in
+ * edge order, so a stable sort by neighbour is enough: insertion sort for
+ * the short groups that most nodes have, an LSD radix sort by neighbour
+ * through tmp (room for n entries) for a hub's long ones. */
+static void sort_group(adj_pending *g, size_t n, adj_pending *tmp)
 {
-	const adj_pending *x = a, *y = b;
-	if (x->nbr != y->nbr)
-		return x->nbr < y->nbr ? -1 : 1;
-	return x->edge < y->edge ? -1 : x->edge > y->edge;
-}
-
-static void sort_group(adj_pending *g, size_t n)
-{
-	if (n > 24) {
-		qsort(g, n, sizeof *g, cmp_nbr_edge);
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			adj_pending e = g[i];
+			size_t j = i;
+			while (j && (g[j - 1].nbr > e.nbr || (g[j - 1].nbr == e.nbr && g[j - 1].edge > e.edge))) {
+				g[j] = g[j - 1];
+				j--;
+			}
+			g[j] = e;
+		}
 		return;
 	}
-	for (size_t i = 1; i < n; i++) {
-		adj_pending e = g[i];
-		size_t j = i;
-		while (j && (g[j - 1].nbr > e.nbr || (g[j - 1].nbr == e.nbr && g[j - 1].edge > e.edge))) {
-			g[j] = g[j - 1];
-			j--;
-		}
-		g[j] = e;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].nbr < lo)
+			lo = g[i].nbr;
+		if (g[i].nbr > hi)
+			hi = g[i].nbr;
 	}
+	unsigned bits = bits_of(hi - lo), digit = n < 4096 ? 8 : 11;
+	size_t count[1u << 11];
+	adj_pending *src = g, *dst = tmp;
+	for (unsigned shift = 0; shift < bits; shift += digit) {
+		size_t buckets = (size_t)1 << digit, pos = 0;
+		uint64_t mask = buckets - 1;
+		memset(count, 0, buckets * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[((src[i].nbr - lo) >> shift) & mask]++;
+		for (size_t b = 0; b < buckets; b++) {
+			size_t c = count[b];
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[((src[i].nbr - lo) >> shift) & mask]++] = src[i];
+		adj_pending *sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != g)
+		memcpy(g, src, n * sizeof *g);
 }
 
 /* sort_pending when the (node, dir, type) groups of the buffer number at
@@ -569,8 +591,8 @@ static int sort_pending_groups(dn_txn *t, size_t n, uint64_t min_node, size_t ng
 		/* low[g] is now the end of group g within the bucket */
 		for (size_t g = 0, gs = start; g <= mask && gs < end; g++) {
 			size_t ge = start + low[g];
-			if (ge - gs > 1)
-				sort_group(a + gs, ge - gs);
+			if (ge - gs > 1) /* the bucket's range of tmp is free now */
+				sort_group(a + gs, ge - gs, tmp + gs);
 			gs = ge;
 		}
 		start = end;
