@@ -635,8 +635,10 @@ static int sort_pending(dn_txn *t, size_t n)
 	}
 	unsigned nb = bits_of(max_nbr), tb = bits_of(max_type), db = bits_of(max_dir), kb = bits_of(max_node);
 	/* few groups for the entries: count them into place */
+	/* up to 16 group numbers an entry: clearing the counters of the empty
+	 * ones costs less than the passes a radix sort would make */
 	uint64_t span = top_node - min_node + 1;
-	if (tb + db < 16 && span <= (uint64_t)4 * n >> (tb + db) && n <= UINT32_MAX &&
+	if (tb + db < 16 && span <= (uint64_t)16 * n >> (tb + db) && n <= UINT32_MAX &&
 	    (span << (tb + db)) >> GROUP_LOW < GROUP_BUCKETS_MAX)
 		return sort_pending_groups(t, n, min_node, (size_t)(span << (tb + db)), tb, db);
 	if (nb + tb + db + kb <= 64 && n <= UINT32_MAX)
