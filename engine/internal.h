@@ -254,9 +254,13 @@ struct dn_txn {
 	int64_t *type_delta; /* indexed by type id */
 	size_t type_delta_cap;
 	uint32_t log_seq;   /* next log seq (0 is the header) */
-	uint8_t plog_op;    /* a run of changes not yet written to the log */
-	dn_id plog_id;
-	uint64_t plog_count;
+	/* runs of changes not yet written to the log: node creates, edge
+	 * creates, and any other kind (see dn_log_append) */
+	struct dn_log_run {
+		uint8_t op;
+		dn_id id;
+		uint64_t count;
+	} plog[3];
 	/* adjacency of edges created in this transaction, not yet written:
 	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
 	 * in runs (graph.c, dn_adj_sync) */

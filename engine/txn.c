@@ -246,31 +246,64 @@ static int log_write(dn_txn *t, uint8_t op, dn_id id, uint64_t count, const char
 	return dn_put(t, DBI_LOG, key, 12, b->p, b->len, MDB_APPEND);
 }
 
-int dn_log_flush(dn_txn *t)
+/* Writes one pending run, if any. */
+static int log_flush_run(dn_txn *t, int slot)
 {
-	if (!t->plog_count)
+	struct dn_log_run *r = &t->plog[slot];
+	if (!r->count)
 		return 0;
-	uint64_t n = t->plog_count;
-	t->plog_count = 0;
-	return log_write(t, t->plog_op, t->plog_id, n, NULL);
+	uint64_t n = r->count;
+	r->count = 0;
+	return log_write(t, r->op, r->id, n, NULL);
 }
 
-int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
+enum { RUN_NODES, RUN_EDGES, RUN_OTHER };
+
+int dn_log_flush(dn_txn *t)
 {
 	int rc;
-	if (!detail && t->plog_count && op == t->plog_op && id == t->plog_id + t->plog_count) {
-		t->plog_count++;
-		t->changed = true;
+	if ((rc = log_flush_run(t, RUN_OTHER)) || (rc = log_flush_run(t, RUN_NODES)))
+		return rc;
+	return log_flush_run(t, RUN_EDGES);
+}
+
+/*
+ * Changes are logged as runs: consecutive ids of one kind make one record.
+ * A load that mixes node and edge creates (a mapping import makes a few of
+ * each per row) keeps one run of each open, so that each stays a run; any
+ * other change first writes them. The order of the records then differs
+ * from the order of the calls only among creates, and a node's create is
+ * always written before the creates of edges made after it (the node run
+ * is written before the edge run). While a run of other changes is open,
+ * no create run is.
+ */
+int dn_log_append(dn_txn *t, uint8_t op, dn_id id, const char *detail)
+{
+	int rc, slot = RUN_OTHER;
+	if (!detail && op == DN_LOG_NODE_CREATE)
+		slot = RUN_NODES;
+	else if (!detail && op == DN_LOG_EDGE_CREATE)
+		slot = RUN_EDGES;
+	struct dn_log_run *r = &t->plog[slot];
+	t->changed = true;
+	if (slot != RUN_OTHER) {
+		if ((rc = log_flush_run(t, RUN_OTHER)))
+			return rc;
+	} else if ((rc = log_flush_run(t, RUN_NODES)) || (rc = log_flush_run(t, RUN_EDGES))) {
+		return rc;
+	}
+	if (!detail && r->count && op == r->op && id == r->id + r->count) {
+		r->count++;
 		return 0;
 	}
-	if ((rc = dn_log_flush(t)))
+	/* a run of edges goes out after the nodes it may refer to */
+	if (slot == RUN_EDGES && r->count && (rc = log_flush_run(t, RUN_NODES)))
+		return rc;
+	if ((rc = log_flush_run(t, slot)))
 		return rc;
 	if (detail)
 		return log_write(t, op, id, 1, detail);
-	t->plog_op = op;
-	t->plog_id = id;
-	t->plog_count = 1;
-	t->changed = true;
+	*r = (struct dn_log_run){op, id, 1};
 	return 0;
 }
 
@@ -787,7 +820,7 @@ int dn_txn_replay(dn_txn *t)
 	if (t->type_delta)
 		memset(t->type_delta, 0, t->type_delta_cap * sizeof *t->type_delta);
 	t->log_seq = 0;
-	t->plog_count = 0;
+	memset(t->plog, 0, sizeof t->plog);
 	dn_adj_discard(t);
 	t->changed = false;
 	dn_index_defs_free(t);

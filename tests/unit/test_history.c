@@ -339,6 +339,41 @@ Test(history, log_records_principal_and_changes)
 	dn_txn_abort(t);
 }
 
+/* Node and edge creates interleaved (a mapping import makes a few of each
+ * per row) stay one run each, nodes before edges; another change closes
+ * the runs and keeps its place after them. */
+Test(history, log_runs_of_interleaved_creates)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id n[6], e[5];
+	TU_OK(db, dn_node_create(t, NULL, 0, NULL, 0, NULL, &n[0]));
+	for (int i = 1; i < 6; i++) {
+		TU_OK(db, dn_node_create(t, NULL, 0, NULL, 0, NULL, &n[i]));
+		TU_OK(db, dn_edge_create(t, n[i - 1], n[i], "R", NULL, 0, NULL, &e[i - 1]));
+	}
+	dn_value v = dn_value_int(1);
+	TU_OK(db, dn_node_set_prop(t, n[0], "k", &v));
+	dn_id last;
+	TU_OK(db, dn_node_create(t, NULL, 0, NULL, 0, NULL, &last));
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	dn_log_entry *le;
+	TU_OK(db, dn_log_get(t, 1, &le));
+	cr_assert_eq(le->nchanges, 4);
+	cr_assert_eq(le->changes[0].op, DN_LOG_NODE_CREATE);
+	cr_assert_eq(le->changes[0].id, n[0]);
+	cr_assert_eq(le->changes[0].count, 6);
+	cr_assert_eq(le->changes[1].op, DN_LOG_EDGE_CREATE);
+	cr_assert_eq(le->changes[1].id, e[0]);
+	cr_assert_eq(le->changes[1].count, 5);
+	cr_assert_neq(le->changes[2].op, DN_LOG_NODE_CREATE);
+	cr_assert_eq(le->changes[2].id, n[0]);
+	cr_assert_eq(le->changes[3].op, DN_LOG_NODE_CREATE);
+	cr_assert_eq(le->changes[3].id, last);
+	dn_log_entry_free(le);
+	dn_txn_abort(t);
+}
+
 Test(history, purge_removes_all_versions)
 {
 	dn_txn *t = tu_begin(db, 0);
