@@ -11,6 +11,7 @@
  * this file or the scanner in iter.c.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -552,9 +553,9 @@ static void sort_group(adj_pending *g, size_t n, adj_pending *tmp)
 #define GROUP_LOW 14
 #define GROUP_BUCKETS_MAX 4096
 
-static int sort_pending_groups(dn_txn *t, size_t n, uint64_t min_node, size_t ngroups, unsigned tb, unsigned db)
+static int sort_pending_groups(dn_txn *t, adj_pending *a, size_t n, uint64_t min_node, size_t ngroups, unsigned tb,
+                               unsigned db)
 {
-	adj_pending *a = (adj_pending *)t->adj.p;
 	size_t nb = (ngroups >> GROUP_LOW) + 1;
 	int rc;
 	t->adjsort.len = 0;
@@ -601,11 +602,10 @@ static int sort_pending_groups(dn_txn *t, size_t n, uint64_t min_node, size_t ng
 	return 0;
 }
 
-/* Sorts the transaction's buffer (t->adj, n entries); t->adj may be
- * replaced by a sorted copy. */
-static int sort_pending(dn_txn *t, size_t n)
+/* Sorts a[0..n), a buffer of the transaction's new entries (the sort's
+ * scratch is the transaction's). */
+static int sort_pending(dn_txn *t, adj_pending *a, size_t n)
 {
-	adj_pending *a = (adj_pending *)t->adj.p;
 	if (n < 2)
 		return 0;
 	uint64_t max_node = 0, max_dt = 0, max_nbr = 0, min_node = UINT64_MAX, top_node = 0;
@@ -640,7 +640,7 @@ static int sort_pending(dn_txn *t, size_t n)
 	uint64_t span = top_node - min_node + 1;
 	if (tb + db < 16 && span <= (uint64_t)16 * n >> (tb + db) && n <= UINT32_MAX &&
 	    (span << (tb + db)) >> GROUP_LOW < GROUP_BUCKETS_MAX)
-		return sort_pending_groups(t, n, min_node, (size_t)(span << (tb + db)), tb, db);
+		return sort_pending_groups(t, a, n, min_node, (size_t)(span << (tb + db)), tb, db);
 	if (nb + tb + db + kb <= 64 && n <= UINT32_MAX)
 		return sort_pending_keys(a, n, nb, tb, db, nb + tb + db + kb);
 	adj_pending *tmp = dn_malloc(n * sizeof *tmp);
@@ -681,15 +681,20 @@ static int sort_pending(dn_txn *t, size_t n)
 	return 0;
 }
 
+static int spill_join(dn_txn *t);
+
 bool dn_adj_pending(const dn_txn *t)
 {
-	return t->adj.len || t->adj_runs.len;
+	return t->adj.len || t->adj_bg || t->adj_runs.len;
 }
 
 /* Forgets everything buffered (a replay rebuilds it). */
 void dn_adj_discard(dn_txn *t)
 {
+	if (spill_join(t)) /* what it wrote is forgotten with the rest */
+		dn_error_clear(t->db);
 	t->adj.len = 0;
+	t->adj_spill.len = 0;
 	t->adj_runs.len = 0;
 	if (t->adj_fd > 0 && t->adj_file_len && ftruncate(t->adj_fd - 1, 0) != 0) {
 		/* the file is only reused from offset 0: a failed truncate just
@@ -700,16 +705,76 @@ void dn_adj_discard(dn_txn *t)
 
 void dn_adj_close(dn_txn *t)
 {
+	(void)spill_join(t);
 	if (t->adj_fd > 0)
 		close(t->adj_fd - 1);
 	t->adj_fd = 0;
 }
 
-/* Sorts the buffer and appends it to the run file. Returns 1 when there is
- * no run file to be had (the caller then writes to LMDB instead). */
+/* Sorts b and appends it to the run file as one run; then empties b.
+ * Runs in the spill thread (below): no dn_error here, the message goes to
+ * t->adj_bg_msg. */
+static int spill_write(dn_txn *t, dn_buf *b)
+{
+	size_t n = b->len / sizeof(adj_pending);
+	int rc;
+	if ((rc = sort_pending(t, (adj_pending *)b->p, n))) {
+		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory sorting adjacency");
+		return rc;
+	}
+	const uint8_t *p = b->p;
+	size_t left = b->len;
+	uint64_t off = t->adj_file_len;
+	while (left) {
+		ssize_t w = pwrite(t->adj_fd - 1, p, left, (off_t)(off + (b->len - left)));
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "adjacency run: %s", strerror(errno));
+			return DN_EIO;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	uint64_t run[2] = {off, n};
+	if ((rc = dn_buf_put(&t->adj_runs, run, sizeof run))) {
+		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory");
+		return rc;
+	}
+	t->adj_file_len += b->len;
+	b->len = 0;
+	return 0;
+}
+
+static void *spill_main(void *arg)
+{
+	dn_txn *t = arg;
+	t->adj_bg_rc = spill_write(t, &t->adj_spill);
+	return NULL;
+}
+
+/* Waits for the spill thread, if one runs, and returns its result. Every
+ * reader of the runs, the run file or the sort's scratch calls this first. */
+static int spill_join(dn_txn *t)
+{
+	if (!t->adj_bg)
+		return 0;
+	pthread_join(t->adj_bg_thread, NULL);
+	t->adj_bg = false;
+	int rc = t->adj_bg_rc;
+	t->adj_bg_rc = 0;
+	return rc ? dn_error(t->db, rc, "%s", t->adj_bg_msg) : 0;
+}
+
+/*
+ * A full buffer becomes a run. The sort and the write of a run happen in
+ * a thread of their own while the writer fills the other buffer, so on a
+ * machine with a core to spare a bulk load does not wait for them; the
+ * next spill or flush waits for the previous one. Returns 1 when there is
+ * no run file to be had (the caller then writes to LMDB instead).
+ */
 static int spill_run(dn_txn *t)
 {
-	size_t n = t->adj.len / sizeof(adj_pending);
 	int rc;
 	if (t->adj_fd <= 0) {
 		int fd = open(t->db->path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -717,26 +782,19 @@ static int spill_run(dn_txn *t)
 			return 1;
 		t->adj_fd = fd + 1;
 	}
-	if ((rc = sort_pending(t, n)))
+	if ((rc = spill_join(t)))
 		return rc;
-	const uint8_t *p = t->adj.p;
-	size_t left = t->adj.len;
-	uint64_t off = t->adj_file_len;
-	while (left) {
-		ssize_t w = pwrite(t->adj_fd - 1, p, left, (off_t)(off + (t->adj.len - left)));
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return dn_error(t->db, DN_EIO, "adjacency run: %s", strerror(errno));
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	uint64_t run[2] = {off, n};
-	if ((rc = dn_buf_put(&t->adj_runs, run, sizeof run)))
-		return rc;
-	t->adj_file_len += t->adj.len;
+	dn_buf full = t->adj;
+	t->adj = t->adj_spill;
 	t->adj.len = 0;
+	t->adj_spill = full;
+	if (pthread_create(&t->adj_bg_thread, NULL, spill_main, t) == 0) {
+		t->adj_bg = true;
+		return 0;
+	}
+	/* no thread to be had: do it here */
+	if ((rc = spill_write(t, &t->adj_spill)))
+		return dn_error(t->db, rc, "%s", t->adj_bg_msg);
 	return 0;
 }
 
@@ -819,16 +877,19 @@ static void heap_down(merge_src *s, size_t *h, size_t n, size_t i)
 
 int dn_adj_flush(dn_txn *t)
 {
+	int rc = spill_join(t);
+	if (rc)
+		return rc;
 	size_t nruns = t->adj_runs.len / (2 * sizeof(uint64_t));
 	size_t nbuf = t->adj.len / sizeof(adj_pending);
 	if (!nruns && !nbuf)
 		return 0;
-	if (sort_pending(t, nbuf))
+	if (sort_pending(t, (adj_pending *)t->adj.p, nbuf))
 		return dn_error(t->db, DN_ENOMEM, "out of memory");
 	size_t nsrc = nruns + 1;
 	merge_src *src = dn_calloc(nsrc, sizeof *src);
 	size_t *heap = dn_calloc(nsrc, sizeof *heap);
-	int rc = 0;
+	rc = 0;
 	if (!src || !heap) {
 		rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 		goto out;

@@ -269,6 +269,14 @@ struct dn_txn {
 	int adj_fd;          /* sorted runs spilled from `adj` (+1; 0 = none) */
 	uint64_t adj_file_len;
 	dn_buf adj_runs;     /* (offset, entries) u64 pairs of the runs */
+	/* the full buffer being sorted and written as a run by a thread of its
+	 * own (adj.c); adj_runs, adj_file_len, adj_fd's file and the sort's
+	 * scratch belong to that thread until spill_join */
+	dn_buf adj_spill;
+	bool adj_bg;
+	int adj_bg_rc;
+	pthread_t adj_bg_thread;
+	char adj_bg_msg[256];
 	bool nodes_deleted; /* a node was deleted or purged in this txn */
 	bool changed;
 	/* the journal of this transaction's changes, replayed after regrow:

@@ -595,6 +595,7 @@ static void txn_free(dn_txn *t)
 	dn_adj_close(t);
 	dn_buf_free(&t->adj);
 	dn_buf_free(&t->adj_runs);
+	dn_buf_free(&t->adj_spill);
 	dn_buf_free(&t->adjvals);
 	dn_buf_free(&t->adjmerge);
 	dn_buf_free(&t->adjkeys);
