@@ -76,7 +76,7 @@ static int check_nodes(chk *c, uint64_t *count)
 		if (id >= t->next_node)
 			problem(c, "node %llu: id not below the node counter %llu", (unsigned long long)id,
 			        (unsigned long long)t->next_node);
-		if (r.version_pos > t->base_pos || r.created_pos > r.version_pos)
+		if (r.version_pos > t->pos || r.created_pos > r.version_pos)
 			problem(c, "node %llu: positions %llu/%llu out of order", (unsigned long long)id,
 			        (unsigned long long)r.created_pos, (unsigned long long)r.version_pos);
 		for (uint32_t i = 0; i < r.nlabels; i++) {
@@ -338,7 +338,7 @@ static int check_tokens_and_log(chk *c)
 			continue;
 		}
 		uint64_t to = dn_key_get_u64((uint8_t *)k.mv_data + 9);
-		if (r.version_pos >= to || to > t->base_pos)
+		if (r.version_pos >= to || to > t->pos) /* t->pos: what this transaction writes at */
 			problem(c, "history of %llu: version %llu superseded at %llu is out of order",
 			        (unsigned long long)dn_key_get_u64((uint8_t *)k.mv_data + 1),
 			        (unsigned long long)r.version_pos, (unsigned long long)to);
