@@ -28,13 +28,19 @@
 /* Edges the adjacency cache holds before it starts over (16 B each). */
 #define LD_ADJC_BUDGET (4u << 20)
 
-/* An open-addressing map from id text to node id; keys live in `keys`. */
+/* An open-addressing map from id text to node id. Keys of up to
+ * LD_INLINE bytes (the numeric ids of most exports) live in the slot, so a
+ * look-up touches one cache line; longer ones live in `keys`. */
+#define LD_INLINE 16
 typedef struct ld_map {
 	struct ld_slot {
 		uint64_t hash;
-		size_t off;
-		uint32_t len;
 		dn_id node; /* 0 = empty slot */
+		uint32_t len;
+		union {
+			size_t off;
+			char in[LD_INLINE];
+		} k;
 	} *slots;
 	size_t cap, count;
 	char *keys;
@@ -103,7 +109,8 @@ static struct ld_slot *map_find(ld_map *m, uint64_t h, const char *s, size_t n)
 		struct ld_slot *sl = &m->slots[i];
 		if (!sl->node)
 			return sl;
-		if (sl->hash == h && sl->len == n && memcmp(m->keys + sl->off, s, n) == 0)
+		if (sl->hash == h && sl->len == n &&
+		    memcmp(n <= LD_INLINE ? sl->k.in : m->keys + sl->k.off, s, n) == 0)
 			return sl;
 	}
 }
@@ -148,18 +155,26 @@ static int map_put(ld_map *m, const char *s, size_t n, dn_id node)
 		sl->node = node;
 		return 0;
 	}
+	*sl = (struct ld_slot){.hash = h, .node = node, .len = (uint32_t)n};
+	if (n <= LD_INLINE) {
+		memcpy(sl->k.in, s, n);
+		m->count++;
+		return 0;
+	}
 	if (m->klen + n > m->kcap) {
 		size_t nc = m->kcap ? m->kcap * 2 : 65536;
 		char *nk;
 		while (nc < m->klen + n)
 			nc *= 2;
-		if (!(nk = realloc(m->keys, nc)))
+		if (!(nk = realloc(m->keys, nc))) {
+			sl->node = 0;
 			return DN_ENOMEM;
+		}
 		m->keys = nk;
 		m->kcap = nc;
 	}
 	memcpy(m->keys + m->klen, s, n);
-	*sl = (struct ld_slot){h, m->klen, (uint32_t)n, node};
+	sl->k.off = m->klen;
 	m->klen += n;
 	m->count++;
 	return 0;
