@@ -5,9 +5,16 @@
  * /tmp/peersbench/data/twitter.{csv,ids} exist; otherwise a generated graph
  * of the same size and skew), the time of a second, idempotent load, and
  * peak RSS at a given number of generated rows (run it at 1M and at 10M to
- * see that memory stays flat). See docs/PERFORMANCE.md.
+ * see that memory stays flat), and the whole LDBC SNB sf0.1 as Kuzu's
+ * COPY FROM loads it (its CSV files already use the typed header
+ * convention, with '|' between fields). Beside each figure it prints Kuzu's
+ * import of the same input when the peers' results are there
+ * (/tmp/peersbench/results/kuzu_import_<graph>.jsonl: run
+ * ../shared/bench/peers/10_kuzu.sh, or tests/bench/peers.sh, first, in the
+ * same session). See docs/PERFORMANCE.md.
  *
  *   bench_import twitter [WORKDIR]
+ *   bench_import ldbc [DATASET_DIR]
  *   bench_import rows N [WORKDIR]
  *
  * BENCH_BATCH=N commits every N rows; BENCH_ONCE=1 skips the second
@@ -169,35 +176,6 @@ static int generate(const char *nodes, const char *edges, uint64_t nn, uint64_t 
 	return 0;
 }
 
-static int run_import(const char *dbdir, const char *nodes, const char *edges,
-                      dn_import_summary *sum, double *secs)
-{
-	dn_db *db = NULL;
-	const char *nf[] = {nodes}, *ef[] = {edges};
-	dn_import_source src[2] = {{false, "User", nf, 1}, {true, "FOLLOWS", ef, 1}};
-	dn_import_opts o = dn_import_opts_default();
-	double t0;
-	int rc = dn_open(dbdir, NULL, &db);
-	if (rc) {
-		fprintf(stderr, "open %s: %s\n", dbdir, dn_errmsg(NULL));
-		return rc;
-	}
-	t0 = now_s();
-	double c0 = cpu_s();
-	if (getenv("BENCH_BATCH"))
-		o.batch = strtoull(getenv("BENCH_BATCH"), NULL, 10);
-	o.progress = sample_anon;
-	peak_anon = 0;
-	rc = dn_import_csv(db, src, 2, &o, sum);
-	*secs = now_s() - t0;
-	last_cpu = cpu_s() - c0;
-	rss_split(&end_anon, &end_file);
-	if (rc)
-		fprintf(stderr, "import: %s\n", dn_errmsg(db));
-	dn_close(db);
-	return rc;
-}
-
 static void report(const char *what, const dn_import_summary *s, double secs)
 {
 	printf("%-28s %10llu rows %8.2f s %10.0f rows/s (CPU %.2f s, %.0f rows/s)  nodes +%llu =%llu  rels +%llu =%llu\n"
@@ -209,6 +187,155 @@ static void report(const char *what, const dn_import_summary *s, double secs)
 	       "", peak_rss_mib(), peak_anon, end_anon, end_file);
 }
 
+static int run_sources(const char *dbdir, const dn_import_source *src, size_t nsrc, char delimiter,
+                       dn_import_summary *sum, double *secs)
+{
+	dn_db *db = NULL;
+	dn_import_opts o = dn_import_opts_default();
+	double t0;
+	int rc = dn_open(dbdir, NULL, &db);
+	if (rc) {
+		fprintf(stderr, "open %s: %s\n", dbdir, dn_errmsg(NULL));
+		return rc;
+	}
+	t0 = now_s();
+	double c0 = cpu_s();
+	if (getenv("BENCH_BATCH"))
+		o.batch = strtoull(getenv("BENCH_BATCH"), NULL, 10);
+	o.delimiter = delimiter;
+	o.progress = sample_anon;
+	peak_anon = 0;
+	rc = dn_import_csv(db, src, nsrc, &o, sum);
+	*secs = now_s() - t0;
+	last_cpu = cpu_s() - c0;
+	rss_split(&end_anon, &end_file);
+	if (rc)
+		fprintf(stderr, "import: %s\n", dn_errmsg(db));
+	dn_close(db);
+	return rc;
+}
+
+static int run_import(const char *dbdir, const char *nodes, const char *edges,
+                      dn_import_summary *sum, double *secs)
+{
+	const char *nf[] = {nodes}, *ef[] = {edges};
+	dn_import_source src[2] = {{false, "User", nf, 1}, {true, "FOLLOWS", ef, 1}};
+	return run_sources(dbdir, src, 2, 0, sum, secs);
+}
+
+/* Kuzu's import of graph in this session (the peers' results file): the
+ * median of import_total_ms and of the process's peak RSS over its runs.
+ * False when there is none. */
+static bool kuzu_import(const char *graph, double *ms, double *rss_mib)
+{
+	char path[256], line[16384];
+	double t[64], r[64];
+	size_t n = 0;
+	snprintf(path, sizeof path, "/tmp/peersbench/results/kuzu_import_%s.jsonl", graph);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (n < 64 && fgets(line, sizeof line, f)) {
+		const char *a = strstr(line, "\"import_total_ms\": "), *b = strstr(line, "\"proc_maxrss_kb\": ");
+		if (!a)
+			continue;
+		t[n] = strtod(a + strlen("\"import_total_ms\": "), NULL);
+		r[n] = b ? strtod(b + strlen("\"proc_maxrss_kb\": "), NULL) / 1024.0 : 0;
+		n++;
+	}
+	fclose(f);
+	if (!n)
+		return false;
+	for (size_t i = 1; i < n; i++) /* insertion sort: a handful of runs */
+		for (size_t j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			double x = t[j], y = r[j];
+			t[j] = t[j - 1], r[j] = r[j - 1];
+			t[j - 1] = x, r[j - 1] = y;
+		}
+	*ms = t[n / 2];
+	*rss_mib = r[n / 2];
+	return true;
+}
+
+static void report_kuzu(const char *graph, const dn_import_summary *s, double secs)
+{
+	double ms, rss;
+	if (!kuzu_import(graph, &ms, &rss)) {
+		printf("%-28s (no Kuzu import figures in /tmp/peersbench/results for %s)\n", "", graph);
+		return;
+	}
+	printf("%-28s Kuzu COPY FROM, same input, this session: %.2f s, %.0f rows/s, peak RSS %.0f MiB; "
+	       "Kuzu time / dragnet time = %.2f\n",
+	       "", ms / 1000.0, (double)s->rows / (ms / 1000.0), rss, ms / 1000.0 / secs);
+}
+
+/* LDBC SNB sf0.1 as the peers' Kuzu loads it: one source per COPY of
+ * copy.cypher, in its order (node tables first there); a file without a
+ * header line continues the previous COPY of the same table. */
+#define LDBC_MAX 64
+static int run_ldbc(const char *dir, const char *dbdir)
+{
+	char path[4200], line[4200];
+	static char names[LDBC_MAX][128], files[LDBC_MAX][2][4200];
+	static const char *flist[LDBC_MAX][2];
+	dn_import_source src[LDBC_MAX];
+	size_t n = 0;
+	snprintf(path, sizeof path, "%s/copy.cypher", dir);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot read (run ../shared/bench/peers/00_setup.sh, or name the dataset "
+		        "directory)\n", path);
+		return 1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char table[128], file[1024], head[4096];
+		if (sscanf(line, "COPY %127s FROM \"%1023[^\"]\"", table, file) != 2)
+			continue;
+		const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		char full[4200];
+		snprintf(full, sizeof full, "%s/%s", dir, base);
+		FILE *h = fopen(full, "r");
+		if (!h || !fgets(head, sizeof head, h)) {
+			fprintf(stderr, "%s: cannot read\n", full);
+			if (h)
+				fclose(h);
+			fclose(f);
+			return 1;
+		}
+		fclose(h);
+		bool rel = strstr(head, ":START_ID") != NULL, node = strstr(head, ":ID(") != NULL;
+		if (!rel && !node) { /* headerless: the second part of the previous COPY */
+			if (!n || strcmp(names[n - 1], table) || src[n - 1].nfiles != 1) {
+				fprintf(stderr, "%s: no header and no earlier part\n", full);
+				fclose(f);
+				return 1;
+			}
+			snprintf(files[n - 1][1], sizeof files[n - 1][1], "%s", full);
+			flist[n - 1][1] = files[n - 1][1];
+			src[n - 1].nfiles = 2;
+			continue;
+		}
+		if (n == LDBC_MAX) {
+			fclose(f);
+			return 1;
+		}
+		snprintf(names[n], sizeof names[n], "%s", table);
+		snprintf(files[n][0], sizeof files[n][0], "%s", full);
+		flist[n][0] = files[n][0];
+		src[n] = (dn_import_source){rel, names[n], flist[n], 1};
+		n++;
+	}
+	fclose(f);
+	dn_import_summary sum;
+	double secs;
+	printf("LDBC SNB sf0.1 from %s: %zu sources\n", dir, n);
+	if (run_sources(dbdir, src, n, '|', &sum, &secs))
+		return 1;
+	report("load (1 txn)", &sum, secs);
+	report_kuzu("ldbc", &sum, secs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *work = "/tmp/dnbench-import";
@@ -218,8 +345,17 @@ int main(int argc, char **argv)
 	bool twitter;
 	uint64_t nn, ne;
 
+	if (argc >= 2 && !strcmp(argv[1], "ldbc")) {
+		int rc;
+		mkdir(work, 0700);
+		snprintf(dbdir, sizeof dbdir, "%s/db-ldbc", work);
+		rm_db(dbdir);
+		rc = run_ldbc(argc > 2 ? argv[2] : "/tmp/peers/node_modules/kuzu/kuzu-source/dataset/ldbc-sf01", dbdir);
+		rm_db(dbdir);
+		return rc;
+	}
 	if (argc < 2 || (strcmp(argv[1], "twitter") && (strcmp(argv[1], "rows") || argc < 3))) {
-		fprintf(stderr, "usage: bench_import twitter [WORKDIR] | rows N [WORKDIR]\n");
+		fprintf(stderr, "usage: bench_import twitter [WORKDIR] | ldbc [DATASET_DIR] | rows N [WORKDIR]\n");
 		return 2;
 	}
 	twitter = strcmp(argv[1], "twitter") == 0;
@@ -250,6 +386,7 @@ int main(int argc, char **argv)
 		if (run_import(dbdir, nodes, edges, &sum, &secs))
 			return 1;
 		report("first load", &sum, secs);
+		report_kuzu("twitter", &sum, secs);
 		if (getenv("BENCH_ONCE"))
 			return 0;
 		if (run_import(dbdir, nodes, edges, &sum, &secs))
