@@ -38,6 +38,9 @@ enum {
 	TAG_NUMBER = 0x20,
 	TAG_STRING = 0x30,
 	TAG_DATE = 0x40,
+	TAG_LOCALTIME = 0x44,
+	TAG_TIME = 0x48,
+	TAG_LOCALDATETIME = 0x4C,
 	TAG_DATETIME = 0x50,
 	TAG_DURATION = 0x60,
 	TAG_LIST = 0x70,
@@ -281,9 +284,26 @@ static void key_value(key_writer *w, const dn_value *v)
 		key_byte(w, TAG_DATE);
 		key_i64(w, v->u.date);
 		break;
+	case DN_LOCALTIME:
+	case DN_LOCALDATETIME:
+		key_byte(w, v->type == DN_LOCALTIME ? TAG_LOCALTIME : TAG_LOCALDATETIME);
+		key_i64(w, v->u.datetime);
+		key_i64(w, v->u.tm_ns);
+		break;
+	case DN_TIME:
+		key_byte(w, TAG_TIME);
+		key_i64(w, v->u.datetime - (int64_t)v->u.tm_offset * 1000);
+		key_i64(w, v->u.tm_ns);
+		key_i64(w, v->u.tm_offset);
+		break;
 	case DN_DATETIME:
+		/* Milliseconds alone, as before nanoseconds, offsets and zones
+		 * existed; a value that has any of them gets a cut key (same
+		 * order, re-checked by seeks), so older indexes stay valid. */
 		key_byte(w, TAG_DATETIME);
 		key_i64(w, v->u.datetime);
+		if (v->u.tm_ns || v->u.tm_offset || v->u.tm_zone)
+			w->cut = true;
 		break;
 	case DN_DURATION:
 		key_byte(w, TAG_DURATION);
