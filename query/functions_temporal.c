@@ -114,8 +114,11 @@ static int32_t tm_offset_at(uint32_t zone, int32_t off, int64_t utc_s)
 /* Re-expresses t (its local time at t->offset) in another zone/offset. */
 static void tm_convert(dn_tm *t, int32_t off, uint32_t zone)
 {
-	int64_t utc = t->days * 86400 + t->nod / NS_PER_SEC - t->offset;
-	int64_t local;
+	int64_t local = t->days * 86400 + t->nod / NS_PER_SEC, utc;
+
+	if (t->zone) /* its zone's offset on its (maybe new) date */
+		dn_tz_offset_local(t->zone, local, &t->offset);
+	utc = local - t->offset;
 
 	off = tm_offset_at(zone, off, utc);
 	local = utc + off;
@@ -125,19 +128,35 @@ static void tm_convert(dn_tm *t, int32_t off, uint32_t zone)
 	t->zone = zone;
 }
 
-static int64_t tm_now_ns_of(struct timespec *ts)
+/* The statement clock: what date(), datetime()... and X.statement() read
+ * while a statement runs on this thread (set by dn_cy_clock_begin), so
+ * that every call in one statement sees the same time. */
+static _Thread_local struct timespec tm_stmt_clock;
+static _Thread_local bool tm_stmt_clock_set;
+
+void dn_cy_clock_begin(void)
 {
-	clock_gettime(CLOCK_REALTIME, ts);
-	return (int64_t)ts->tv_sec * NS_PER_SEC + ts->tv_nsec;
+	clock_gettime(CLOCK_REALTIME, &tm_stmt_clock);
+	tm_stmt_clock_set = true;
 }
 
-/* The current time in zone/offset, as type. */
-static int tm_now(int type, int32_t off, uint32_t zone, dn_value *out, char *err, size_t cap)
+void dn_cy_clock_end(void)
+{
+	tm_stmt_clock_set = false;
+}
+
+/* The current time in zone/offset, as type: the statement's time, or
+ * the real time when realtime is set or no statement runs. */
+static int tm_now(int type, int32_t off, uint32_t zone, bool realtime, dn_value *out, char *err,
+                  size_t cap)
 {
 	struct timespec ts;
 	dn_tm t = { 0, 0, 0, 0 };
 
-	tm_now_ns_of(&ts);
+	if (tm_stmt_clock_set && !realtime)
+		ts = tm_stmt_clock;
+	else
+		clock_gettime(CLOCK_REALTIME, &ts);
 	t.days = dn_floor_div(ts.tv_sec, 86400);
 	t.nod = dn_floor_mod(ts.tv_sec, 86400) * NS_PER_SEC + ts.tv_nsec;
 	tm_convert(&t, off, zone);
@@ -282,7 +301,11 @@ bad:
 	return dn_cy_error(err, cap, DN_ERUNTIME, "invalid date components");
 }
 
-static int tm_time_fields(tm_build *b, const dn_value *m, bool *any, char *err, size_t cap)
+/* levels: a truncation's map, where millisecond, microsecond and
+ * nanosecond each set their three digits of the fraction (java.time's
+ * MILLI_OF_SECOND...); else they add up to the whole fraction. */
+static int tm_time_fields(tm_build *b, const dn_value *m, bool levels, bool *any, char *err,
+                          size_t cap)
 {
 	int64_t v[6] = { 0, 0, 0, 0, 0, 0 };
 	bool h[6];
@@ -306,7 +329,15 @@ static int tm_time_fields(tm_build *b, const dn_value *m, bool *any, char *err, 
 	hh = h[0] ? v[0] : base / (3600 * NS_PER_SEC);
 	mi = h[1] ? v[1] : base / (60 * NS_PER_SEC) % 60;
 	ss = h[2] ? v[2] : base / NS_PER_SEC % 60;
-	frac = h[3] || h[4] || h[5] ? v[3] * 1000000 + v[4] * 1000 + v[5] : base % NS_PER_SEC;
+	frac = base % NS_PER_SEC;
+	if (h[3] || h[4] || h[5]) {
+		if (levels) /* each given unit replaces its own digits only */
+			frac = (h[3] ? v[3] : frac / 1000000) * 1000000 +
+			       (h[4] ? v[4] % 1000 : frac / 1000 % 1000) * 1000 +
+			       (h[5] ? v[5] % 1000 : frac % 1000);
+		else
+			frac = v[3] * 1000000 + v[4] * 1000 + v[5];
+	}
 	if (frac >= NS_PER_SEC)
 		return dn_cy_error(err, cap, DN_ERUNTIME, "invalid fraction of a second");
 	b->t.nod = ((hh * 60 + mi) * 60 + ss) * NS_PER_SEC + frac;
@@ -362,7 +393,7 @@ static int tm_from_map(int type, const dn_value *m, tm_build *b, bool convert, d
 	    (rc = tm_select(b, m, "time", err, cap)))
 		return rc;
 	if ((rc = tm_date_fields(b, m, &any_date, err, cap)) ||
-	    (rc = tm_time_fields(b, m, &any_time, err, cap)))
+	    (rc = tm_time_fields(b, m, !convert, &any_time, err, cap)))
 		return rc;
 	if (tm_has_date(type) && !b->has_date) {
 		if (m->len == 1 && tz && tz->type != DN_NULL) { /* date({timezone: ...}): now */
@@ -370,7 +401,7 @@ static int tm_from_map(int type, const dn_value *m, tm_build *b, bool convert, d
 			uint32_t zone;
 			if ((rc = tm_zone_arg(tz, &off, &zone, err, cap)) != 0)
 				return rc;
-			return tm_now(type, off, zone, out, err, cap);
+			return tm_now(type, off, zone, false, out, err, cap);
 		}
 		return dn_cy_error(err, cap, DN_ERUNTIME, "%s map needs a year or a date",
 		                   tm_fn_name(type));
@@ -410,7 +441,7 @@ static int tm_construct(int type, const dn_value *a, size_t n, dn_value *out, ch
 	*out = dn_value_null();
 	memset(&b, 0, sizeof b);
 	if (n == 0)
-		return tm_now(type, 0, 0, out, err, cap);
+		return tm_now(type, 0, 0, false, out, err, cap);
 	switch (a->type) { /* by argument type */
 	case DN_NULL:
 		return 0;
@@ -479,6 +510,48 @@ int dn_fn_datetime_fromepochmillis(const dn_value *a, size_t n, dn_value *out, c
 	return tm_from_epoch(dn_floor_div(a[0].u.i, 1000), dn_floor_mod(a[0].u.i, 1000) * 1000000,
 	                     out, err, cap);
 }
+
+/* X.statement([tz]), X.transaction([tz]) (both the statement's time) and
+ * X.realtime([tz]). */
+static int tm_clock(int type, bool realtime, const dn_value *a, size_t n, dn_value *out,
+                    char *err, size_t cap)
+{
+	int32_t off = 0;
+	uint32_t zone = 0;
+	int rc;
+
+	*out = dn_value_null();
+	if (n > 0) {
+		if (a->type == DN_NULL)
+			return 0;
+		if ((rc = tm_zone_arg(a, &off, &zone, err, cap)) != 0)
+			return rc;
+	}
+	return tm_now(type, off, zone, realtime, out, err, cap);
+}
+
+static int tm_clock_statement(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                              size_t cap)
+{
+	return tm_clock(type, false, a, n, out, err, cap);
+}
+
+static int tm_clock_real(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                         size_t cap)
+{
+	return tm_clock(type, true, a, n, out, err, cap);
+}
+
+TM_TYPED_FN(dn_fn_date_statement, tm_clock_statement, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime_statement, tm_clock_statement, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time_statement, tm_clock_statement, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime_statement, tm_clock_statement, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime_statement, tm_clock_statement, DN_DATETIME)
+TM_TYPED_FN(dn_fn_date_realtime, tm_clock_real, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime_realtime, tm_clock_real, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time_realtime, tm_clock_real, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime_realtime, tm_clock_real, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime_realtime, tm_clock_real, DN_DATETIME)
 
 /* ---- truncate ---- */
 
@@ -551,7 +624,7 @@ static int tm_truncate(int type, const dn_value *a, size_t n, dn_value *out, cha
 	    (tm_has_date(type) && !tm_has_date(v->type)) ||
 	    (!tm_has_date(type) && !tm_has_time(v->type)))
 		return dn_fn_arg_type(fname, 2, v, err, cap);
-	if (u->date_unit && !tm_has_date(type))
+	if (u->date_unit && !tm_has_date(type) && strcmp(u->name, "day") != 0)
 		return dn_cy_error(err, cap, DN_ERUNTIME, "cannot truncate %s to unit %s",
 		                   tm_fn_name(type), u->name);
 	memset(&b, 0, sizeof b);
@@ -560,7 +633,8 @@ static int tm_truncate(int type, const dn_value *a, size_t n, dn_value *out, cha
 	b.has_time = true;
 	b.has_off = tm_has_offset(v->type);
 	if (u->date_unit) {
-		b.t.days = tm_trunc_date(u, b.t.days);
+		if (b.has_date)
+			b.t.days = tm_trunc_date(u, b.t.days);
 		b.t.nod = 0;
 	} else {
 		b.t.nod -= b.t.nod % u->ns;
@@ -678,7 +752,8 @@ static int tm_duration_from_map(const dn_value *m, dn_value *out, char *err, siz
 }
 
 /* "P[nY][nM][nW][nD][T[nH][nM][nS]]", each n an optionally signed decimal
- * (fractions allowed), with an optional leading '-' negating the whole. */
+ * (fractions allowed), with an optional leading '-' negating the whole; or
+ * the alternative form "PYYYY-MM-DDThh:mm:ss[.f]". */
 static int tm_duration_parse(const dn_value *s, dn_value *out, char *err, size_t cap)
 {
 	char buf[128], *p, *end;
@@ -696,6 +771,20 @@ static int tm_duration_parse(const dn_value *s, dn_value *out, char *err, size_t
 	if (*p != 'P')
 		return tm_bad(err, cap, "duration", s);
 	p++;
+	{ /* ISO 8601's alternative form: "P2012-02-02T14:37:21.545" */
+		int y, mo, dd, h, mi, used = 0;
+		double sec;
+		if (sscanf(p, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &dd, &h, &mi, &sec, &used) == 6 &&
+		    p[used] == '\0' && p[4] == '-' && mo <= 12 && h <= 24 && mi < 60 && sec < 60) {
+			const int64_t part[5] = { y, mo, dd, h, mi };
+			static const size_t unit[5] = { 0, 2, 4, 5, 6 }; /* rows of tm_units */
+			for (int i = 0; i < 5; i++)
+				tm_dur_add_int(&d, tm_units[unit[i]].unit, part[i], tm_units[unit[i]].mult);
+			tm_dur_add_float(&d, TM_NANOS, sec * (double)NS_PER_SEC);
+			any = true;
+			p += used;
+		}
+	}
 	while (*p) {
 		double x;
 		bool integral = true;
@@ -794,13 +883,23 @@ static int64_t tm_days_until(int64_t fd, int64_t fn, int64_t td, int64_t tn)
 	return td - fd;
 }
 
+/* Gives t (a local value) the zone of z, at the offset the zone has for
+ * t's wall-clock time. */
+static void tm_adopt_zone(dn_tm *t, const dn_tm *z)
+{
+	t->zone = z->zone;
+	t->offset = z->offset;
+	if (z->zone)
+		dn_tz_offset_local(z->zone, t->days * 86400 + t->nod / NS_PER_SEC, &t->offset);
+}
+
 static int tm_between(int mode, const char *fname, const dn_value *a, dn_value *out, char *err,
                       size_t cap)
 {
 	dn_tm f, t;
 	int64_t months = 0, days = 0, nanos, y;
 	unsigned m, d, dim;
-	bool dates;
+	bool dates, ha, hb, oa, ob;
 	int i;
 
 	*out = dn_value_null();
@@ -811,16 +910,23 @@ static int tm_between(int mode, const char *fname, const dn_value *a, dn_value *
 			return dn_fn_arg_type(fname, i + 1, &a[i], err, cap);
 	dn_tm_of(&a[0], &f);
 	dn_tm_of(&a[1], &t);
-	dates = tm_has_date(a[0].type) && tm_has_date(a[1].type);
-	if (tm_has_offset(a[0].type) && tm_has_offset(a[1].type)) {
-		/* Both seen from the first one's zone. */
-		if (dates || f.zone)
-			tm_convert(&t, f.offset, f.zone);
-		else
-			t.nod = dn_floor_mod(t.nod - (int64_t)(t.offset - f.offset) * NS_PER_SEC, NS_PER_DAY);
-	}
-	if (!dates)
-		f.days = t.days = 0;
+	ha = tm_has_date(a[0].type);
+	hb = tm_has_date(a[1].type);
+	oa = tm_has_offset(a[0].type);
+	ob = tm_has_offset(a[1].type);
+	dates = ha && hb;
+	/* A value without a date takes the other's, one without a zone the
+	 * other's zone; with both zoned, the second is seen from the first's. */
+	if (ha && !hb)
+		t.days = f.days;
+	else if (hb && !ha)
+		f.days = t.days;
+	if (oa && !ob)
+		tm_adopt_zone(&t, &f);
+	else if (ob && !oa)
+		tm_adopt_zone(&f, &t);
+	else if (oa && ob && (dates || f.zone))
+		tm_convert(&t, f.offset, f.zone);
 	if (dates && (mode == TM_BETWEEN_ALL || mode == TM_BETWEEN_MONTHS)) {
 		months = tm_months_until(f.days, f.nod, t.days, t.nod);
 		dn_cal_civil(f.days, &y, &m, &d);
@@ -842,8 +948,11 @@ static int tm_between(int mode, const char *fname, const dn_value *a, dn_value *
 		*out = dn_value_duration(0, days, 0);
 		return 0;
 	}
+	if (f.zone) /* the start moved by months and days: its offset there */
+		dn_tz_offset_local(f.zone, f.days * 86400 + f.nod / NS_PER_SEC, &f.offset);
 	if (__builtin_mul_overflow(t.days - f.days, NS_PER_DAY, &nanos) ||
-	    __builtin_add_overflow(nanos, t.nod - f.nod, &nanos))
+	    __builtin_add_overflow(nanos, t.nod - f.nod, &nanos) ||
+	    __builtin_sub_overflow(nanos, (int64_t)(t.offset - f.offset) * NS_PER_SEC, &nanos))
 		return dn_cy_error(err, cap, DN_ERUNTIME, "duration out of range");
 	*out = dn_value_duration(months, days, nanos);
 	return 0;

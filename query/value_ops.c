@@ -21,7 +21,6 @@
 #define NS_PER_DAY DN_NS_PER_DAY
 #define NS_PER_SEC DN_NS_PER_SEC
 #define NS_PER_MS INT64_C(1000000)
-#define DAYS_PER_MONTH 30.436875 /* mean Gregorian month, as Neo4j uses */
 
 int dn_cy_error(char *err, size_t cap, int code, const char *fmt, ...)
 {
@@ -514,16 +513,20 @@ static int ops_dur_addsub(const dn_value *a, const dn_value *b, int sign, dn_val
 }
 
 /* Duration times a factor: fractions cascade down (months to days at the
- * mean month length, days to nanoseconds). */
+ * mean month length of 2629746 s, days to nanoseconds). The cascade is
+ * summed in nanoseconds in long double, whose 64-bit mantissa keeps
+ * "half of P12Y5M14DT16H13M10.000000001S" exact; a half nanosecond left
+ * at the end rounds to even. */
 static int ops_dur_scale(const dn_value *dur, double f, dn_value *out, char *err, size_t cap)
 {
-	double m = (double)dur->u.dur.months * f, mi = trunc(m);
-	double d = (double)dur->u.dur.days * f + (m - mi) * DAYS_PER_MONTH, di = trunc(d);
-	double n = (double)dur->u.dur.nanos * f + (d - di) * (double)NS_PER_DAY;
+	long double m = (long double)dur->u.dur.months * f, mi = truncl(m);
+	long double dns = (m - mi) * 2629746e9L + (long double)dur->u.dur.days * f * NS_PER_DAY;
+	long double di = truncl(dns / NS_PER_DAY);
+	long double n = dns - di * NS_PER_DAY + (long double)dur->u.dur.nanos * f;
 
-	if (!isfinite(n) || fabs(mi) >= 0x1p63 || fabs(di) >= 0x1p63 || fabs(n) >= 0x1p63)
+	if (!isfinite(n) || fabsl(mi) >= 0x1p63L || fabsl(di) >= 0x1p63L || fabsl(n) >= 0x1p63L)
 		return ops_overflow(err, cap);
-	*out = dn_value_duration((int64_t)mi, (int64_t)di, (int64_t)llround(n));
+	*out = dn_value_duration((int64_t)mi, (int64_t)di, (int64_t)llrintl(n));
 	return 0;
 }
 
