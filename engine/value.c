@@ -392,8 +392,12 @@ int dn_value_compare(const dn_value *a, const dn_value *b)
 			r = value_cmp_i64(a->u.tm_ns, b->u.tm_ns);
 		return r ? r : value_cmp_i64(a->u.tm_offset, b->u.tm_offset);
 	case DN_DATETIME:
-		/* The instant, then how it is seen: offset, zone name. */
+		/* The millisecond; then a plain one (UTC, no ns) before the
+		 * others, as their keys sort (keys.c); then ns, offset, zone. */
 		r = value_cmp_i64(a->u.datetime, b->u.datetime);
+		if (r == 0)
+			r = value_cmp_i64(a->u.tm_ns || a->u.tm_offset || a->u.tm_zone,
+			                  b->u.tm_ns || b->u.tm_offset || b->u.tm_zone);
 		if (r == 0)
 			r = value_cmp_i64(a->u.tm_ns, b->u.tm_ns);
 		if (r == 0)

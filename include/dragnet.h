@@ -157,10 +157,14 @@ void dn_value_free(dn_value *v);
  * compare equal, as in Cypher's `=`; NULL equals NULL here). */
 bool dn_value_equal(const dn_value *a, const dn_value *b);
 /* Total order used by indexes: NULL < BOOL < numbers < STRING < DATE <
- * LOCALTIME < TIME < LOCALDATETIME < DATETIME < DURATION < LIST, then the result-only MAP < NODE < REL < PATH
- * (maps entry by entry, nodes and rels by id, paths as lists); numbers
- * compare numerically across INT and FLOAT. Returns <0, 0, >0. (Cypher's
- * ORDER BY order is a different one: see query/value_ops.h.) */
+ * LOCALTIME < TIME < LOCALDATETIME < DATETIME < DURATION < LIST, then the
+ * result-only MAP < NODE < REL < PATH (maps entry by entry, nodes and rels
+ * by id, paths as lists); numbers compare numerically across INT and
+ * FLOAT. Times and datetimes compare by instant (a TIME's in UTC), then
+ * by offset (and zone name); a DATETIME with sub-millisecond nanoseconds,
+ * an offset or a zone sorts after the plain UTC one of its millisecond.
+ * Returns <0, 0, >0. (Cypher's ORDER BY order and its comparisons are
+ * other ones: see query/value_ops.h.) */
 int dn_value_compare(const dn_value *a, const dn_value *b);
 /* Name of a type ("INTEGER", "STRING", ...). */
 const char *dn_type_name(int type);
