@@ -89,7 +89,8 @@ typedef enum dn_type {
 /* Whether a property may hold a value of type t. */
 #define DN_TYPE_STORABLE(t) ((t) <= DN_STORABLE_MAX || ((t) >= DN_LOCALTIME && (t) < DN_TYPE_COUNT_))
 /* Whether t is one of the six temporal types (DATE ... LOCALDATETIME). */
-#define DN_TYPE_TEMPORAL(t) (((t) >= DN_DATE && (t) <= DN_DURATION) || (t) >= DN_LOCALTIME)
+#define DN_TYPE_TEMPORAL(t) \
+	(((t) >= DN_DATE && (t) <= DN_DURATION) || ((t) >= DN_LOCALTIME && (t) < DN_TYPE_COUNT_))
 
 /*
  * One small tagged value, passed by value. A DN_STRING or DN_LIST value
