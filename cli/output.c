@@ -60,7 +60,15 @@ json_t *dn_cli_value_json(dn_txn *txn, const dn_value *v)
 	case DN_FLOAT: return json_real(v->u.f);
 	case DN_STRING: return json_stringn(v->u.s, v->len);
 	case DN_DATE: dn_date_format(v->u.date, buf, sizeof buf); return json_string(buf);
-	case DN_DATETIME: dn_datetime_format(v->u.datetime, buf, sizeof buf); return json_string(buf);
+	case DN_DATETIME:
+		if (v->u.tm_ns || v->u.tm_offset || v->u.tm_zone) /* Cypher's text keeps them */
+			dn_value_format(v, buf, sizeof buf);
+		else
+			dn_datetime_format(v->u.datetime, buf, sizeof buf);
+		return json_string(buf);
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME: dn_value_format(v, buf, sizeof buf); return json_string(buf);
 	case DN_DURATION:
 		dn_duration_format(v->u.dur.months, v->u.dur.days, v->u.dur.nanos, buf, sizeof buf);
 		return json_string(buf);

@@ -326,7 +326,7 @@ static uint32_t sort_unique_u32(uint32_t *v, uint32_t n)
 
 static int check_value(dn_txn *t, const char *key, const dn_value *v)
 {
-	if (v->type > DN_STORABLE_MAX)
+	if (!DN_TYPE_STORABLE(v->type))
 		return dn_error(t->db, DN_EINVAL, "property '%s': a %s cannot be stored", key, dn_type_name(v->type));
 	if (v->type == DN_STRING && !v->u.s && v->len)
 		return dn_error(t->db, DN_EINVAL, "property '%s': string without data", key);

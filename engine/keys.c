@@ -23,6 +23,11 @@
  *    to that many bytes, closed with 0x00 0x00, and the key ends there;
  *  - the key ends when it reaches VALUE_CUT bytes (long or deep lists).
  * A key cut by either rule is not exact; dn_key_value_exact reports it.
+ * A DATETIME is written as its milliseconds only (its key from before
+ * nanoseconds, offsets and zones existed, so older indexes stay valid);
+ * one that has any of them gets 0xFF after them and is cut there (they
+ * sort after the plain one of that millisecond, as in dn_value_compare),
+ * and no key holding a DATETIME counts as exact.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -38,6 +43,9 @@ enum {
 	TAG_NUMBER = 0x20,
 	TAG_STRING = 0x30,
 	TAG_DATE = 0x40,
+	TAG_LOCALTIME = 0x44,
+	TAG_TIME = 0x48,
+	TAG_LOCALDATETIME = 0x4C,
 	TAG_DATETIME = 0x50,
 	TAG_DURATION = 0x60,
 	TAG_LIST = 0x70,
@@ -281,9 +289,31 @@ static void key_value(key_writer *w, const dn_value *v)
 		key_byte(w, TAG_DATE);
 		key_i64(w, v->u.date);
 		break;
+	case DN_LOCALTIME:
+	case DN_LOCALDATETIME:
+		key_byte(w, v->type == DN_LOCALTIME ? TAG_LOCALTIME : TAG_LOCALDATETIME);
+		key_i64(w, v->u.datetime);
+		key_i64(w, v->u.tm_ns);
+		break;
+	case DN_TIME:
+		key_byte(w, TAG_TIME);
+		key_i64(w, v->u.datetime - (int64_t)v->u.tm_offset * 1000);
+		key_i64(w, v->u.tm_ns);
+		key_i64(w, v->u.tm_offset);
+		break;
 	case DN_DATETIME:
+		/* Milliseconds alone, as before nanoseconds, offsets and zones
+		 * existed; a value that has any of them gets a cut key (same
+		 * order, re-checked by seeks), so older indexes stay valid. */
 		key_byte(w, TAG_DATETIME);
 		key_i64(w, v->u.datetime);
+		if (v->u.tm_ns || v->u.tm_offset || v->u.tm_zone) {
+			/* After a plain one's key and whatever follows it (0x00,
+			 * 0x01 in a list; an id starts below 0xFF), as in the value
+			 * order. */
+			key_byte(w, 0xFF);
+			w->cut = true;
+		}
 		break;
 	case DN_DURATION:
 		key_byte(w, TAG_DURATION);
@@ -313,9 +343,22 @@ size_t dn_key_put_value(uint8_t *p, size_t cap, const dn_value *v)
 	return w.pos;
 }
 
+/* Whether v holds a DATETIME: its key is its milliseconds alone, which
+ * values with nanoseconds, an offset or a zone share with the plain one. */
+static bool key_has_datetime(const dn_value *v)
+{
+	if (v->type == DN_DATETIME)
+		return true;
+	if (v->type == DN_LIST)
+		for (uint32_t i = 0; i < v->len; i++)
+			if (key_has_datetime(&v->u.list[i]))
+				return true;
+	return false;
+}
+
 int dn_key_value_exact(const dn_value *v)
 {
 	key_writer w = { NULL, 0, 0, false };
 	key_value(&w, v);
-	return !w.cut;
+	return !w.cut && !key_has_datetime(v);
 }

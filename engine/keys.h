@@ -79,7 +79,13 @@ size_t dn_key_get_str(const uint8_t *p, size_t avail, char *out, size_t cap, siz
  *             beyond 2^53 stay distinct; FLOATs have no suffix
  *   STRING    0x30, then dn_key_put_str
  *   DATE      0x40, then the day number as i64
- *   DATETIME  0x50, then ms as i64
+ *   LOCALTIME 0x44, then ms of the day and ns as two i64
+ *   TIME      0x48, then ms of the day in UTC (ms - offset), ns and the
+ *             offset as three i64
+ *   LOCALDATETIME 0x4C, then ms and ns as two i64
+ *   DATETIME  0x50, then ms as i64 (UTC); a value with ns, an offset or a
+ *             zone then has 0xFF and stops there (a cut key); no key
+ *             holding a DATETIME is exact
  *   DURATION  0x60, then months, days, nanos as three i64
  *   LIST      0x70, then for each item 0x01 and the item's encoding, then
  *             0x00 (so a list sorts before its extensions)
@@ -91,7 +97,8 @@ size_t dn_key_get_str(const uint8_t *p, size_t avail, char *out, size_t cap, siz
 #define DN_KEY_MAX_STR 180
 #define DN_KEY_VALUE_MAX 400
 size_t dn_key_put_value(uint8_t *p, size_t cap, const dn_value *v);
-/* True when dn_key_put_value(v) is exact (not a truncated prefix). */
+/* True when dn_key_put_value(v) is exact: not a truncated prefix, and no
+ * other value has the same key (false for any value holding a DATETIME). */
 int dn_key_value_exact(const dn_value *v);
 
 #endif /* DN_KEYS_H */

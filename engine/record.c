@@ -15,12 +15,19 @@
  *
  * A value is u8 type then: BOOL u8 | INT zigzag | FLOAT 8 bytes little-
  * endian | STRING varint len, bytes | DATE zigzag | DATETIME zigzag |
- * DURATION 3 zigzags | LIST varint n, values.
+ * DURATION 3 zigzags | LIST varint n, values | LOCALTIME and LOCALDATETIME
+ * zigzag ms, varint ns | TIME zigzag ms, varint ns, zigzag offset. A
+ * DATETIME with nanoseconds, an offset or a zone is written with the type
+ * byte REC_DATETIME_X: zigzag ms, varint ns, zigzag offset, varint len and
+ * bytes of the zone name (len 0: none); a plain one keeps the short form.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* The type byte of a DATETIME with more than milliseconds (not a dn_type). */
+#define REC_DATETIME_X 0x40
 
 enum {
 	META_SOURCE = 1,
@@ -50,7 +57,8 @@ size_t dn_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
 
 int dn_value_encode(dn_buf *b, const dn_value *v)
 {
-	int rc = dn_buf_put_u8(b, v->type);
+	bool dtx = v->type == DN_DATETIME && (v->u.tm_ns || v->u.tm_offset || v->u.tm_zone);
+	int rc = dn_buf_put_u8(b, dtx ? REC_DATETIME_X : v->type);
 	if (rc)
 		return rc;
 	switch (v->type) {
@@ -70,7 +78,25 @@ int dn_value_encode(dn_buf *b, const dn_value *v)
 			return rc;
 		return dn_buf_put(b, v->u.s, v->len);
 	case DN_DATE: return dn_buf_put_varint(b, dn_zigzag(v->u.date));
-	case DN_DATETIME: return dn_buf_put_varint(b, dn_zigzag(v->u.datetime));
+	case DN_DATETIME:
+		if (!dtx)
+			return dn_buf_put_varint(b, dn_zigzag(v->u.datetime));
+		/* FALLTHROUGH */
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME:
+		if ((rc = dn_buf_put_varint(b, dn_zigzag(v->u.datetime))) ||
+		    (rc = dn_buf_put_varint(b, (uint64_t)v->u.tm_ns)))
+			return rc;
+		if (v->type == DN_TIME || v->type == DN_DATETIME)
+			rc = dn_buf_put_varint(b, dn_zigzag(v->u.tm_offset));
+		if (!rc && v->type == DN_DATETIME) {
+			const char *z = v->u.tm_zone ? dn_tz_name(v->u.tm_zone) : NULL;
+			size_t zl = z ? strlen(z) : 0;
+			if (!(rc = dn_buf_put_varint(b, zl)) && zl)
+				rc = dn_buf_put(b, z, zl);
+		}
+		return rc;
 	case DN_DURATION:
 		if ((rc = dn_buf_put_varint(b, dn_zigzag(v->u.dur.months))) ||
 		    (rc = dn_buf_put_varint(b, dn_zigzag(v->u.dur.days))))
@@ -147,6 +173,34 @@ size_t dn_value_decode(const uint8_t *p, const uint8_t *end, dn_arena *a, dn_val
 		if (!(n = get_zz(p, end, &v->u.datetime)))
 			return 0;
 		p += n;
+		break;
+	case REC_DATETIME_X:
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME:
+		if (!(n = get_zz(p, end, &v->u.datetime)))
+			return 0;
+		p += n;
+		if (!(n = dn_varint_get(p, end, &u)) || u >= 1000000)
+			return 0;
+		p += n;
+		v->u.tm_ns = (int32_t)u;
+		if (v->type == DN_TIME || v->type == REC_DATETIME_X) {
+			if (!(n = get_zz(p, end, &x)) || x < -86400 || x > 86400)
+				return 0;
+			p += n;
+			v->u.tm_offset = (int32_t)x;
+		}
+		if (v->type == REC_DATETIME_X) {
+			v->type = DN_DATETIME;
+			if (!(n = dn_varint_get(p, end, &u)) || u > (uint64_t)(end - p - (ptrdiff_t)n))
+				return 0;
+			p += n;
+			/* A zone this machine does not know keeps its offset. */
+			if (u && dn_tz_find((const char *)p, (size_t)u, &v->u.tm_zone) != 0)
+				v->u.tm_zone = 0;
+			p += u;
+		}
 		break;
 	case DN_DURATION:
 		if (!(n = get_zz(p, end, &v->u.dur.months)))

@@ -13,6 +13,7 @@
 
 #include "dragnet.h"
 #include "internal.h"
+#include "temporal.h"
 
 #define MS_PER_DAY INT64_C(86400000)
 #define NS_PER_SEC UINT64_C(1000000000)
@@ -70,9 +71,7 @@ dn_value dn_value_date(int32_t days)
 
 dn_value dn_value_datetime(int64_t ms)
 {
-	dn_value v = value_of_type(DN_DATETIME);
-	v.u.datetime = ms;
-	return v;
+	return dn_value_datetime_at(ms, 0, 0, 0);
 }
 
 dn_value dn_value_duration(int64_t months, int64_t days, int64_t nanos)
@@ -288,14 +287,17 @@ static int value_type_rank(int type)
 	case DN_FLOAT: return 2;
 	case DN_STRING: return 3;
 	case DN_DATE: return 4;
-	case DN_DATETIME: return 5;
-	case DN_DURATION: return 6;
-	case DN_LIST: return 7;
-	case DN_MAP: return 8;
-	case DN_NODE: return 9;
-	case DN_REL: return 10;
-	case DN_PATH: return 11;
-	default: return 12 + type;
+	case DN_LOCALTIME: return 5;
+	case DN_TIME: return 6;
+	case DN_LOCALDATETIME: return 7;
+	case DN_DATETIME: return 8;
+	case DN_DURATION: return 9;
+	case DN_LIST: return 10;
+	case DN_MAP: return 11;
+	case DN_NODE: return 12;
+	case DN_REL: return 13;
+	case DN_PATH: return 14;
+	default: return 15 + type;
 	}
 }
 
@@ -378,8 +380,34 @@ int dn_value_compare(const dn_value *a, const dn_value *b)
 		return value_cmp_bytes(a->u.s, a->len, b->u.s, b->len);
 	case DN_DATE:
 		return value_cmp_i64(a->u.date, b->u.date);
+	case DN_LOCALTIME:
+	case DN_LOCALDATETIME:
+		r = value_cmp_i64(a->u.datetime, b->u.datetime);
+		return r ? r : value_cmp_i64(a->u.tm_ns, b->u.tm_ns);
+	case DN_TIME:
+		/* The instant of the day in UTC, then the offset (keys.c). */
+		r = value_cmp_i64(a->u.datetime - (int64_t)a->u.tm_offset * 1000,
+		                  b->u.datetime - (int64_t)b->u.tm_offset * 1000);
+		if (r == 0)
+			r = value_cmp_i64(a->u.tm_ns, b->u.tm_ns);
+		return r ? r : value_cmp_i64(a->u.tm_offset, b->u.tm_offset);
 	case DN_DATETIME:
-		return value_cmp_i64(a->u.datetime, b->u.datetime);
+		/* The millisecond; then a plain one (UTC, no ns) before the
+		 * others, as their keys sort (keys.c); then ns, offset, zone. */
+		r = value_cmp_i64(a->u.datetime, b->u.datetime);
+		if (r == 0)
+			r = value_cmp_i64(a->u.tm_ns || a->u.tm_offset || a->u.tm_zone,
+			                  b->u.tm_ns || b->u.tm_offset || b->u.tm_zone);
+		if (r == 0)
+			r = value_cmp_i64(a->u.tm_ns, b->u.tm_ns);
+		if (r == 0)
+			r = value_cmp_i64(a->u.tm_offset, b->u.tm_offset);
+		if (r == 0 && a->u.tm_zone != b->u.tm_zone) {
+			const char *za = dn_tz_name(a->u.tm_zone), *zb = dn_tz_name(b->u.tm_zone);
+			r = value_cmp_bytes(za ? za : "", za ? (uint32_t)strlen(za) : 0, zb ? zb : "",
+			                    zb ? (uint32_t)strlen(zb) : 0);
+		}
+		return r;
 	case DN_DURATION:
 		/* No natural order exists (is 1 month more than 30 days?); this
 		 * one is lexicographic on (months, days, nanos), as the keys are. */
@@ -437,6 +465,9 @@ const char *dn_type_name(int type)
 		[DN_MAP] = "MAP",
 		[DN_NODE] = "NODE",
 		[DN_REL] = "RELATIONSHIP",
+		[DN_LOCALTIME] = "LOCALTIME",
+		[DN_TIME] = "TIME",
+		[DN_LOCALDATETIME] = "LOCALDATETIME",
 		[DN_PATH] = "PATH",
 	};
 	if (type < 0 || type >= DN_TYPE_COUNT_)
@@ -451,7 +482,7 @@ const char *dn_type_name(int type)
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil): years are counted from March so that the leap day ends
  * the year, and grouped into 400-year eras of 146097 days. */
-static int64_t cal_days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t dn_cal_days(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -464,7 +495,7 @@ static int64_t cal_days_from_civil(int64_t y, unsigned m, unsigned d)
 }
 
 /* The inverse (Hinnant's civil_from_days). */
-static void cal_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void dn_cal_civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -479,15 +510,15 @@ static void cal_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static bool cal_is_leap(int64_t y)
+bool dn_cal_is_leap(int64_t y)
 {
 	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
-static unsigned cal_days_in_month(int64_t y, unsigned m)
+unsigned dn_cal_days_in_month(int64_t y, unsigned m)
 {
 	static const unsigned char dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && cal_is_leap(y) ? 29 : dim[m - 1];
+	return m == 2 && dn_cal_is_leap(y) ? 29 : dim[m - 1];
 }
 
 /* Accepts every year whose dates fit the 32-bit day number (about
@@ -497,9 +528,9 @@ int dn_date_from_ymd(int year, int month, int day, int32_t *days)
 	int64_t n;
 
 	if (!days || month < 1 || month > 12 || day < 1 ||
-	    (unsigned)day > cal_days_in_month(year, (unsigned)month))
+	    (unsigned)day > dn_cal_days_in_month(year, (unsigned)month))
 		return DN_EINVAL;
-	n = cal_days_from_civil(year, (unsigned)month, (unsigned)day);
+	n = dn_cal_days(year, (unsigned)month, (unsigned)day);
 	if (n < INT32_MIN || n > INT32_MAX)
 		return DN_EINVAL;
 	*days = (int32_t)n;
@@ -511,7 +542,7 @@ void dn_date_to_ymd(int32_t days, int *year, int *month, int *day)
 	int64_t y;
 	unsigned m, d;
 
-	cal_civil_from_days(days, &y, &m, &d);
+	dn_cal_civil(days, &y, &m, &d);
 	if (year)
 		*year = (int)y; /* |y| < 6 million for any int32 day number */
 	if (month)
@@ -676,7 +707,7 @@ int dn_datetime_parse(const char *s, size_t len, int64_t *ms)
 
 /* Year text: four digits for 0000..9999, else ISO 8601 expanded form with a
  * sign ("-0044", "+10000"). Writes into tmp (at least 24 bytes). */
-static void cal_year_text(int64_t y, char *tmp, size_t cap)
+void dn_cal_year_text(int64_t y, char *tmp, size_t cap)
 {
 	if (y < 0)
 		snprintf(tmp, cap, "-%04lld", (long long)-y);
@@ -688,12 +719,17 @@ static void cal_year_text(int64_t y, char *tmp, size_t cap)
 
 int dn_date_format(int32_t days, char *buf, size_t cap)
 {
+	return dn_cal_date_text(days, buf, cap);
+}
+
+int dn_cal_date_text(int64_t days, char *buf, size_t cap)
+{
 	char year[24];
 	int64_t y;
 	unsigned m, d;
 
-	cal_civil_from_days(days, &y, &m, &d);
-	cal_year_text(y, year, sizeof year);
+	dn_cal_civil(days, &y, &m, &d);
+	dn_cal_year_text(y, year, sizeof year);
 	return snprintf(buf, cap, "%s-%02u-%02u", year, m, d);
 }
 
@@ -707,8 +743,8 @@ int dn_datetime_format(int64_t ms, char *buf, size_t cap)
 		rem += MS_PER_DAY;
 		days--;
 	}
-	cal_civil_from_days(days, &y, &m, &d);
-	cal_year_text(y, year, sizeof year);
+	dn_cal_civil(days, &y, &m, &d);
+	dn_cal_year_text(y, year, sizeof year);
 	milli = (unsigned)(rem % 1000);
 	rem /= 1000;
 	s = (unsigned)(rem % 60);

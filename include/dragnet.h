@@ -64,7 +64,9 @@ typedef enum dn_type {
 	DN_FLOAT,    /* double */
 	DN_STRING,   /* UTF-8, length-counted, may contain NUL bytes */
 	DN_DATE,     /* days since 1970-01-01 (proleptic Gregorian) */
-	DN_DATETIME, /* milliseconds since 1970-01-01T00:00:00Z (UTC) */
+	DN_DATETIME, /* an instant: u.datetime milliseconds since 1970-01-01T00:00:00Z,
+	                u.tm_ns, and the offset u.tm_offset and zone u.tm_zone it is
+	                seen in (0 and 0: UTC) */
 	DN_DURATION, /* months, days and nanoseconds, kept apart as in Cypher */
 	DN_LIST,     /* ordered list of values (may nest, may mix types) */
 	/* Query results only; never stored as properties: */
@@ -73,11 +75,22 @@ typedef enum dn_type {
 	DN_NODE,     /* u.i is a node id (read it with dn_node_get) */
 	DN_REL,      /* u.i is an edge id (dn_edge_get) */
 	DN_PATH,     /* u.list holds len values: node, rel, node, ..., node */
+	/* Storable again (appended so that older type numbers keep theirs): */
+	DN_LOCALTIME,     /* u.datetime milliseconds of the day, u.tm_ns */
+	DN_TIME,          /* a LOCALTIME and its offset u.tm_offset */
+	DN_LOCALDATETIME, /* u.datetime milliseconds since 1970-01-01T00:00 on a wall
+	                     clock (no zone), u.tm_ns */
 	DN_TYPE_COUNT_
 } dn_type;
 
-/* The last type a property may hold. */
+/* The last type of the first run of types a property may hold (the three
+ * later time types may be held as well: use DN_TYPE_STORABLE). */
 #define DN_STORABLE_MAX DN_LIST
+/* Whether a property may hold a value of type t. */
+#define DN_TYPE_STORABLE(t) ((t) <= DN_STORABLE_MAX || ((t) >= DN_LOCALTIME && (t) < DN_TYPE_COUNT_))
+/* Whether t is one of the six temporal types (DATE ... LOCALDATETIME). */
+#define DN_TYPE_TEMPORAL(t) \
+	(((t) >= DN_DATE && (t) <= DN_DURATION) || ((t) >= DN_LOCALTIME && (t) < DN_TYPE_COUNT_))
 
 /*
  * One small tagged value, passed by value. A DN_STRING or DN_LIST value
@@ -97,7 +110,12 @@ typedef struct dn_value {
 		double f;
 		const char *s;
 		int32_t date;
-		int64_t datetime;
+		struct { /* LOCALTIME, TIME, LOCALDATETIME, DATETIME (see dn_type) */
+			int64_t datetime;  /* milliseconds */
+			int32_t tm_ns;     /* nanoseconds within the millisecond, 0..999999 */
+			int32_t tm_offset; /* TIME, DATETIME: seconds east of UTC, else 0 */
+			uint32_t tm_zone;  /* DATETIME: a named zone (dn_tz_name) or 0 */
+		};
 		struct {
 			int64_t months, days, nanos;
 		} dur;
@@ -110,7 +128,19 @@ dn_value dn_value_bool(bool b);
 dn_value dn_value_int(int64_t i);
 dn_value dn_value_float(double f);
 dn_value dn_value_date(int32_t days);
+/* A DATETIME at ms milliseconds since the epoch, in UTC ("...Z"). */
 dn_value dn_value_datetime(int64_t ms);
+/* The general DATETIME: the instant ms + ns (0 <= ns < 1000000) seen at
+ * offset seconds east of UTC, in the named zone `zone` (0 for none; the
+ * caller computes offset from the zone with dn_tz_offset_utc). */
+dn_value dn_value_datetime_at(int64_t ms, int32_t ns, int32_t offset, uint32_t zone);
+/* A LOCALTIME at nanos nanoseconds after midnight (0 <= nanos < 86400e9). */
+dn_value dn_value_localtime(int64_t nanos);
+/* A TIME: a LOCALTIME and its offset in seconds east of UTC. */
+dn_value dn_value_time(int64_t nanos, int32_t offset);
+/* A LOCALDATETIME at ms milliseconds and ns (0..999999) nanoseconds after
+ * 1970-01-01T00:00 on a wall clock. */
+dn_value dn_value_localdatetime(int64_t ms, int32_t ns);
 dn_value dn_value_duration(int64_t months, int64_t days, int64_t nanos);
 /* A borrowed string value over s[0..len): no copy, caller keeps s alive. */
 dn_value dn_value_stringn_ref(const char *s, size_t len);
@@ -128,10 +158,14 @@ void dn_value_free(dn_value *v);
  * compare equal, as in Cypher's `=`; NULL equals NULL here). */
 bool dn_value_equal(const dn_value *a, const dn_value *b);
 /* Total order used by indexes: NULL < BOOL < numbers < STRING < DATE <
- * DATETIME < DURATION < LIST, then the result-only MAP < NODE < REL < PATH
- * (maps entry by entry, nodes and rels by id, paths as lists); numbers
- * compare numerically across INT and FLOAT. Returns <0, 0, >0. (Cypher's
- * ORDER BY order is a different one: see query/value_ops.h.) */
+ * LOCALTIME < TIME < LOCALDATETIME < DATETIME < DURATION < LIST, then the
+ * result-only MAP < NODE < REL < PATH (maps entry by entry, nodes and rels
+ * by id, paths as lists); numbers compare numerically across INT and
+ * FLOAT. Times and datetimes compare by instant (a TIME's in UTC), then
+ * by offset (and zone name); a DATETIME with sub-millisecond nanoseconds,
+ * an offset or a zone sorts after the plain UTC one of its millisecond.
+ * Returns <0, 0, >0. (Cypher's ORDER BY order and its comparisons are
+ * other ones: see query/value_ops.h.) */
 int dn_value_compare(const dn_value *a, const dn_value *b);
 /* Name of a type ("INTEGER", "STRING", ...). */
 const char *dn_type_name(int type);
@@ -148,6 +182,39 @@ int dn_datetime_parse(const char *s, size_t len, int64_t *ms);
 int dn_date_format(int32_t days, char *buf, size_t cap);
 int dn_datetime_format(int64_t ms, char *buf, size_t cap);
 int dn_duration_format(int64_t months, int64_t days, int64_t nanos, char *buf, size_t cap);
+
+/* Temporal values (engine/temporal.c). Cypher's text of any of the six
+ * temporal types, as toString() writes it: "2015-07-21", "21:40",
+ * "21:40:32.142+01:00", "2015-07-21T21:40:32.5", "2015-07-21T21:40Z",
+ * "...+02:00[Europe/Stockholm]", "P1DT2H". Seconds are left out when they
+ * and the fraction are zero; fractions lose their trailing zeros. Returns the
+ * length the full text needs (like snprintf), or -1 for a non-temporal v. */
+int dn_value_format(const dn_value *v, char *buf, size_t cap);
+/* Parses ISO 8601 text as a value of `type` (DN_DATE, DN_LOCALTIME,
+ * DN_TIME, DN_LOCALDATETIME or DN_DATETIME): calendar, week ("2015-W30-2")
+ * and ordinal ("2015-202") dates, basic forms ("20150721T214032"), partial
+ * dates and times, offsets ("Z", "+01", "+0100", "+01:00") and a zone name
+ * in brackets. Text without an offset gets offset 0 (UTC) where the type
+ * needs one. Returns 0, DN_EINVAL for text it does not read, DN_ENOTFOUND
+ * for an unknown zone, DN_ETOOBIG for a value out of range. */
+int dn_temporal_parse(int type, const char *s, size_t len, dn_value *out);
+
+/* Named time zones (engine/tz.c), read from the system's TZif files in
+ * /usr/share/zoneinfo (tzdata) or $TZDIR, parsed once and cached for the
+ * life of the process. All are thread-safe. A zone is a small number > 0
+ * that stays valid for the process's life. */
+/* Finds the zone named name[0..len) ("Europe/Stockholm"). Returns 0,
+ * DN_EINVAL for a malformed name, DN_ENOTFOUND when no zone file is there. */
+int dn_tz_find(const char *name, size_t len, uint32_t *zone);
+/* The name of a zone from dn_tz_find (static storage), or NULL. */
+const char *dn_tz_name(uint32_t zone);
+/* The offset in seconds east of UTC of zone at the instant utc_seconds. */
+int dn_tz_offset_utc(uint32_t zone, int64_t utc_seconds, int32_t *offset);
+/* The offset of zone for the wall-clock time local_seconds. In a gap (the
+ * clock jumps forward) it is the offset before the gap, so that the time
+ * moves forward by the gap's length; in an overlap it is the earlier
+ * offset (as java.time does). */
+int dn_tz_offset_local(uint32_t zone, int64_t local_seconds, int32_t *offset);
 
 /* ------------------------------------------------------------------ */
 /* Databases and transactions                                          */

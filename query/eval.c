@@ -151,7 +151,10 @@ static int prop_of(ev *x, const dn_ast *e, const dn_value *base, const char *key
 	}
 	case DN_DATE:
 	case DN_DATETIME:
-	case DN_DURATION: {
+	case DN_DURATION:
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME: {
 		char name[64];
 		snprintf(name, sizeof name, "%.*s", (int)klen, key);
 		int rc = dn_cy_temporal_field(base, name, out, err, sizeof err);

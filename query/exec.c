@@ -170,11 +170,11 @@ static bool storable(const dn_value *v)
 {
 	if (v->type == DN_LIST) {
 		for (uint32_t i = 0; i < v->len; i++)
-			if (v->u.list[i].type >= DN_LIST)
+			if (v->u.list[i].type == DN_LIST || !DN_TYPE_STORABLE(v->u.list[i].type))
 				return false;
 		return true;
 	}
-	return v->type <= DN_STORABLE_MAX;
+	return DN_TYPE_STORABLE(v->type);
 }
 
 static int not_storable(exec *x, const dn_ast *at, const dn_value *v)

@@ -882,18 +882,11 @@ static int fn_tostring(const dn_value *a, size_t n, dn_value *out, char *err, si
 	case DN_FLOAT:
 		len = dn_cy_float_format(a->u.f, buf, sizeof buf);
 		break;
-	case DN_DATE:
-		len = dn_date_format(a->u.date, buf, sizeof buf);
-		break;
-	case DN_DATETIME:
-		len = dn_datetime_format(a->u.datetime, buf, sizeof buf);
-		break;
-	case DN_DURATION:
-		len = dn_duration_format(a->u.dur.months, a->u.dur.days, a->u.dur.nanos, buf,
-		                         sizeof buf);
-		break;
 	default:
-		return dn_fn_arg_type("toString", 1, a, err, cap);
+		if (!DN_TYPE_TEMPORAL(a->type))
+			return dn_fn_arg_type("toString", 1, a, err, cap);
+		len = dn_value_format(a, buf, sizeof buf);
+		break;
 	}
 	if (len < 0 || (size_t)len >= sizeof buf)
 		len = (int)strlen(buf);
@@ -920,9 +913,22 @@ static const dn_cy_func fn_registry[] = {
 	{ "cos", 1, 1, P, fn_cos, NULL },
 	{ "count", 0, 1, AGG | DN_CY_FN_STAR, NULL, &dn_fn_agg_count },
 	{ "date", 0, 1, 0, dn_fn_date, NULL },
+	{ "date.realtime", 0, 1, 0, dn_fn_date_realtime, NULL },
+	{ "date.statement", 0, 1, 0, dn_fn_date_statement, NULL },
+	{ "date.transaction", 0, 1, 0, dn_fn_date_statement, NULL },
+	{ "date.truncate", 2, 3, P, dn_fn_date_truncate, NULL },
 	{ "datetime", 0, 1, 0, dn_fn_datetime, NULL },
+	{ "datetime.fromepoch", 2, 2, P, dn_fn_datetime_fromepoch, NULL },
+	{ "datetime.fromepochmillis", 1, 1, P, dn_fn_datetime_fromepochmillis, NULL },
+	{ "datetime.realtime", 0, 1, 0, dn_fn_datetime_realtime, NULL },
+	{ "datetime.statement", 0, 1, 0, dn_fn_datetime_statement, NULL },
+	{ "datetime.transaction", 0, 1, 0, dn_fn_datetime_statement, NULL },
+	{ "datetime.truncate", 2, 3, P, dn_fn_datetime_truncate, NULL },
 	{ "duration", 1, 1, P, dn_fn_duration, NULL },
 	{ "duration.between", 2, 2, P, dn_fn_duration_between, NULL },
+	{ "duration.indays", 2, 2, P, dn_fn_duration_in_days, NULL },
+	{ "duration.inmonths", 2, 2, P, dn_fn_duration_in_months, NULL },
+	{ "duration.inseconds", 2, 2, P, dn_fn_duration_in_seconds, NULL },
 	{ "e", 0, 0, P, fn_e, NULL },
 	{ "exp", 1, 1, P, fn_exp, NULL },
 	{ "floor", 1, 1, P, fn_floor, NULL },
@@ -930,6 +936,16 @@ static const dn_cy_func fn_registry[] = {
 	{ "keys", 1, 1, P, fn_keys, NULL },
 	{ "last", 1, 1, P, fn_last, NULL },
 	{ "left", 2, 2, P, fn_left, NULL },
+	{ "localdatetime", 0, 1, 0, dn_fn_localdatetime, NULL },
+	{ "localdatetime.realtime", 0, 1, 0, dn_fn_localdatetime_realtime, NULL },
+	{ "localdatetime.statement", 0, 1, 0, dn_fn_localdatetime_statement, NULL },
+	{ "localdatetime.transaction", 0, 1, 0, dn_fn_localdatetime_statement, NULL },
+	{ "localdatetime.truncate", 2, 3, P, dn_fn_localdatetime_truncate, NULL },
+	{ "localtime", 0, 1, 0, dn_fn_localtime, NULL },
+	{ "localtime.realtime", 0, 1, 0, dn_fn_localtime_realtime, NULL },
+	{ "localtime.statement", 0, 1, 0, dn_fn_localtime_statement, NULL },
+	{ "localtime.transaction", 0, 1, 0, dn_fn_localtime_statement, NULL },
+	{ "localtime.truncate", 2, 3, P, dn_fn_localtime_truncate, NULL },
 	{ "log", 1, 1, P, fn_log, NULL },
 	{ "log10", 1, 1, P, fn_log10, NULL },
 	{ "ltrim", 1, 1, P, fn_ltrim, NULL },
@@ -954,6 +970,11 @@ static const dn_cy_func fn_registry[] = {
 	{ "substring", 2, 3, P, fn_substring, NULL },
 	{ "sum", 1, 1, AGG, NULL, &dn_fn_agg_sum },
 	{ "tan", 1, 1, P, fn_tan, NULL },
+	{ "time", 0, 1, 0, dn_fn_time, NULL },
+	{ "time.realtime", 0, 1, 0, dn_fn_time_realtime, NULL },
+	{ "time.statement", 0, 1, 0, dn_fn_time_statement, NULL },
+	{ "time.transaction", 0, 1, 0, dn_fn_time_statement, NULL },
+	{ "time.truncate", 2, 3, P, dn_fn_time_truncate, NULL },
 	{ "toboolean", 1, 1, P, fn_toboolean, NULL },
 	{ "tofloat", 1, 1, P, fn_tofloat, NULL },
 	{ "tointeger", 1, 1, P, fn_tointeger, NULL },

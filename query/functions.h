@@ -67,10 +67,19 @@ const dn_cy_func *dn_cy_func_all(size_t *n);
 int dn_cy_func_call(const dn_cy_func *f, const dn_value *args, size_t nargs, dn_value *out,
                     char *err, size_t cap);
 
-/* Temporal property access: value.name for a DATE, DATETIME or DURATION
- * ("year", "month", "day", "hour", "dayOfWeek", "epochMillis", "days",
- * "minutesOfHour", ...; case-insensitive). A null value gives null; an
- * unknown field is DN_ERUNTIME ("unknown field"); another type is DN_ETYPE. */
+/* The statement clock of this thread: between begin and end, date(),
+ * datetime()... without arguments and X.statement()/X.transaction() all
+ * read the time of begin (X.realtime() reads the real clock). Without a
+ * begin they read the real clock. stmt.c brackets each execution. */
+void dn_cy_clock_begin(void);
+void dn_cy_clock_end(void);
+
+/* Temporal property access: value.name for any of the six temporal types
+ * ("year", "month", "day", "hour", "dayOfWeek", "offset", "timezone",
+ * "epochMillis", "days", "minutesOfHour", ...; case-insensitive), each
+ * where the type has it (no "hour" of a DATE). A null value gives null;
+ * an unknown or unavailable field is DN_ERUNTIME ("unknown field");
+ * another type is DN_ETYPE. */
 int dn_cy_temporal_field(const dn_value *v, const char *name, dn_value *out, char *err,
                          size_t cap);
 

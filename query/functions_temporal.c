@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * functions_temporal.c — Cypher's temporal functions over dragnet's three
- * temporal types: the constructors date(), datetime() and duration() from
- * ISO-8601 text or a map of components, duration.between(), and the
- * temporal accessors (d.year, dt.hour, dur.days...) behind
- * dn_cy_temporal_field, as one table of fields. DATETIME is UTC with
- * millisecond precision; a duration keeps months, days and nanoseconds.
+ * functions_temporal.c — Cypher's temporal functions over the six temporal
+ * types: the constructors date(), localtime(), time(), localdatetime(),
+ * datetime() from ISO-8601 text, a map of components (calendar, week,
+ * quarter and ordinal dates; parts selected from other temporal values) or
+ * another temporal value; X.truncate(); datetime.fromepoch[millis]();
+ * duration() and duration.between/inMonths/inDays/inSeconds(). Accessors
+ * (d.year, t.offset, dur.minutesOfHour...) are in functions_temporal_field.c.
+ * Values are built through dn_tm (engine/temporal.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,22 +18,40 @@
 
 #include "dragnet.h"
 #include "functions_internal.h"
+#include "internal.h"
+#include "temporal.h"
 #include "value_ops.h"
 
-#define MS_PER_DAY INT64_C(86400000)
-#define NS_PER_SEC INT64_C(1000000000)
-#define NS_PER_DAY (INT64_C(86400) * NS_PER_SEC)
+#define NS_PER_SEC DN_NS_PER_SEC
+#define NS_PER_DAY DN_NS_PER_DAY
 #define DAYS_PER_MONTH 30.436875
 
-static int64_t tm_floor_div(int64_t a, int64_t b)
+/* The type's name as Cypher's functions spell it. */
+static const char *tm_fn_name(int type)
 {
-	int64_t q = a / b;
-	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+	switch (type) { /* names only */
+	case DN_DATE: return "date";
+	case DN_LOCALTIME: return "localtime";
+	case DN_TIME: return "time";
+	case DN_LOCALDATETIME: return "localdatetime";
+	default: return "datetime";
+	}
 }
 
-static int64_t tm_floor_mod(int64_t a, int64_t b)
+static bool tm_has_date(int type)
 {
-	return a - tm_floor_div(a, b) * b;
+	return type == DN_DATE || type == DN_LOCALDATETIME || type == DN_DATETIME;
+}
+
+static bool tm_has_time(int type)
+{
+	return type == DN_LOCALTIME || type == DN_TIME || type == DN_LOCALDATETIME ||
+	       type == DN_DATETIME;
+}
+
+static bool tm_has_offset(int type)
+{
+	return type == DN_TIME || type == DN_DATETIME;
 }
 
 static int tm_bad(char *err, size_t cap, const char *what, const dn_value *v)
@@ -42,176 +62,591 @@ static int tm_bad(char *err, size_t cap, const char *what, const dn_value *v)
 	return dn_cy_error(err, cap, DN_ERUNTIME, "invalid %s", what);
 }
 
-/* An integer component of a temporal map: *out keeps def when absent. */
-static int tm_map_int(const dn_value *map, const char *key, int64_t def, int64_t *out,
-                      char *err, size_t cap)
+static int tm_make(int type, const dn_tm *t, dn_value *out, char *err, size_t cap)
 {
-	const dn_value *v = dn_cy_map_get(map, key, strlen(key));
+	int rc = dn_tm_make(type, t, out);
+	if (rc)
+		return dn_cy_error(err, cap, DN_ERUNTIME, "%s value out of range", tm_fn_name(type));
+	return 0;
+}
 
-	*out = def;
+/* A zone or offset text ("+01:00", "Z", "Europe/Stockholm"): *zone is
+ * set for a named zone, else *off. */
+static int tm_zone_arg(const dn_value *tz, int32_t *off, uint32_t *zone, char *err, size_t cap)
+{
+	dn_value t;
+	int rc;
+
+	*off = 0;
+	*zone = 0;
+	if (tz->type != DN_STRING)
+		return dn_cy_error(err, cap, DN_ETYPE, "timezone must be a STRING");
+	if (tz->len > 0 && (tz->u.s[0] == '+' || tz->u.s[0] == '-' || tz->u.s[0] == 'Z')) {
+		char buf[32];
+		int n = snprintf(buf, sizeof buf, "00:00%.*s", (int)(tz->len > 20 ? 20 : tz->len),
+		                 tz->u.s);
+		if (dn_temporal_parse(DN_TIME, buf, (size_t)n, &t) != 0)
+			return tm_bad(err, cap, "time zone", tz);
+		*off = t.u.tm_offset;
+		return 0;
+	}
+	if (tz->len == 3 && strncasecmp(tz->u.s, "UTC", 3) == 0)
+		return 0;
+	rc = dn_tz_find(tz->u.s, tz->len, zone);
+	if (rc == DN_ENOTFOUND)
+		return dn_cy_error(err, cap, DN_ERUNTIME,
+		                   "unknown time zone '%.*s' (no such file under /usr/share/zoneinfo: "
+		                   "is tzdata installed?)",
+		                   (int)(tz->len > 64 ? 64 : tz->len), tz->u.s);
+	if (rc)
+		return tm_bad(err, cap, "time zone", tz);
+	return 0;
+}
+
+/* The offset a zone (or fixed offset) has at the instant utc_s. */
+static int32_t tm_offset_at(uint32_t zone, int32_t off, int64_t utc_s)
+{
+	if (zone)
+		dn_tz_offset_utc(zone, utc_s, &off);
+	return off;
+}
+
+/* Re-expresses t (its local time at t->offset) in another zone/offset. */
+static void tm_convert(dn_tm *t, int32_t off, uint32_t zone)
+{
+	int64_t local = t->days * 86400 + t->nod / NS_PER_SEC, utc;
+
+	if (t->zone) /* its zone's offset on its (maybe new) date */
+		dn_tz_offset_local(t->zone, local, &t->offset);
+	utc = local - t->offset;
+
+	off = tm_offset_at(zone, off, utc);
+	local = utc + off;
+	t->days = dn_floor_div(local, 86400);
+	t->nod = dn_floor_mod(local, 86400) * NS_PER_SEC + t->nod % NS_PER_SEC;
+	t->offset = off;
+	t->zone = zone;
+}
+
+/* The statement clock: what date(), datetime()... and X.statement() read
+ * while a statement runs on this thread (set by dn_cy_clock_begin), so
+ * that every call in one statement sees the same time. */
+static _Thread_local struct timespec tm_stmt_clock;
+static _Thread_local bool tm_stmt_clock_set;
+
+void dn_cy_clock_begin(void)
+{
+	clock_gettime(CLOCK_REALTIME, &tm_stmt_clock);
+	tm_stmt_clock_set = true;
+}
+
+void dn_cy_clock_end(void)
+{
+	tm_stmt_clock_set = false;
+}
+
+/* The current time in zone/offset, as type: the statement's time, or
+ * the real time when realtime is set or no statement runs. */
+static int tm_now(int type, int32_t off, uint32_t zone, bool realtime, dn_value *out, char *err,
+                  size_t cap)
+{
+	struct timespec ts;
+	dn_tm t = { 0, 0, 0, 0 };
+
+	if (tm_stmt_clock_set && !realtime)
+		ts = tm_stmt_clock;
+	else
+		clock_gettime(CLOCK_REALTIME, &ts);
+	t.days = dn_floor_div(ts.tv_sec, 86400);
+	t.nod = dn_floor_mod(ts.tv_sec, 86400) * NS_PER_SEC + ts.tv_nsec;
+	tm_convert(&t, off, zone);
+	return tm_make(type, &t, out, err, cap);
+}
+
+/* ---- maps of components ---- */
+
+/* What a map construction starts from and has so far. */
+typedef struct tm_build {
+	dn_tm t;
+	bool has_date, has_time, has_off; /* parts taken from other values */
+} tm_build;
+
+static const char *const tm_keys[] = {
+	"date", "time", "datetime", "year", "month", "day", "week", "dayOfWeek", "quarter",
+	"dayOfQuarter", "ordinalDay", "hour", "minute", "second", "millisecond", "microsecond",
+	"nanosecond", "timezone", "epochSeconds", "epochMillis",
+};
+
+static int tm_get_int(const dn_value *m, const char *key, bool *has, int64_t *out, char *err,
+                      size_t cap)
+{
+	const dn_value *v = dn_cy_map_get(m, key, strlen(key));
+
+	*has = false;
 	if (!v || v->type == DN_NULL)
 		return 0;
 	if (v->type != DN_INT)
-		return dn_cy_error(err, cap, DN_ETYPE, "temporal component %s must be an INTEGER",
-		                   key);
+		return dn_cy_error(err, cap, DN_ETYPE, "temporal component %s must be an INTEGER", key);
+	*has = true;
 	*out = v->u.i;
 	return 0;
 }
 
-static int tm_date_from_map(const dn_value *m, int32_t *days, char *err, size_t cap)
+/* Takes the parts of another temporal value named by key: "date",
+ * "time" or "datetime". */
+static int tm_select(tm_build *b, const dn_value *m, const char *key, char *err, size_t cap)
 {
-	int64_t y, mo, d;
-	int rc;
+	const dn_value *v = dn_cy_map_get(m, key, strlen(key));
+	bool want_date = key[0] == 'd', want_time = strcmp(key, "date") != 0;
+	dn_tm o;
 
-	if (!dn_cy_map_get(m, "year", 4))
-		return dn_cy_error(err, cap, DN_ERUNTIME, "date map needs a year");
-	if ((rc = tm_map_int(m, "year", 0, &y, err, cap)) || (rc = tm_map_int(m, "month", 1, &mo, err, cap)) ||
-	    (rc = tm_map_int(m, "day", 1, &d, err, cap)))
-		return rc;
-	if (y < -999999999 || y > 999999999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    dn_date_from_ymd((int)y, (int)mo, (int)d, days) != 0)
-		return dn_cy_error(err, cap, DN_ERUNTIME, "invalid date %lld-%lld-%lld",
-		                   (long long)y, (long long)mo, (long long)d);
+	if (!v || v->type == DN_NULL)
+		return 0;
+	if (!DN_TYPE_TEMPORAL(v->type) || v->type == DN_DURATION)
+		return dn_cy_error(err, cap, DN_ETYPE, "%s must be a temporal value", key);
+	dn_tm_of(v, &o);
+	if (want_date && tm_has_date(v->type)) {
+		b->t.days = o.days;
+		b->has_date = true;
+	}
+	if (want_time && tm_has_time(v->type)) {
+		b->t.nod = o.nod;
+		b->has_time = true;
+	}
+	if (want_time && tm_has_offset(v->type)) {
+		b->t.offset = o.offset;
+		b->t.zone = o.zone;
+		b->has_off = true;
+	}
 	return 0;
 }
 
-static int64_t tm_now_ms(void)
+/* Year, month, day, week, quarter, ordinal fields over the base date. */
+static int tm_date_fields(tm_build *b, const dn_value *m, bool *any, char *err, size_t cap)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t y = 0, mo = 1, d = 1, w = 1, dow = 1, q = 1, dq = 1, od = 1;
+	bool hy, hmo, hd, hw, hdow, hq, hdq, hod;
+	int64_t by = 1970;
+	unsigned bm = 1, bd = 1;
+	int rc;
+
+	if ((rc = tm_get_int(m, "year", &hy, &y, err, cap)) ||
+	    (rc = tm_get_int(m, "month", &hmo, &mo, err, cap)) ||
+	    (rc = tm_get_int(m, "day", &hd, &d, err, cap)) ||
+	    (rc = tm_get_int(m, "week", &hw, &w, err, cap)) ||
+	    (rc = tm_get_int(m, "dayOfWeek", &hdow, &dow, err, cap)) ||
+	    (rc = tm_get_int(m, "quarter", &hq, &q, err, cap)) ||
+	    (rc = tm_get_int(m, "dayOfQuarter", &hdq, &dq, err, cap)) ||
+	    (rc = tm_get_int(m, "ordinalDay", &hod, &od, err, cap)))
+		return rc;
+	*any = hy || hmo || hd || hw || hdow || hq || hdq || hod;
+	if (!*any)
+		return 0;
+	if (!hy && !b->has_date)
+		return dn_cy_error(err, cap, DN_ERUNTIME, "a temporal map needs a year");
+	if (b->has_date)
+		dn_cal_civil(b->t.days, &by, &bm, &bd);
+	if (!hy)
+		y = by;
+	if (y < -999999999 || y > 999999999)
+		goto bad;
+	if (hw || hdow) { /* week date: week-year, week, day of week */
+		if (b->has_date) {
+			int64_t thursday = b->t.days - dn_cal_dow(b->t.days) + 4, ty;
+			unsigned tmm, tdd;
+			dn_cal_civil(thursday, &ty, &tmm, &tdd);
+			if (!hy)
+				y = ty;
+			if (!hw)
+				w = (thursday - dn_cal_week1(ty)) / 7 + 1;
+			if (!hdow)
+				dow = dn_cal_dow(b->t.days);
+		}
+		if (w < 1 || w > dn_cal_weeks_in_year(y) || dow < 1 || dow > 7)
+			goto bad;
+		b->t.days = dn_cal_week1(y) + (w - 1) * 7 + dow - 1;
+	} else if (hod) {
+		if (od < 1 || od > (dn_cal_is_leap(y) ? 366 : 365))
+			goto bad;
+		b->t.days = dn_cal_days(y, 1, 1) + od - 1;
+	} else if (hq || hdq) {
+		if (b->has_date) {
+			int64_t qs = dn_cal_days(by, (bm - 1) / 3 * 3 + 1, 1);
+			if (!hq)
+				q = (bm - 1) / 3 + 1;
+			if (!hdq)
+				dq = b->t.days - qs + 1;
+		}
+		if (q < 1 || q > 4 || dq < 1)
+			goto bad;
+		int64_t start = dn_cal_days(y, (unsigned)(q - 1) * 3 + 1, 1);
+		int64_t next = q == 4 ? dn_cal_days(y + 1, 1, 1) : dn_cal_days(y, (unsigned)q * 3 + 1, 1);
+		if (start + dq - 1 >= next)
+			goto bad;
+		b->t.days = start + dq - 1;
+	} else {
+		if (b->has_date) {
+			if (!hmo)
+				mo = bm;
+			if (!hd)
+				d = bd;
+		}
+		if (mo < 1 || mo > 12 || d < 1 || d > dn_cal_days_in_month(y, (unsigned)mo))
+			goto bad;
+		b->t.days = dn_cal_days(y, (unsigned)mo, (unsigned)d);
+	}
+	b->has_date = true;
+	return 0;
+bad:
+	return dn_cy_error(err, cap, DN_ERUNTIME, "invalid date components");
 }
 
-int dn_fn_date(const dn_value *a, size_t n, dn_value *out, char *err, size_t cap)
+/* levels: a truncation's map, where millisecond, microsecond and
+ * nanosecond each set their three digits of the fraction (java.time's
+ * MILLI_OF_SECOND...); else they add up to the whole fraction. */
+static int tm_time_fields(tm_build *b, const dn_value *m, bool levels, bool *any, char *err,
+                          size_t cap)
 {
-	int32_t days;
+	int64_t v[6] = { 0, 0, 0, 0, 0, 0 };
+	bool h[6];
+	static const char *const names[6] = { "hour",        "minute",      "second",
+		                               "millisecond", "microsecond", "nanosecond" };
+	static const int64_t lim[6] = { 24, 60, 60, 1000, 1000000, 1000000000 };
+	int64_t base = b->has_time ? b->t.nod : 0, hh, mi, ss, frac;
+	int rc, i;
+
+	*any = false;
+	for (i = 0; i < 6; i++) {
+		if ((rc = tm_get_int(m, names[i], &h[i], &v[i], err, cap)) != 0)
+			return rc;
+		if (h[i] && (v[i] < 0 || v[i] >= lim[i]))
+			return dn_cy_error(err, cap, DN_ERUNTIME, "invalid value for %s: %lld",
+			                   names[i], (long long)v[i]);
+		*any = *any || h[i];
+	}
+	if (!*any)
+		return 0;
+	hh = h[0] ? v[0] : base / (3600 * NS_PER_SEC);
+	mi = h[1] ? v[1] : base / (60 * NS_PER_SEC) % 60;
+	ss = h[2] ? v[2] : base / NS_PER_SEC % 60;
+	frac = base % NS_PER_SEC;
+	if (h[3] || h[4] || h[5]) {
+		if (levels) /* each given unit replaces its own digits only */
+			frac = (h[3] ? v[3] : frac / 1000000) * 1000000 +
+			       (h[4] ? v[4] % 1000 : frac / 1000 % 1000) * 1000 +
+			       (h[5] ? v[5] % 1000 : frac % 1000);
+		else
+			frac = v[3] * 1000000 + v[4] * 1000 + v[5];
+	}
+	if (frac >= NS_PER_SEC)
+		return dn_cy_error(err, cap, DN_ERUNTIME, "invalid fraction of a second");
+	b->t.nod = ((hh * 60 + mi) * 60 + ss) * NS_PER_SEC + frac;
+	b->has_time = true;
+	return 0;
+}
+
+/* datetime({epochSeconds | epochMillis [, nanosecond]}). */
+static int tm_from_epoch(int64_t sec, int64_t ns, dn_value *out, char *err, size_t cap)
+{
+	dn_tm t = { 0, 0, 0, 0 };
+
+	sec += dn_floor_div(ns, NS_PER_SEC);
+	ns = dn_floor_mod(ns, NS_PER_SEC);
+	t.days = dn_floor_div(sec, 86400);
+	t.nod = dn_floor_mod(sec, 86400) * NS_PER_SEC + ns;
+	return tm_make(DN_DATETIME, &t, out, err, cap);
+}
+
+/* Builds a value of type from a map; b holds what a truncation left
+ * (convert false: a timezone then replaces the zone instead of moving the
+ * instant into it). */
+static int tm_from_map(int type, const dn_value *m, tm_build *b, bool convert, dn_value *out,
+                       char *err, size_t cap)
+{
+	const dn_value *tz = dn_cy_map_get(m, "timezone", 8);
+	bool any_date, any_time, h1, h2, h3;
+	int64_t es, em, ns = 0;
+	uint32_t i;
+	size_t k;
+	int rc;
+
+	for (i = 0; i < m->len; i++) {
+		const dn_value *key = &m->u.list[2 * i];
+		for (k = 0; k < sizeof tm_keys / sizeof tm_keys[0]; k++)
+			if (strlen(tm_keys[k]) == key->len && memcmp(tm_keys[k], key->u.s, key->len) == 0)
+				break;
+		if (k == sizeof tm_keys / sizeof tm_keys[0])
+			return dn_cy_error(err, cap, DN_ERUNTIME, "unknown %s component '%.*s'",
+			                   tm_fn_name(type), (int)key->len, key->u.s);
+	}
+	if ((rc = tm_get_int(m, "epochSeconds", &h1, &es, err, cap)) ||
+	    (rc = tm_get_int(m, "epochMillis", &h2, &em, err, cap)) ||
+	    (rc = tm_get_int(m, "nanosecond", &h3, &ns, err, cap)))
+		return rc;
+	if (h1 || h2) {
+		if (type != DN_DATETIME)
+			return dn_cy_error(err, cap, DN_ERUNTIME, "epoch components need datetime()");
+		return tm_from_epoch(h1 ? es : dn_floor_div(em, 1000),
+		                     (h1 ? 0 : dn_floor_mod(em, 1000) * 1000000) + ns, out, err, cap);
+	}
+	if ((rc = tm_select(b, m, "datetime", err, cap)) || (rc = tm_select(b, m, "date", err, cap)) ||
+	    (rc = tm_select(b, m, "time", err, cap)))
+		return rc;
+	if ((rc = tm_date_fields(b, m, &any_date, err, cap)) ||
+	    (rc = tm_time_fields(b, m, !convert, &any_time, err, cap)))
+		return rc;
+	if (tm_has_date(type) && !b->has_date) {
+		if (m->len == 1 && tz && tz->type != DN_NULL) { /* date({timezone: ...}): now */
+			int32_t off;
+			uint32_t zone;
+			if ((rc = tm_zone_arg(tz, &off, &zone, err, cap)) != 0)
+				return rc;
+			return tm_now(type, off, zone, false, out, err, cap);
+		}
+		return dn_cy_error(err, cap, DN_ERUNTIME, "%s map needs a year or a date",
+		                   tm_fn_name(type));
+	}
+	if (tz && tz->type != DN_NULL && tm_has_offset(type)) {
+		int32_t off;
+		uint32_t zone;
+		if ((rc = tm_zone_arg(tz, &off, &zone, err, cap)) != 0)
+			return rc;
+		if (type == DN_TIME && zone) { /* a time takes the zone's offset now */
+			off = tm_offset_at(zone, 0, time(NULL));
+			zone = 0;
+		}
+		if (convert && b->has_off) {
+			tm_convert(&b->t, off, zone);
+		} else {
+			b->t.offset = off;
+			b->t.zone = zone;
+		}
+	}
+	if (type == DN_TIME) /* a time keeps the offset alone */
+		b->t.zone = 0;
+	if (!tm_has_date(type))
+		b->t.days = 0;
+	return tm_make(type, &b->t, out, err, cap);
+}
+
+/* ---- constructors ---- */
+
+static int tm_construct(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                        size_t cap)
+{
+	tm_build b;
+	dn_tm o;
 	int rc;
 
 	*out = dn_value_null();
-	if (n == 0) {
-		*out = dn_value_date((int32_t)tm_floor_div(tm_now_ms(), MS_PER_DAY));
-		return 0;
-	}
+	memset(&b, 0, sizeof b);
+	if (n == 0)
+		return tm_now(type, 0, 0, false, out, err, cap);
 	switch (a->type) { /* by argument type */
 	case DN_NULL:
 		return 0;
 	case DN_STRING:
-		if (dn_date_parse(a->u.s, a->len, &days) != 0)
-			return tm_bad(err, cap, "date", a);
-		break;
+		rc = dn_temporal_parse(type, a->u.s, a->len, out);
+		if (rc == DN_ENOTFOUND)
+			return dn_cy_error(err, cap, DN_ERUNTIME,
+			                   "unknown time zone in '%.*s' (is tzdata installed?)",
+			                   (int)(a->len > 64 ? 64 : a->len), a->u.s);
+		return rc ? tm_bad(err, cap, tm_fn_name(type), a) : 0;
 	case DN_MAP:
-		if ((rc = tm_date_from_map(a, &days, err, cap)) != 0)
-			return rc;
-		break;
-	case DN_DATE:
-		days = a->u.date;
-		break;
-	case DN_DATETIME:
-		days = (int32_t)tm_floor_div(a->u.datetime, MS_PER_DAY);
-		break;
+		return tm_from_map(type, a, &b, true, out, err, cap);
 	default:
-		return dn_fn_arg_type("date", 1, a, err, cap);
+		if (!DN_TYPE_TEMPORAL(a->type) || a->type == DN_DURATION)
+			return dn_fn_arg_type(tm_fn_name(type), 1, a, err, cap);
+		if ((tm_has_date(type) && !tm_has_date(a->type)) ||
+		    (!tm_has_date(type) && !tm_has_time(a->type)))
+			return dn_fn_arg_type(tm_fn_name(type), 1, a, err, cap);
+		dn_tm_of(a, &o);
+		if (!tm_has_offset(a->type)) /* a local value is read as UTC */
+			o.offset = 0, o.zone = 0;
+		if (type == DN_TIME)
+			o.zone = 0;
+		if (!tm_has_date(type))
+			o.days = 0;
+		return tm_make(type, &o, out, err, cap);
 	}
-	*out = dn_value_date(days);
-	return 0;
 }
 
-/* A "Z" / "+hh:mm" / "-hhmm" time zone offset in ms (named zones are not
- * supported: dragnet keeps UTC only). */
-static int tm_offset(const dn_value *tz, int64_t *off, char *err, size_t cap)
-{
-	int h = 0, m = 0;
-	char buf[16];
-
-	*off = 0;
-	if (!tz || tz->type == DN_NULL)
-		return 0;
-	if (tz->type != DN_STRING || tz->len >= sizeof buf)
-		return tm_bad(err, cap, "time zone", tz);
-	memcpy(buf, tz->u.s, tz->len);
-	buf[tz->len] = '\0';
-	if (strcmp(buf, "Z") == 0 || strcasecmp(buf, "UTC") == 0)
-		return 0;
-	if ((buf[0] == '+' || buf[0] == '-') &&
-	    (sscanf(buf + 1, "%2d:%2d", &h, &m) == 2 || sscanf(buf + 1, "%2d%2d", &h, &m) == 2) &&
-	    h <= 18 && m < 60) {
-		*off = (buf[0] == '-' ? -1 : 1) * ((int64_t)h * 3600000 + (int64_t)m * 60000);
-		return 0;
+/* One registry entry per type and operation, each a call of the shared
+ * implementation with the type: date(), localtime(), ..., date.truncate(). */
+#define TM_TYPED_FN(fname, impl, type)                                                   \
+	int fname(const dn_value *a, size_t n, dn_value *out, char *err, size_t cap)     \
+	{                                                                                \
+		return impl(type, a, n, out, err, cap);                                  \
 	}
-	return dn_cy_error(err, cap, DN_ENOTSUP, "time zone '%s' not supported (use Z or ±hh:mm)",
-	                   buf);
+
+TM_TYPED_FN(dn_fn_date, tm_construct, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime, tm_construct, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time, tm_construct, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime, tm_construct, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime, tm_construct, DN_DATETIME)
+
+/* datetime.fromepoch(seconds, nanoseconds), datetime.fromepochmillis(ms). */
+int dn_fn_datetime_fromepoch(const dn_value *a, size_t n, dn_value *out, char *err, size_t cap)
+{
+	*out = dn_value_null();
+	if (a[0].type == DN_NULL || (n > 1 && a[1].type == DN_NULL))
+		return 0;
+	if (a[0].type != DN_INT)
+		return dn_fn_arg_type("datetime.fromepoch", 1, &a[0], err, cap);
+	if (n > 1 && a[1].type != DN_INT)
+		return dn_fn_arg_type("datetime.fromepoch", 2, &a[1], err, cap);
+	return tm_from_epoch(a[0].u.i, n > 1 ? a[1].u.i : 0, out, err, cap);
 }
 
-static int tm_datetime_from_map(const dn_value *m, int64_t *ms, char *err, size_t cap)
+int dn_fn_datetime_fromepochmillis(const dn_value *a, size_t n, dn_value *out, char *err,
+                                   size_t cap)
 {
-	int64_t h, mi, s, milli, micro, nano, off, epoch;
-	int32_t days;
-	int rc;
-
-	if ((rc = tm_map_int(m, "epochMillis", INT64_MIN, &epoch, err, cap)) != 0)
-		return rc;
-	if (epoch != INT64_MIN) {
-		*ms = epoch;
+	(void)n;
+	*out = dn_value_null();
+	if (a[0].type == DN_NULL)
 		return 0;
-	}
-	if ((rc = tm_map_int(m, "epochSeconds", INT64_MIN, &epoch, err, cap)) != 0)
-		return rc;
-	if (epoch != INT64_MIN) {
-		if (epoch > INT64_MAX / 1000 || epoch < INT64_MIN / 1000)
-			return dn_cy_error(err, cap, DN_ERUNTIME, "epochSeconds out of range");
-		*ms = epoch * 1000;
-		return 0;
-	}
-	if ((rc = tm_date_from_map(m, &days, err, cap)) != 0)
-		return rc;
-	if ((rc = tm_map_int(m, "hour", 0, &h, err, cap)) || (rc = tm_map_int(m, "minute", 0, &mi, err, cap)) ||
-	    (rc = tm_map_int(m, "second", 0, &s, err, cap)) ||
-	    (rc = tm_map_int(m, "millisecond", 0, &milli, err, cap)) ||
-	    (rc = tm_map_int(m, "microsecond", 0, &micro, err, cap)) ||
-	    (rc = tm_map_int(m, "nanosecond", 0, &nano, err, cap)) ||
-	    (rc = tm_offset(dn_cy_map_get(m, "timezone", 8), &off, err, cap)))
-		return rc;
-	if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || milli < 0 || milli > 999 ||
-	    micro < 0 || micro > 999999 || nano < 0 || nano > 999999999)
-		return dn_cy_error(err, cap, DN_ERUNTIME, "invalid time component");
-	*ms = (int64_t)days * MS_PER_DAY + h * 3600000 + mi * 60000 + s * 1000 + milli +
-	      micro / 1000 + nano / 1000000 - off;
-	return 0;
+	if (a[0].type != DN_INT)
+		return dn_fn_arg_type("datetime.fromepochmillis", 1, &a[0], err, cap);
+	return tm_from_epoch(dn_floor_div(a[0].u.i, 1000), dn_floor_mod(a[0].u.i, 1000) * 1000000,
+	                     out, err, cap);
 }
 
-int dn_fn_datetime(const dn_value *a, size_t n, dn_value *out, char *err, size_t cap)
+/* X.statement([tz]), X.transaction([tz]) (both the statement's time) and
+ * X.realtime([tz]). */
+static int tm_clock(int type, bool realtime, const dn_value *a, size_t n, dn_value *out,
+                    char *err, size_t cap)
 {
-	int64_t ms;
+	int32_t off = 0;
+	uint32_t zone = 0;
 	int rc;
 
 	*out = dn_value_null();
-	if (n == 0) {
-		*out = dn_value_datetime(tm_now_ms());
-		return 0;
-	}
-	switch (a->type) { /* by argument type */
-	case DN_NULL:
-		return 0;
-	case DN_STRING:
-		if (dn_datetime_parse(a->u.s, a->len, &ms) != 0)
-			return tm_bad(err, cap, "datetime", a);
-		break;
-	case DN_MAP:
-		if ((rc = tm_datetime_from_map(a, &ms, err, cap)) != 0)
+	if (n > 0) {
+		if (a->type == DN_NULL)
+			return 0;
+		if ((rc = tm_zone_arg(a, &off, &zone, err, cap)) != 0)
 			return rc;
-		break;
-	case DN_DATE:
-		ms = (int64_t)a->u.date * MS_PER_DAY;
-		break;
-	case DN_DATETIME:
-		ms = a->u.datetime;
-		break;
-	default:
-		return dn_fn_arg_type("datetime", 1, a, err, cap);
 	}
-	*out = dn_value_datetime(ms);
-	return 0;
+	return tm_now(type, off, zone, realtime, out, err, cap);
 }
+
+static int tm_clock_statement(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                              size_t cap)
+{
+	return tm_clock(type, false, a, n, out, err, cap);
+}
+
+static int tm_clock_real(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                         size_t cap)
+{
+	return tm_clock(type, true, a, n, out, err, cap);
+}
+
+TM_TYPED_FN(dn_fn_date_statement, tm_clock_statement, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime_statement, tm_clock_statement, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time_statement, tm_clock_statement, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime_statement, tm_clock_statement, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime_statement, tm_clock_statement, DN_DATETIME)
+TM_TYPED_FN(dn_fn_date_realtime, tm_clock_real, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime_realtime, tm_clock_real, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time_realtime, tm_clock_real, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime_realtime, tm_clock_real, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime_realtime, tm_clock_real, DN_DATETIME)
+
+/* ---- truncate ---- */
+
+typedef struct tm_unit_trunc {
+	const char *name;
+	bool date_unit; /* truncates the date (and zeroes the time) */
+	int64_t years;  /* date units: 1000, 100, 10, 1; 0 for the others */
+	int64_t ns;     /* time units: the unit in nanoseconds */
+} tm_unit_trunc;
+
+static const tm_unit_trunc tm_trunc_units[] = {
+	{ "millennium", true, 1000, 0 }, { "century", true, 100, 0 },
+	{ "decade", true, 10, 0 },       { "year", true, 1, 0 },
+	{ "weekYear", true, 0, 0 },      { "quarter", true, 0, 0 },
+	{ "month", true, 0, 0 },         { "week", true, 0, 0 },
+	{ "day", true, 0, 0 },           { "hour", false, 0, 3600 * NS_PER_SEC },
+	{ "minute", false, 0, 60 * NS_PER_SEC }, { "second", false, 0, NS_PER_SEC },
+	{ "millisecond", false, 0, 1000000 },    { "microsecond", false, 0, 1000 },
+};
+
+static int64_t tm_trunc_date(const tm_unit_trunc *u, int64_t days)
+{
+	int64_t y;
+	unsigned m, d;
+
+	dn_cal_civil(days, &y, &m, &d);
+	if (u->years)
+		return dn_cal_days(dn_floor_div(y, u->years) * u->years, 1, 1);
+	if (strcmp(u->name, "weekYear") == 0) {
+		int64_t thursday = days - dn_cal_dow(days) + 4, ty;
+		dn_cal_civil(thursday, &ty, &m, &d);
+		return dn_cal_week1(ty);
+	}
+	if (strcmp(u->name, "quarter") == 0)
+		return dn_cal_days(y, (m - 1) / 3 * 3 + 1, 1);
+	if (strcmp(u->name, "month") == 0)
+		return dn_cal_days(y, m, 1);
+	if (strcmp(u->name, "week") == 0)
+		return days - dn_cal_dow(days) + 1;
+	return days;
+}
+
+static int tm_truncate(int type, const dn_value *a, size_t n, dn_value *out, char *err,
+                       size_t cap)
+{
+	static const dn_value empty = { .type = DN_MAP };
+	const tm_unit_trunc *u = NULL;
+	const dn_value *v = &a[1], *m = n > 2 ? &a[2] : &empty;
+	char fname[32];
+	tm_build b;
+	size_t k;
+
+	*out = dn_value_null();
+	snprintf(fname, sizeof fname, "%s.truncate", tm_fn_name(type));
+	if (a[0].type == DN_NULL || v->type == DN_NULL)
+		return 0;
+	if (a[0].type != DN_STRING)
+		return dn_fn_arg_type(fname, 1, &a[0], err, cap);
+	for (k = 0; k < sizeof tm_trunc_units / sizeof tm_trunc_units[0]; k++)
+		if (strlen(tm_trunc_units[k].name) == a[0].len &&
+		    strncasecmp(tm_trunc_units[k].name, a[0].u.s, a[0].len) == 0)
+			u = &tm_trunc_units[k];
+	if (!u)
+		return tm_bad(err, cap, "truncation unit", &a[0]);
+	if (m->type == DN_NULL)
+		m = &empty;
+	if (m->type != DN_MAP)
+		return dn_fn_arg_type(fname, 3, m, err, cap);
+	if (!DN_TYPE_TEMPORAL(v->type) || v->type == DN_DURATION ||
+	    (tm_has_date(type) && !tm_has_date(v->type)) ||
+	    (!tm_has_date(type) && !tm_has_time(v->type)))
+		return dn_fn_arg_type(fname, 2, v, err, cap);
+	if (u->date_unit && !tm_has_date(type) && strcmp(u->name, "day") != 0)
+		return dn_cy_error(err, cap, DN_ERUNTIME, "cannot truncate %s to unit %s",
+		                   tm_fn_name(type), u->name);
+	memset(&b, 0, sizeof b);
+	dn_tm_of(v, &b.t);
+	b.has_date = tm_has_date(v->type);
+	b.has_time = true;
+	b.has_off = tm_has_offset(v->type);
+	if (u->date_unit) {
+		if (b.has_date)
+			b.t.days = tm_trunc_date(u, b.t.days);
+		b.t.nod = 0;
+	} else {
+		b.t.nod -= b.t.nod % u->ns;
+	}
+	return tm_from_map(type, m, &b, false, out, err, cap);
+}
+
+TM_TYPED_FN(dn_fn_date_truncate, tm_truncate, DN_DATE)
+TM_TYPED_FN(dn_fn_localtime_truncate, tm_truncate, DN_LOCALTIME)
+TM_TYPED_FN(dn_fn_time_truncate, tm_truncate, DN_TIME)
+TM_TYPED_FN(dn_fn_localdatetime_truncate, tm_truncate, DN_LOCALDATETIME)
+TM_TYPED_FN(dn_fn_datetime_truncate, tm_truncate, DN_DATETIME)
 
 /* ---- duration ---- */
 
@@ -317,7 +752,8 @@ static int tm_duration_from_map(const dn_value *m, dn_value *out, char *err, siz
 }
 
 /* "P[nY][nM][nW][nD][T[nH][nM][nS]]", each n an optionally signed decimal
- * (fractions allowed), with an optional leading '-' negating the whole. */
+ * (fractions allowed), with an optional leading '-' negating the whole; or
+ * the alternative form "PYYYY-MM-DDThh:mm:ss[.f]". */
 static int tm_duration_parse(const dn_value *s, dn_value *out, char *err, size_t cap)
 {
 	char buf[128], *p, *end;
@@ -335,6 +771,20 @@ static int tm_duration_parse(const dn_value *s, dn_value *out, char *err, size_t
 	if (*p != 'P')
 		return tm_bad(err, cap, "duration", s);
 	p++;
+	{ /* ISO 8601's alternative form: "P2012-02-02T14:37:21.545" */
+		int y, mo, dd, h, mi, used = 0;
+		double sec;
+		if (sscanf(p, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &dd, &h, &mi, &sec, &used) == 6 &&
+		    p[used] == '\0' && p[4] == '-' && mo <= 12 && h <= 24 && mi < 60 && sec < 60) {
+			const int64_t part[5] = { y, mo, dd, h, mi };
+			static const size_t unit[5] = { 0, 2, 4, 5, 6 }; /* rows of tm_units */
+			for (int i = 0; i < 5; i++)
+				tm_dur_add_int(&d, tm_units[unit[i]].unit, part[i], tm_units[unit[i]].mult);
+			tm_dur_add_float(&d, TM_NANOS, sec * (double)NS_PER_SEC);
+			any = true;
+			p += used;
+		}
+	}
 	while (*p) {
 		double x;
 		bool integral = true;
@@ -401,223 +851,123 @@ int dn_fn_duration(const dn_value *a, size_t n, dn_value *out, char *err, size_t
 	}
 }
 
-/* duration.between(a, b): whole months from a towards b (so that a + months
- * does not pass b), then the rest as days and nanoseconds. */
-int dn_fn_duration_between(const dn_value *a, size_t n, dn_value *out, char *err, size_t cap)
-{
-	int64_t ta, tb, months, rem;
-	int ya, ma, da, yb, mb, db;
-	dn_value start, mdur, cand;
-	int rc, i;
 
-	(void)n;
+/* ---- duration.between and its single-unit forms ---- */
+
+enum { TM_BETWEEN_ALL, TM_BETWEEN_MONTHS, TM_BETWEEN_DAYS, TM_BETWEEN_SECONDS };
+
+/* Whole months from (fd, fn) to (td, tn) as java.time counts them: the end
+ * day moves one back when its time of day is earlier (forward when later,
+ * going backwards), then (year, month, day) packed differences. */
+static int64_t tm_months_until(int64_t fd, int64_t fn, int64_t td, int64_t tn)
+{
+	int64_t fy, ty;
+	unsigned fm, fdd, tm, tdd;
+
+	if (td > fd && tn < fn)
+		td--;
+	else if (td < fd && tn > fn)
+		td++;
+	dn_cal_civil(fd, &fy, &fm, &fdd);
+	dn_cal_civil(td, &ty, &tm, &tdd);
+	int64_t p1 = (fy * 12 + fm - 1) * 32 + fdd, p2 = (ty * 12 + tm - 1) * 32 + tdd;
+	return (p2 - p1) / 32;
+}
+
+static int64_t tm_days_until(int64_t fd, int64_t fn, int64_t td, int64_t tn)
+{
+	if (td > fd && tn < fn)
+		td--;
+	else if (td < fd && tn > fn)
+		td++;
+	return td - fd;
+}
+
+/* Gives t (a local value) the zone of z, at the offset the zone has for
+ * t's wall-clock time. */
+static void tm_adopt_zone(dn_tm *t, const dn_tm *z)
+{
+	t->zone = z->zone;
+	t->offset = z->offset;
+	if (z->zone)
+		dn_tz_offset_local(z->zone, t->days * 86400 + t->nod / NS_PER_SEC, &t->offset);
+}
+
+static int tm_between(int mode, const char *fname, const dn_value *a, dn_value *out, char *err,
+                      size_t cap)
+{
+	dn_tm f, t;
+	int64_t months = 0, days = 0, nanos, y;
+	unsigned m, d, dim;
+	bool dates, ha, hb, oa, ob;
+	int i;
+
 	*out = dn_value_null();
 	if (a[0].type == DN_NULL || a[1].type == DN_NULL)
 		return 0;
 	for (i = 0; i < 2; i++)
-		if (a[i].type != DN_DATE && a[i].type != DN_DATETIME)
-			return dn_fn_arg_type("duration.between", i + 1, &a[i], err, cap);
-	ta = a[0].type == DN_DATE ? a[0].u.date * MS_PER_DAY : a[0].u.datetime;
-	tb = a[1].type == DN_DATE ? a[1].u.date * MS_PER_DAY : a[1].u.datetime;
-	dn_date_to_ymd((int32_t)tm_floor_div(ta, MS_PER_DAY), &ya, &ma, &da);
-	dn_date_to_ymd((int32_t)tm_floor_div(tb, MS_PER_DAY), &yb, &mb, &db);
-	months = ((int64_t)yb * 12 + mb) - ((int64_t)ya * 12 + ma);
-	start = dn_value_datetime(ta);
-	for (;;) {
-		mdur = dn_value_duration(months, 0, 0);
-		if ((rc = dn_cy_temporal_add(&start, &mdur, 1, &cand, err, cap)) != 0)
-			return rc;
-		if (months > 0 && cand.u.datetime > tb)
-			months--;
-		else if (months < 0 && cand.u.datetime < tb)
-			months++;
-		else
-			break;
+		if (!DN_TYPE_TEMPORAL(a[i].type) || a[i].type == DN_DURATION)
+			return dn_fn_arg_type(fname, i + 1, &a[i], err, cap);
+	dn_tm_of(&a[0], &f);
+	dn_tm_of(&a[1], &t);
+	ha = tm_has_date(a[0].type);
+	hb = tm_has_date(a[1].type);
+	oa = tm_has_offset(a[0].type);
+	ob = tm_has_offset(a[1].type);
+	dates = ha && hb;
+	/* A value without a date takes the other's, one without a zone the
+	 * other's zone; with both zoned, the second is seen from the first's. */
+	if (ha && !hb)
+		t.days = f.days;
+	else if (hb && !ha)
+		f.days = t.days;
+	if (oa && !ob)
+		tm_adopt_zone(&t, &f);
+	else if (ob && !oa)
+		tm_adopt_zone(&f, &t);
+	else if (oa && ob && (dates || f.zone))
+		tm_convert(&t, f.offset, f.zone);
+	if (dates && (mode == TM_BETWEEN_ALL || mode == TM_BETWEEN_MONTHS)) {
+		months = tm_months_until(f.days, f.nod, t.days, t.nod);
+		dn_cal_civil(f.days, &y, &m, &d);
+		int64_t total = y * 12 + (m - 1) + months;
+		y = dn_floor_div(total, 12);
+		m = (unsigned)(total - y * 12) + 1;
+		dim = dn_cal_days_in_month(y, m);
+		f.days = dn_cal_days(y, m, d < dim ? d : dim);
 	}
-	rem = tb - cand.u.datetime;
-	*out = dn_value_duration(months, rem / MS_PER_DAY, (rem % MS_PER_DAY) * 1000000);
+	if (mode == TM_BETWEEN_MONTHS) {
+		*out = dn_value_duration(months, 0, 0);
+		return 0;
+	}
+	if (dates && mode != TM_BETWEEN_SECONDS) {
+		days = tm_days_until(f.days, f.nod, t.days, t.nod);
+		f.days += days;
+	}
+	if (mode == TM_BETWEEN_DAYS) {
+		*out = dn_value_duration(0, days, 0);
+		return 0;
+	}
+	if (f.zone) /* the start moved by months and days: its offset there */
+		dn_tz_offset_local(f.zone, f.days * 86400 + f.nod / NS_PER_SEC, &f.offset);
+	if (__builtin_mul_overflow(t.days - f.days, NS_PER_DAY, &nanos) ||
+	    __builtin_add_overflow(nanos, t.nod - f.nod, &nanos) ||
+	    __builtin_sub_overflow(nanos, (int64_t)(t.offset - f.offset) * NS_PER_SEC, &nanos))
+		return dn_cy_error(err, cap, DN_ERUNTIME, "duration out of range");
+	*out = dn_value_duration(months, days, nanos);
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Temporal accessors                                                  */
-/* ------------------------------------------------------------------ */
-
-/* A broken-down DATE or DATETIME. */
-typedef struct tm_parts {
-	int64_t days, msday, ms;
-	int year, month, day;
-} tm_parts;
-
-static int64_t tm_days_of(int y, int m, int d)
-{
-	int32_t days = 0;
-	dn_date_from_ymd(y, m, d, &days);
-	return days;
-}
-
-static int64_t tm_dow(const tm_parts *p) /* ISO: Monday 1 .. Sunday 7 */
-{
-	return tm_floor_mod(p->days + 3, 7) + 1;
-}
-
-static int64_t tm_f_year(const tm_parts *p) { return p->year; }
-static int64_t tm_f_month(const tm_parts *p) { return p->month; }
-static int64_t tm_f_day(const tm_parts *p) { return p->day; }
-static int64_t tm_f_quarter(const tm_parts *p) { return (p->month - 1) / 3 + 1; }
-static int64_t tm_f_ordinal(const tm_parts *p) { return p->days - tm_days_of(p->year, 1, 1) + 1; }
-static int64_t tm_f_day_of_quarter(const tm_parts *p)
-{
-	return p->days - tm_days_of(p->year, (p->month - 1) / 3 * 3 + 1, 1) + 1;
-}
-
-/* ISO week: the week (Monday first) holding the year's first Thursday is 1. */
-static void tm_iso_week(const tm_parts *p, int64_t *week, int64_t *wyear)
-{
-	int64_t thursday = p->days - tm_dow(p) + 4;
-	int y, m, d;
-	dn_date_to_ymd((int32_t)thursday, &y, &m, &d);
-	*wyear = y;
-	*week = (thursday - tm_days_of(y, 1, 1)) / 7 + 1;
-}
-
-static int64_t tm_f_week(const tm_parts *p)
-{
-	int64_t w, y;
-	tm_iso_week(p, &w, &y);
-	return w;
-}
-
-static int64_t tm_f_week_year(const tm_parts *p)
-{
-	int64_t w, y;
-	tm_iso_week(p, &w, &y);
-	return y;
-}
-
-static int64_t tm_f_hour(const tm_parts *p) { return p->msday / 3600000; }
-static int64_t tm_f_minute(const tm_parts *p) { return p->msday / 60000 % 60; }
-static int64_t tm_f_second(const tm_parts *p) { return p->msday / 1000 % 60; }
-static int64_t tm_f_milli(const tm_parts *p) { return p->msday % 1000; }
-static int64_t tm_f_micro(const tm_parts *p) { return p->msday % 1000 * 1000; }
-static int64_t tm_f_nano(const tm_parts *p) { return p->msday % 1000 * 1000000; }
-static int64_t tm_f_epoch_ms(const tm_parts *p) { return p->ms; }
-static int64_t tm_f_epoch_s(const tm_parts *p) { return tm_floor_div(p->ms, 1000); }
-static int64_t tm_f_offset_s(const tm_parts *p) { (void)p; return 0; }
-
-typedef struct tm_field {
-	const char *name;
-	bool datetime_only;
-	int64_t (*get)(const tm_parts *p);
-} tm_field;
-
-static const tm_field tm_fields[] = {
-	{ "year", false, tm_f_year },
-	{ "quarter", false, tm_f_quarter },
-	{ "month", false, tm_f_month },
-	{ "week", false, tm_f_week },
-	{ "weekYear", false, tm_f_week_year },
-	{ "day", false, tm_f_day },
-	{ "ordinalDay", false, tm_f_ordinal },
-	{ "dayOfWeek", false, tm_dow },
-	{ "weekDay", false, tm_dow },
-	{ "dayOfQuarter", false, tm_f_day_of_quarter },
-	{ "hour", true, tm_f_hour },
-	{ "minute", true, tm_f_minute },
-	{ "second", true, tm_f_second },
-	{ "millisecond", true, tm_f_milli },
-	{ "microsecond", true, tm_f_micro },
-	{ "nanosecond", true, tm_f_nano },
-	{ "epochMillis", true, tm_f_epoch_ms },
-	{ "epochSeconds", true, tm_f_epoch_s },
-	{ "offsetSeconds", true, tm_f_offset_s },
-};
-
-/* Duration fields: total in a unit, or the part of one unit within the
- * next larger ("minutesOfHour"). */
-typedef struct tm_dur_field {
-	const char *name;
-	int unit;        /* which component */
-	int64_t div;     /* component / div ... */
-	int64_t mod;     /* ... % mod (0 = no modulo) */
-} tm_dur_field;
-
-static const tm_dur_field tm_dur_fields[] = {
-	{ "years", TM_MONTHS, 12, 0 },
-	{ "quarters", TM_MONTHS, 3, 0 },
-	{ "months", TM_MONTHS, 1, 0 },
-	{ "monthsOfYear", TM_MONTHS, 1, 12 },
-	{ "monthsOfQuarter", TM_MONTHS, 1, 3 },
-	{ "quartersOfYear", TM_MONTHS, 3, 4 },
-	{ "weeks", TM_DAYS, 7, 0 },
-	{ "days", TM_DAYS, 1, 0 },
-	{ "daysOfWeek", TM_DAYS, 1, 7 },
-	{ "hours", TM_NANOS, 3600 * NS_PER_SEC, 0 },
-	{ "minutes", TM_NANOS, 60 * NS_PER_SEC, 0 },
-	{ "seconds", TM_NANOS, NS_PER_SEC, 0 },
-	{ "milliseconds", TM_NANOS, 1000000, 0 },
-	{ "microseconds", TM_NANOS, 1000, 0 },
-	{ "nanoseconds", TM_NANOS, 1, 0 },
-	{ "minutesOfHour", TM_NANOS, 60 * NS_PER_SEC, 60 },
-	{ "secondsOfMinute", TM_NANOS, NS_PER_SEC, 60 },
-	{ "millisecondsOfSecond", TM_NANOS, 1000000, 1000 },
-	{ "microsecondsOfSecond", TM_NANOS, 1000, 1000000 },
-	{ "nanosecondsOfSecond", TM_NANOS, 1, 1000000000 },
-};
-
-int dn_cy_temporal_field(const dn_value *v, const char *name, dn_value *out, char *err,
+static int tm_between_fn(int mode, const dn_value *a, size_t n, dn_value *out, char *err,
                          size_t cap)
 {
-	size_t k;
-
-	*out = dn_value_null();
-	if (v->type == DN_NULL)
-		return 0;
-	if (v->type == DN_DURATION) {
-		int64_t comp[2] = { v->u.dur.months, v->u.dur.days };
-		/* The time part reads as whole seconds (floored) plus a
-		 * non-negative nanosecond remainder, as java.time and the TCK do. */
-		int64_t secs = tm_floor_div(v->u.dur.nanos, NS_PER_SEC);
-		int64_t nos = tm_floor_mod(v->u.dur.nanos, NS_PER_SEC);
-		for (k = 0; k < sizeof tm_dur_fields / sizeof tm_dur_fields[0]; k++) {
-			const tm_dur_field *f = &tm_dur_fields[k];
-			int64_t x;
-			if (strcasecmp(f->name, name) != 0)
-				continue;
-			if (f->unit != TM_NANOS)
-				x = comp[f->unit] / f->div; /* toward zero, keeping the sign */
-			else if (f->div >= NS_PER_SEC)
-				x = secs / (f->div / NS_PER_SEC);
-			else if (f->mod) /* ...OfSecond */
-				x = nos / f->div;
-			else
-				x = secs * (NS_PER_SEC / f->div) + nos / f->div;
-			if (f->mod && f->unit != TM_NANOS)
-				x %= f->mod;
-			else if (f->mod && f->div >= NS_PER_SEC)
-				x %= f->mod;
-			*out = dn_value_int(x);
-			return 0;
-		}
-		return dn_cy_error(err, cap, DN_ERUNTIME, "unknown field '%s' of DURATION", name);
-	}
-	if (v->type == DN_DATE || v->type == DN_DATETIME) {
-		tm_parts p;
-		p.ms = v->type == DN_DATE ? (int64_t)v->u.date * MS_PER_DAY : v->u.datetime;
-		p.days = tm_floor_div(p.ms, MS_PER_DAY);
-		p.msday = p.ms - p.days * MS_PER_DAY;
-		dn_date_to_ymd((int32_t)p.days, &p.year, &p.month, &p.day);
-		for (k = 0; k < sizeof tm_fields / sizeof tm_fields[0]; k++) {
-			if (strcasecmp(tm_fields[k].name, name) != 0)
-				continue;
-			if (tm_fields[k].datetime_only && v->type == DN_DATE)
-				break;
-			*out = dn_value_int(tm_fields[k].get(&p));
-			return 0;
-		}
-		return dn_cy_error(err, cap, DN_ERUNTIME, "unknown field '%s' of %s", name,
-		                   dn_type_name(v->type));
-	}
-	return dn_cy_error(err, cap, DN_ETYPE, "%s has no field '%s'", dn_type_name(v->type),
-	                   name);
+	static const char *const names[] = { "duration.between", "duration.inMonths",
+		                             "duration.inDays", "duration.inSeconds" };
+	(void)n;
+	return tm_between(mode, names[mode], a, out, err, cap);
 }
+
+TM_TYPED_FN(dn_fn_duration_between, tm_between_fn, TM_BETWEEN_ALL)
+TM_TYPED_FN(dn_fn_duration_in_months, tm_between_fn, TM_BETWEEN_MONTHS)
+TM_TYPED_FN(dn_fn_duration_in_days, tm_between_fn, TM_BETWEEN_DAYS)
+TM_TYPED_FN(dn_fn_duration_in_seconds, tm_between_fn, TM_BETWEEN_SECONDS)

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "parser.h"
 #include "exec.h"
+#include "functions.h"
 #include "resolve.h"
 
 struct dn_stmt {
@@ -102,7 +103,9 @@ int dn_stmt_execute(dn_stmt *s, dn_txn *txn)
 		return dn_error(s->db, DN_EINVAL, "no transaction");
 	s->txn = txn;
 	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
+	dn_cy_clock_begin(); /* one "now" for the whole statement */
 	int rc = dn_exec_run(txn, s->parse, s->resolved.nslots, &p, &s->stats, &s->err, &s->result);
+	dn_cy_clock_end();
 	if (rc) {
 		if (!s->err.code) {
 			s->err.code = rc;

@@ -15,12 +15,12 @@
 
 #include "dragnet.h"
 #include "internal.h"
+#include "temporal.h"
 #include "value_ops.h"
 
-#define MS_PER_DAY INT64_C(86400000)
-#define NS_PER_DAY INT64_C(86400000000000)
+#define NS_PER_DAY DN_NS_PER_DAY
+#define NS_PER_SEC DN_NS_PER_SEC
 #define NS_PER_MS INT64_C(1000000)
-#define DAYS_PER_MONTH 30.436875 /* mean Gregorian month, as Neo4j uses */
 
 int dn_cy_error(char *err, size_t cap, int code, const char *fmt, ...)
 {
@@ -42,6 +42,12 @@ static dn_value ops_bool_or_null(int tri)
 static bool ops_is_number(const dn_value *v)
 {
 	return v->type == DN_INT || v->type == DN_FLOAT;
+}
+
+/* A point in time or on the clock: a temporal value other than DURATION. */
+static bool ops_is_instant(const dn_value *v)
+{
+	return DN_TYPE_TEMPORAL(v->type) && v->type != DN_DURATION;
 }
 
 static double ops_as_double(const dn_value *v)
@@ -141,10 +147,20 @@ static int ops_cmp3(const dn_value *a, const dn_value *b, int *r)
 	if (a->type != b->type)
 		return CMP_NULL;
 	switch (a->type) { /* comparable kinds; not a dispatch, a whitelist */
+	case DN_TIME:
+	case DN_DATETIME: { /* instants, whatever the offsets they are seen at */
+		int64_t sa, sb;
+		int32_t na, nb;
+		dn_tm_instant(a, &sa, &na);
+		dn_tm_instant(b, &sb, &nb);
+		*r = sa != sb ? (sa > sb) - (sa < sb) : (na > nb) - (na < nb);
+		return CMP_OK;
+	}
 	case DN_BOOL:
 	case DN_STRING:
 	case DN_DATE:
-	case DN_DATETIME:
+	case DN_LOCALTIME:
+	case DN_LOCALDATETIME:
 		*r = dn_value_compare(a, b);
 		return CMP_OK;
 	case DN_LIST:
@@ -187,14 +203,15 @@ dn_value dn_cy_compare(dn_cy_cmp op, const dn_value *a, const dn_value *b)
 /* Rank of each type in openCypher's orderability, ascending. */
 static const int ops_order_rank[DN_TYPE_COUNT_] = {
 	[DN_MAP] = 0,     [DN_NODE] = 1,   [DN_REL] = 2,      [DN_LIST] = 3,
-	[DN_PATH] = 4,    [DN_DATETIME] = 5, [DN_DATE] = 6,   [DN_DURATION] = 7,
-	[DN_STRING] = 8,  [DN_BOOL] = 9,   [DN_INT] = 10,     [DN_FLOAT] = 10,
-	[DN_NULL] = 11,
+	[DN_PATH] = 4,    [DN_DATETIME] = 5, [DN_LOCALDATETIME] = 6, [DN_DATE] = 7,
+	[DN_TIME] = 8,    [DN_LOCALTIME] = 9, [DN_DURATION] = 10,
+	[DN_STRING] = 11, [DN_BOOL] = 12,  [DN_INT] = 13,     [DN_FLOAT] = 13,
+	[DN_NULL] = 14,
 };
 
 static int ops_rank(int type)
 {
-	return type >= 0 && type < DN_TYPE_COUNT_ ? ops_order_rank[type] : 12 + type;
+	return type >= 0 && type < DN_TYPE_COUNT_ ? ops_order_rank[type] : 15 + type;
 }
 
 static int ops_order_items(const dn_value *a, uint32_t an, const dn_value *b, uint32_t bn)
@@ -268,8 +285,13 @@ uint64_t dn_cy_hash(const dn_value *v)
 		return ops_mix(h, bits);
 	case DN_DATE:
 		return ops_mix(h, (uint64_t)(int64_t)v->u.date);
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME:
 	case DN_DATETIME:
-		return ops_mix(h, (uint64_t)v->u.datetime);
+		h = ops_mix(h, (uint64_t)v->u.datetime);
+		h = ops_mix(h, (uint64_t)v->u.tm_ns);
+		return ops_mix(h, (uint64_t)v->u.tm_offset << 32 | v->u.tm_zone);
 	case DN_DURATION:
 		h = ops_mix(h, (uint64_t)v->u.dur.months);
 		h = ops_mix(h, (uint64_t)v->u.dur.days);
@@ -413,56 +435,62 @@ static int ops_list_concat(const dn_value *a, size_t an, const dn_value *b, size
 	return 0;
 }
 
-/* Applies months, then days, then nanoseconds of a duration (times sign)
- * to a DATE or DATETIME. A date ignores the sub-day part of the result. */
+/* Applies months (the day clamped to the month's end), then days, then
+ * nanoseconds of a duration (times sign) to a temporal value, as java.time
+ * does: a DATE ignores the part under a day, times wrap around midnight,
+ * and a DATETIME in a named zone adds months and days on its wall clock
+ * and the rest on its instant. */
 int dn_cy_temporal_add(const dn_value *t, const dn_value *dur, int sign, dn_value *out,
                        char *err, size_t cap)
 {
-	int64_t days, msday = 0, months, y, total_ms;
-	int year, month, day, dim;
-	int32_t d32;
+	int64_t months, days, nanos, y, total;
+	unsigned m, d, dim;
+	int rc;
+	dn_tm tm;
 
-	if (t->type == DN_DATE) {
-		days = t->u.date;
-	} else {
-		days = t->u.datetime / MS_PER_DAY;
-		msday = t->u.datetime % MS_PER_DAY;
-		if (msday < 0) {
-			msday += MS_PER_DAY;
-			days--;
-		}
+	if (__builtin_mul_overflow(dur->u.dur.months, sign, &months) ||
+	    __builtin_mul_overflow(dur->u.dur.days, sign, &days) ||
+	    __builtin_mul_overflow(dur->u.dur.nanos, sign, &nanos) || months > INT32_MAX ||
+	    months < -INT32_MAX || days > INT32_MAX || days < -INT32_MAX)
+		goto range;
+	dn_tm_of(t, &tm);
+	if (t->type == DN_LOCALTIME || t->type == DN_TIME) {
+		tm.nod = dn_floor_mod(tm.nod + nanos % NS_PER_DAY, NS_PER_DAY);
+		rc = dn_tm_make(t->type, &tm, out);
+		return rc ? dn_cy_error(err, cap, rc, "temporal value out of range") : 0;
 	}
-	if (days < INT32_MIN || days > INT32_MAX)
-		goto range;
-	dn_date_to_ymd((int32_t)days, &year, &month, &day);
-	months = (int64_t)year * 12 + (month - 1);
-	if (dur->u.dur.months > INT32_MAX || dur->u.dur.months < -INT32_MAX)
-		goto range;
-	months += sign * dur->u.dur.months;
-	y = months >= 0 ? months / 12 : -((-months + 11) / 12);
-	month = (int)(months - y * 12) + 1;
-	if (y < -5000000 || y > 5000000)
-		goto range;
-	/* Clamp the day to the end of the target month. */
-	for (dim = 31; dim > 28 && dn_date_from_ymd((int)y, month, dim, &d32) != 0; dim--)
-		;
-	if (dn_date_from_ymd((int)y, month, day < dim ? day : dim, &d32) != 0)
-		goto range;
-	days = d32;
-	if (dur->u.dur.days > INT32_MAX || dur->u.dur.days < -INT32_MAX)
-		goto range;
-	days += sign * dur->u.dur.days;
+	dn_cal_civil(tm.days, &y, &m, &d);
+	total = y * 12 + (m - 1) + months;
+	y = dn_floor_div(total, 12);
+	m = (unsigned)(total - y * 12) + 1;
+	dim = dn_cal_days_in_month(y, m);
+	tm.days = dn_cal_days(y, m, d < dim ? d : dim) + days;
 	if (t->type == DN_DATE) {
-		days += sign * (dur->u.dur.nanos / NS_PER_DAY);
-		if (days < INT32_MIN || days > INT32_MAX)
+		tm.days += nanos / NS_PER_DAY;
+		nanos = 0;
+	}
+	if (t->type != DN_DATETIME || !tm.zone) { /* on the clock */
+		tm.days += nanos / NS_PER_DAY;
+		total = tm.nod + nanos % NS_PER_DAY;
+		tm.days += dn_floor_div(total, NS_PER_DAY);
+		tm.nod = dn_floor_mod(total, NS_PER_DAY);
+		nanos = 0;
+	}
+	if ((rc = dn_tm_make(t->type, &tm, out)) != 0)
+		goto range;
+	if (nanos) { /* a zoned DATETIME: the rest on the instant */
+		int64_t sec = dn_floor_div(out->u.datetime, 1000) + nanos / NS_PER_SEC;
+		int64_t ns = dn_floor_mod(out->u.datetime, 1000) * NS_PER_MS + out->u.tm_ns +
+		             nanos % NS_PER_SEC;
+		int32_t off;
+		sec += dn_floor_div(ns, NS_PER_SEC);
+		ns = dn_floor_mod(ns, NS_PER_SEC);
+		if (__builtin_mul_overflow(sec, 1000, &total) ||
+		    dn_tz_offset_utc(tm.zone, sec, &off) != 0)
 			goto range;
-		*out = dn_value_date((int32_t)days);
-		return 0;
+		*out = dn_value_datetime_at(total + ns / NS_PER_MS, (int32_t)(ns % NS_PER_MS), off,
+		                            tm.zone);
 	}
-	if (days < INT32_MIN || days > INT32_MAX)
-		goto range;
-	total_ms = days * MS_PER_DAY + msday + sign * (dur->u.dur.nanos / NS_PER_MS);
-	*out = dn_value_datetime(total_ms);
 	return 0;
 range:
 	return dn_cy_error(err, cap, DN_ERUNTIME, "temporal value out of range");
@@ -485,16 +513,20 @@ static int ops_dur_addsub(const dn_value *a, const dn_value *b, int sign, dn_val
 }
 
 /* Duration times a factor: fractions cascade down (months to days at the
- * mean month length, days to nanoseconds). */
+ * mean month length of 2629746 s, days to nanoseconds). The cascade is
+ * summed in nanoseconds in long double, whose 64-bit mantissa keeps
+ * "half of P12Y5M14DT16H13M10.000000001S" exact; a half nanosecond left
+ * at the end rounds to even. */
 static int ops_dur_scale(const dn_value *dur, double f, dn_value *out, char *err, size_t cap)
 {
-	double m = (double)dur->u.dur.months * f, mi = trunc(m);
-	double d = (double)dur->u.dur.days * f + (m - mi) * DAYS_PER_MONTH, di = trunc(d);
-	double n = (double)dur->u.dur.nanos * f + (d - di) * (double)NS_PER_DAY;
+	long double m = (long double)dur->u.dur.months * f, mi = truncl(m);
+	long double dns = (m - mi) * 2629746e9L + (long double)dur->u.dur.days * f * NS_PER_DAY;
+	long double di = truncl(dns / NS_PER_DAY);
+	long double n = dns - di * NS_PER_DAY + (long double)dur->u.dur.nanos * f;
 
-	if (!isfinite(n) || fabs(mi) >= 0x1p63 || fabs(di) >= 0x1p63 || fabs(n) >= 0x1p63)
+	if (!isfinite(n) || fabsl(mi) >= 0x1p63L || fabsl(di) >= 0x1p63L || fabsl(n) >= 0x1p63L)
 		return ops_overflow(err, cap);
-	*out = dn_value_duration((int64_t)mi, (int64_t)di, (int64_t)llround(n));
+	*out = dn_value_duration((int64_t)mi, (int64_t)di, (int64_t)llrintl(n));
 	return 0;
 }
 
@@ -532,9 +564,9 @@ static int ops_add(const dn_value *a, const dn_value *b, dn_value *out, char *er
 		return ops_list_concat(a->u.list, a->len, b, 1, out, err, cap);
 	if (b->type == DN_LIST)
 		return ops_list_concat(a, 1, b->u.list, b->len, out, err, cap);
-	if ((a->type == DN_DATE || a->type == DN_DATETIME) && b->type == DN_DURATION)
+	if (ops_is_instant(a) && b->type == DN_DURATION)
 		return dn_cy_temporal_add(a, b, 1, out, err, cap);
-	if ((b->type == DN_DATE || b->type == DN_DATETIME) && a->type == DN_DURATION)
+	if (ops_is_instant(b) && a->type == DN_DURATION)
 		return dn_cy_temporal_add(b, a, 1, out, err, cap);
 	if (a->type == DN_DURATION && b->type == DN_DURATION)
 		return ops_dur_addsub(a, b, 1, out, err, cap);
@@ -554,7 +586,7 @@ static int ops_sub(const dn_value *a, const dn_value *b, dn_value *out, char *er
 		*out = dn_value_float(ops_as_double(a) - ops_as_double(b));
 		return 0;
 	}
-	if ((a->type == DN_DATE || a->type == DN_DATETIME) && b->type == DN_DURATION)
+	if (ops_is_instant(a) && b->type == DN_DURATION)
 		return dn_cy_temporal_add(a, b, -1, out, err, cap);
 	if (a->type == DN_DURATION && b->type == DN_DURATION)
 		return ops_dur_addsub(a, b, -1, out, err, cap);

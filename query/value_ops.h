@@ -42,6 +42,9 @@ typedef enum dn_cy_cmp {
 
 /* a < b and friends: BOOL, or NULL when either is null or the types are
  * not comparable (string vs number, maps, durations, date vs datetime...).
+ * TIME and DATETIME compare by instant, whatever their offsets (so two
+ * values may be neither < nor > yet not `=`, which also needs the same
+ * offset and zone).
  * Comparisons with NaN are false. Lists compare lexicographically; an
  * incomparable or null element pair before the first difference makes the
  * result null. */
@@ -132,7 +135,7 @@ const dn_value *dn_cy_map_get(const dn_value *map, const char *key, size_t keyle
 /* Formats err (cap bytes) printf-style; returns code. */
 int dn_cy_error(char *err, size_t cap, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* DATE/DATETIME + DURATION (sign +1 or -1). */
+/* A temporal value other than DURATION + DURATION (sign +1 or -1). */
 int dn_cy_temporal_add(const dn_value *t, const dn_value *dur, int sign, dn_value *out,
                        char *err, size_t cap);
 

@@ -5,9 +5,10 @@
 # sudo available). Both README commands call it first.
 set -eu
 
+# tzdata: the zone files (/usr/share/zoneinfo) behind named time zones in datetime().
 PKGS="gcc pkg-config meson ninja-build liblmdb-dev lmdb-utils libigraph-dev \
 libjansson-dev libutf8proc-dev libcriterion-dev python3 clang libclang-rt-14-dev libedit-dev libpcre2-dev \
-python3-networkx graphviz"
+python3-networkx graphviz tzdata"
 
 missing=""
 for p in $PKGS; do

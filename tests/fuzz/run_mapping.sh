@@ -20,7 +20,8 @@ fi
 clang -g -O1 -std=c17 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-Iinclude -Iengine -Iimport tests/fuzz/fuzz_mapping.c import/mapping_parse.c \
-	import/mapping_transform.c engine/value.c engine/error.c engine/util.c \
+	import/mapping_transform.c engine/value.c engine/temporal.c engine/tz.c engine/error.c \
+	engine/util.c \
 	$(pkg-config --cflags --libs jansson libutf8proc lmdb) -lm -o "$out/fuzz_mapping"
 
 for f in examples/mappings/*.json examples/networks/*.json; do

@@ -816,17 +816,12 @@ int tv_from_dn(dn_txn *txn, const dn_value *v, tv *out)
 		out->s = tck_xstrndup(v->u.s ? v->u.s : "", v->len);
 		return 0;
 	case DN_DATE:
-		dn_date_format(v->u.date, buf, sizeof buf);
-		out->kind = TV_STRING;
-		out->s = tck_xstrdup(buf);
-		return 0;
 	case DN_DATETIME:
-		dn_datetime_format(v->u.datetime, buf, sizeof buf);
-		out->kind = TV_STRING;
-		out->s = tck_xstrdup(buf);
-		return 0;
 	case DN_DURATION:
-		dn_duration_format(v->u.dur.months, v->u.dur.days, v->u.dur.nanos, buf, sizeof buf);
+	case DN_LOCALTIME:
+	case DN_TIME:
+	case DN_LOCALDATETIME:
+		dn_value_format(v, buf, sizeof buf);
 		out->kind = TV_STRING;
 		out->s = tck_xstrdup(buf);
 		return 0;
