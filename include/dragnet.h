@@ -692,7 +692,8 @@ void dn_stmt_free(dn_stmt *s);
 
 /* The on-disk format version this library writes. It reads every older
  * one; opening an older file for writing marks it with this version.
- * 2: degree counters only for adjacency groups of several chunks. */
+ * 2: degree counters only for adjacency groups of several chunks, and the
+ * temporal types LOCALTIME, TIME, LOCALDATETIME and zoned DATETIME. */
 #define DN_FORMAT_VERSION 2
 
 #include "dragnet_import.h"
