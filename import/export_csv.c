@@ -48,8 +48,6 @@ static const char *csv_type_name(int t)
 	case DN_DATE: return "date";
 	case DN_DATETIME: return "datetime";
 	case DN_DURATION: return "duration";
-	/* Not read back by the importer yet, which says so rather than load
-	 * them as strings. */
 	case DN_LOCALTIME: return "localtime";
 	case DN_TIME: return "time";
 	case DN_LOCALDATETIME: return "localdatetime";

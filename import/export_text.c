@@ -193,8 +193,6 @@ int dn_xp_json_value(FILE *f, const dn_value *v, int mode)
 	case DN_STRING: dn_xp_json_string(f, v->u.s, v->len); return 0;
 	case DN_DATE: case DN_DATETIME: case DN_DURATION:
 	case DN_LOCALTIME: case DN_TIME: case DN_LOCALDATETIME: {
-		/* The later three have tags the importer does not read yet: it
-		 * rejects them by name rather than load a string. */
 		static const char *const tags[] = {"{\"$date\":", "{\"$datetime\":", "{\"$duration\":"};
 		int n = dn_xp_scalar_text(v, buf, sizeof buf);
 		if (mode != DN_XP_JSON_PLAIN)

@@ -138,7 +138,8 @@ static int parse_col(csv_src *cs, dn_csv *r, size_t i, col *c)
 	if (dn_ptype_parse(t, tlen, &c->type, &c->array))
 		return header_fail(cs, r, i,
 		                   "unknown type (int, long, float, double, boolean, "
-		                   "string, date, datetime, duration, with [] for "
+		                   "string, date, datetime, duration, localtime, time, "
+		                   "localdatetime, with [] for "
 		                   "arrays, or ID, LABEL, START_ID, END_ID, TYPE, "
 		                   "IGNORE, SOURCE, RECORD, GRADE, VALID_FROM, "
 		                   "VALID_TO, MARKING)");

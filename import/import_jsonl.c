@@ -65,8 +65,9 @@ static int tagged(jl_ctx *c, const char *key, json_t *j, dn_value *out)
 	static const struct {
 		const char *tag;
 		dn_ptype type;
-	} tags[] = {{"$date", DN_PT_DATE}, {"$datetime", DN_PT_DATETIME},
-	            {"$duration", DN_PT_DURATION}};
+	} tags[] = {{"$date", DN_PT_DATE},           {"$datetime", DN_PT_DATETIME},
+	            {"$duration", DN_PT_DURATION},   {"$localtime", DN_PT_LOCALTIME},
+	            {"$time", DN_PT_TIME},           {"$localdatetime", DN_PT_LOCALDATETIME}};
 	json_t *v;
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
 		if (!(v = json_object_get(j, tags[i].tag)))
@@ -81,7 +82,8 @@ static int tagged(jl_ctx *c, const char *key, json_t *j, dn_value *out)
 		return 0;
 	}
 	return jl_fail(c, DN_ETYPE, "property '%s': an object is not a property value "
-	               "(only {\"$date\"|\"$datetime\"|\"$duration\": \"...\"})", key);
+	               "(only {\"$date\"|\"$datetime\"|\"$duration\"|\"$localtime\"|\"$time\"|"
+	               "\"$localdatetime\": \"...\"})", key);
 }
 
 static int to_list(jl_ctx *c, const char *key, json_t *j, dn_value *out)

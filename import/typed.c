@@ -2,8 +2,9 @@
 /*
  * typed.c — typed-cell conversion for the loaders (typed.h): integers with
  * overflow checks, floats through strtod on a bounded copy, booleans,
- * dates and datetimes through the engine's ISO-8601 parsers, and ISO-8601
- * durations.
+ * dates and datetimes through the engine's ISO-8601 parsers (Cypher's
+ * temporal parser for local times, times, local datetimes and zoned
+ * datetimes), and ISO-8601 durations.
  */
 #include "typed.h"
 
@@ -21,7 +22,8 @@ static const struct {
 	{"short", DN_PT_INT},     {"byte", DN_PT_INT},      {"float", DN_PT_FLOAT},
 	{"double", DN_PT_FLOAT},  {"boolean", DN_PT_BOOL},  {"bool", DN_PT_BOOL},
 	{"date", DN_PT_DATE},     {"datetime", DN_PT_DATETIME},
-	{"duration", DN_PT_DURATION},
+	{"duration", DN_PT_DURATION}, {"localtime", DN_PT_LOCALTIME},
+	{"time", DN_PT_TIME},         {"localdatetime", DN_PT_LOCALDATETIME},
 };
 
 int dn_ptype_parse(const char *s, size_t len, dn_ptype *type, bool *array)
@@ -45,7 +47,10 @@ const char *dn_ptype_what(dn_ptype type)
 	case DN_PT_FLOAT: return "a valid number";
 	case DN_PT_BOOL: return "a valid boolean (true or false)";
 	case DN_PT_DATE: return "a valid date (YYYY-MM-DD)";
-	case DN_PT_DATETIME: return "a valid datetime (YYYY-MM-DDThh:mm:ss[.sss][Z|+hh:mm])";
+	case DN_PT_DATETIME: return "a valid datetime (YYYY-MM-DDThh:mm:ss[.sss][Z|+hh:mm][[Zone/Name]])";
+	case DN_PT_LOCALTIME: return "a valid local time (hh:mm[:ss[.fffffffff]])";
+	case DN_PT_TIME: return "a valid time (hh:mm[:ss[.fffffffff]](Z|+hh:mm))";
+	case DN_PT_LOCALDATETIME: return "a valid local datetime (YYYY-MM-DDThh:mm[:ss[.fffffffff]])";
 	case DN_PT_DURATION: return "a valid duration (ISO 8601, e.g. P1Y2M3DT4H)";
 	default: return "a valid string";
 	}
@@ -220,11 +225,21 @@ int dn_ptype_convert(dn_ptype type, const char *s, size_t len, dn_value *out)
 	}
 	case DN_PT_DATETIME: {
 		int64_t ms;
-		if (dn_datetime_parse(s, len, &ms))
-			return DN_ESYNTAX;
-		*out = dn_value_datetime(ms);
-		return 0;
+		/* the common UTC / offset form first; nanoseconds and named zones
+		 * (what the exporter writes for such values) through Cypher's
+		 * temporal parser */
+		if (dn_datetime_parse(s, len, &ms) == 0) {
+			*out = dn_value_datetime(ms);
+			return 0;
+		}
+		return dn_temporal_parse(DN_DATETIME, s, len, out) ? DN_ESYNTAX : 0;
 	}
+	case DN_PT_LOCALTIME:
+		return dn_temporal_parse(DN_LOCALTIME, s, len, out) ? DN_ESYNTAX : 0;
+	case DN_PT_TIME:
+		return dn_temporal_parse(DN_TIME, s, len, out) ? DN_ESYNTAX : 0;
+	case DN_PT_LOCALDATETIME:
+		return dn_temporal_parse(DN_LOCALDATETIME, s, len, out) ? DN_ESYNTAX : 0;
 	case DN_PT_DURATION:
 		return dn_duration_parse_iso(s, len, out);
 	default:

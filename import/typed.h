@@ -21,6 +21,9 @@ typedef enum dn_ptype {
 	DN_PT_DATE,
 	DN_PT_DATETIME,
 	DN_PT_DURATION,
+	DN_PT_LOCALTIME,
+	DN_PT_TIME,
+	DN_PT_LOCALDATETIME,
 } dn_ptype;
 
 /* Parses a type name ("int", "long", "float", "double", "boolean",

@@ -239,11 +239,11 @@ same_canonical() {
 	return 1
 }
 
-# A JSON Lines file with metadata and markings, written by hand to the
-# contract of docs/IMPORT_EXPORT.md.
+# A JSON Lines file with metadata and markings and every temporal type,
+# written by hand to the contract of docs/IMPORT_EXPORT.md.
 cat >"$xw/source.jsonl" <<'EOF'
 {"type":"node","id":"t1","labels":["Trader"],"properties":{"tin":"DE123","turnover":1.5E6,"registered":{"$date":"2019-04-01"},"aliases":["ACME","A;B"]},"meta":{"source":"tax-registry","record":"tax.csv:18","reliability":"B","credibility":2,"valid_from":"2019-04-01T00:00:00Z","marking":"CUSTOMS"}}
-{"type":"node","id":"p1","labels":["Person"],"properties":{"name":"Zoë \"Z\" <x>\nline","seen":{"$datetime":"2024-01-02T03:04:05.678Z"},"term":{"$duration":"P1DT2H"}},"meta":{"marking":"PERSONAL"}}
+{"type":"node","id":"p1","labels":["Person"],"properties":{"name":"Zoë \"Z\" <x>\nline","seen":{"$datetime":"2024-01-02T03:04:05.678Z"},"term":{"$duration":"P1DT2H"},"opens":{"$localtime":"08:30:15.00000025"},"cutoff":{"$time":"17:45+01:00"},"loaded":{"$localdatetime":"2023-12-31T23:59:59.5"},"zoned":{"$datetime":"2015-07-21T21:40:32.142000007+02:00[Europe/Stockholm]"}},"meta":{"marking":"PERSONAL"}}
 {"type":"node","id":"x","labels":[],"properties":{},"meta":{}}
 {"type":"relationship","id":"r1","label":"DIRECTOR_OF","start":{"id":"p1"},"end":{"id":"t1"},"properties":{"share":0.25,"active":true},"meta":{"reliability":"C"}}
 {"type":"relationship","id":"r2","label":"DIRECTOR_OF","start":{"id":"p1"},"end":{"id":"t1"},"properties":{},"meta":{}}

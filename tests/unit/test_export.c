@@ -55,6 +55,13 @@ static void build_graph(void)
 	TU_OK(db, dn_date_from_ymd(2019, 4, 1, &day));
 	TU_OK(db, dn_datetime_parse("2024-01-02T03:04:05.678Z", 24, &ms));
 	dn_value aliases = tu_list(2, dn_value_string("ACME", &err), dn_value_string("A.C.M.E.", &err));
+	/* the temporal types beyond date, datetime and duration, a zoned
+	 * datetime with nanoseconds among them */
+	dn_value opens, cutoff, loaded, zoned;
+	TU_OK(db, dn_temporal_parse(DN_LOCALTIME, "08:30:15.000000250", 18, &opens));
+	TU_OK(db, dn_temporal_parse(DN_TIME, "17:45+01:00", 11, &cutoff));
+	TU_OK(db, dn_temporal_parse(DN_LOCALDATETIME, "2023-12-31T23:59:59.5", 21, &loaded));
+	TU_OK(db, dn_temporal_parse(DN_DATETIME, "2015-07-21T21:40:32.142000007+02:00[Europe/Stockholm]", 53, &zoned));
 	dn_value nums = tu_list(3, dn_value_int(1), dn_value_int(-2), dn_value_int(3));
 	dn_prop props[] = {
 		{"tin", dn_value_stringn_ref("DE123", 5)},
@@ -68,6 +75,10 @@ static void build_graph(void)
 		{"aliases", aliases},
 		{"nums", nums},
 		{"empty", dn_value_stringn_ref("", 0)},
+		{"opens", opens},
+		{"cutoff", cutoff},
+		{"loaded", loaded},
+		{"zoned", zoned},
 	};
 	dn_meta m = dn_meta_none();
 	m.source = "tax-registry";
@@ -307,11 +318,14 @@ Test(export, csv_typed_headers)
 	char *t = csv_file("nodes_Company_Trader.csv");
 	char want[1024];
 	snprintf(want, sizeof want,
-	         ":ID,:LABEL,active:boolean,aliases:string[],employees:int,empty:string,"
-	         "nums:int[],ratio:float,registered:date,seen:datetime,term:duration,tin:string,"
-	         "turnover:float,:SOURCE,:RECORD,:GRADE,:VALID_FROM,:MARKING\n"
-	         "%llu,Company;Trader,true,\"ACME;A.C.M.E.\",-42,\"\",1;-2;3,0.1,2019-04-01,"
-	         "2024-01-02T03:04:05.678Z,P1Y2M3DT1H,\"DE123\",1500000.0,\"tax-registry\","
+	         ":ID,:LABEL,active:boolean,aliases:string[],cutoff:time,employees:int,empty:string,"
+	         "loaded:localdatetime,nums:int[],opens:localtime,ratio:float,registered:date,"
+	         "seen:datetime,term:duration,tin:string,turnover:float,zoned:datetime,"
+	         ":SOURCE,:RECORD,:GRADE,:VALID_FROM,:MARKING\n"
+	         "%llu,Company;Trader,true,\"ACME;A.C.M.E.\",17:45+01:00,-42,\"\",2023-12-31T23:59:59.5,"
+	         "1;-2;3,08:30:15.00000025,0.1,2019-04-01,"
+	         "2024-01-02T03:04:05.678Z,P1Y2M3DT1H,\"DE123\",1500000.0,"
+	         "2015-07-21T21:40:32.142000007+02:00[Europe/Stockholm],\"tax-registry\","
 	         "\"tax.csv:18\",B2,2024-01-02T03:04:05.678Z,\"CUSTOMS\"\n",
 	         (unsigned long long)n_trader);
 	cr_assert_str_eq(t, want);
