@@ -560,7 +560,7 @@ static int sort_pending_groups(dn_txn *t, adj_pending *a, size_t n, uint64_t min
 	int rc;
 	t->adjsort.len = 0;
 	t->adjcount.len = 0;
-	if ((rc = dn_buf_reserve(&t->adjsort, n * sizeof *a)) ||
+	if ((rc = dn_buf_reserve_big(&t->adjsort, n * sizeof *a)) ||
 	    (rc = dn_buf_reserve(&t->adjcount, (((size_t)1 << GROUP_LOW) + 1) * sizeof(uint32_t))))
 		return rc;
 	adj_pending *tmp = (adj_pending *)t->adjsort.p;
@@ -800,9 +800,15 @@ static int spill_run(dn_txn *t)
 
 int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge)
 {
-	int rc = dn_buf_reserve(&t->adj, 2 * sizeof(adj_pending));
-	if (rc)
-		return rc;
+	int rc;
+	if (t->adj.len + 2 * sizeof(adj_pending) > t->adj.cap) {
+		/* past 1 MiB this is a bulk load: take the whole run's buffer at once */
+		size_t run = dn_adj_run_entries * sizeof(adj_pending);
+		rc = t->adj.cap >= ((size_t)1 << 20) && run > t->adj.cap ? dn_buf_reserve_big(&t->adj, run)
+		                                                          : dn_buf_reserve(&t->adj, 2 * sizeof(adj_pending));
+		if (rc)
+			return rc;
+	}
 	adj_pending *p = (adj_pending *)(t->adj.p + t->adj.len);
 	p[0] = (adj_pending){src, (uint64_t)DN_OUT << 32 | type, dst, edge};
 	p[1] = (adj_pending){dst, (uint64_t)DN_IN << 32 | type, src, edge};

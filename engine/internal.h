@@ -155,6 +155,10 @@ typedef struct dn_buf {
 } dn_buf;
 
 int dn_buf_grow(dn_buf *b, size_t more);
+/* Gives b a capacity of at least cap bytes in one step, and asks for huge
+ * pages under a large one before anything touches it (one page fault per
+ * 2 MiB instead of 512: a bulk load's adjacency buffers). 0 or DN_ENOMEM. */
+int dn_buf_reserve_big(dn_buf *b, size_t cap);
 
 /* Ensures room for `more` bytes (inline: record encoding calls these per
  * field). 0 or DN_ENOMEM. */

@@ -4,8 +4,10 @@
  * with varint writers, and a bump arena for per-call scratch memory that is
  * dropped in one go when the call ends.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -18,6 +20,23 @@ int dn_buf_grow(dn_buf *b, size_t more)
 	uint8_t *p = dn_realloc(b->p, cap);
 	if (!p)
 		return DN_ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int dn_buf_reserve_big(dn_buf *b, size_t cap)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (b->cap >= cap)
+		return 0;
+	uint8_t *p = dn_realloc(b->p, cap);
+	if (!p)
+		return DN_ENOMEM;
+	/* the pages past the old length are untouched yet */
+	uintptr_t lo = ((uintptr_t)p + b->len + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + cap) & ~(huge - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: no error if refused */
 	b->p = p;
 	b->cap = cap;
 	return 0;
