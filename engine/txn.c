@@ -421,7 +421,14 @@ int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void 
 	int rc;
 	if (t->replaying)
 		return 0;
-	if ((rc = dn_buf_reserve(&t->journal, 1 + 1 + 10 + 10 + n)))
+	size_t need = 1 + 1 + 10 + 10 + n;
+	if (t->journal.len + need > t->journal.cap && t->journal.cap >= ((size_t)1 << 20) &&
+	    t->journal.len + need <= dn_journal_spill_bytes) {
+		/* a bulk load: the journal's whole size at once, on huge pages */
+		if ((rc = dn_buf_reserve_big(&t->journal, dn_journal_spill_bytes + ((size_t)64 << 10))))
+			return rc;
+	}
+	if ((rc = dn_buf_reserve(&t->journal, need)))
 		return rc;
 	dn_buf_put_u8(&t->journal, op);
 	dn_buf_put_u8(&t->journal, kind);
