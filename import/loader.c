@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -117,10 +118,20 @@ static struct ld_slot *map_find(ld_map *m, uint64_t h, const char *s, size_t n)
 
 static int map_grow(ld_map *m)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 1024;
-	struct ld_slot *ns = calloc(ncap, sizeof *ns);
+	size_t ncap = m->cap ? m->cap * 2 : 1024, bytes = ncap * sizeof(struct ld_slot);
+	/* written before it is read: a calloc'd table's pages would first map
+	 * the shared zero page, then fault again (and flush TLBs) at the first
+	 * write; a large one asks for huge pages */
+	struct ld_slot *ns = malloc(bytes);
 	if (!ns)
 		return DN_ENOMEM;
+	if (bytes >= ((size_t)4 << 20)) {
+		const uintptr_t huge = (uintptr_t)2 << 20;
+		uintptr_t lo = ((uintptr_t)ns + huge - 1) & ~(huge - 1), hi = ((uintptr_t)ns + bytes) & ~(huge - 1);
+		if (hi > lo)
+			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
+	}
+	memset(ns, 0, bytes);
 	for (size_t i = 0; i < m->cap; i++) {
 		struct ld_slot *o = &m->slots[i];
 		size_t j;
