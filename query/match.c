@@ -41,11 +41,7 @@ typedef struct matcher {
 	size_t *walk_start; /* per path: where its walk begins */
 	dn_match_plan *plan;
 	bool prechecked; /* the start candidates are known to fit the first node pattern */
-	size_t cap;      /* stop after this many output rows (a LIMIT downstream); 0: all */
 } matcher;
-
-/* What the matcher returns to unwind when it has found cap rows. */
-#define M_ENOUGH 99 /* not an error, not DN_ROW or DN_DONE */
 
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
@@ -453,8 +449,7 @@ static int m_emit(matcher *m)
 	if (!o)
 		return DN_ENOMEM;
 	m->emitted++;
-	int rc2 = dn_x_row_copy(o, m->row, m->out->width);
-	return rc2 ? rc2 : m->cap && m->out->n >= m->cap ? M_ENOUGH : 0;
+	return dn_x_row_copy(o, m->row, m->out->width);
 }
 
 /* Opens the iterator over path p's start candidates the plan chose; *it
@@ -988,60 +983,120 @@ static int m_paths(matcher *m, uint32_t p)
 	return rc;
 }
 
-int dn_x_run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap)
+/*
+ * A MATCH run row by row for its operator (op_match.c): the first path's
+ * start candidates are pulled from their iterator one at a time, so the
+ * operator can stop after any candidate and go on later; a path that
+ * starts at a bound node (or a shortestPath) is matched whole.
+ */
+struct dn_x_match {
+	matcher m;
+	const dn_ast *c;
+	dn_iter *it;         /* the first path's start candidates, while open */
+	bool top_prechecked; /* they fit the first node pattern */
+	bool active;         /* a row is being matched */
+	bool *before;        /* the slots bound before the MATCH */
+};
+
+int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **mm)
 {
-	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
-	dn_match_plan plan;
-	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound, in->width,
-	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
+	dn_x_match *r = calloc(1, sizeof *r);
+	*mm = r;
+	if (!r)
+		return DN_ENOMEM;
+	size_t w = x->width ? x->width : 1;
+	r->c = c;
+	r->m.x = x;
+	r->m.paths = &plan->list;
+	r->m.plan = plan;
+	r->m.out = out;
+	r->m.walk_start = calloc(plan->n ? plan->n : 1, sizeof *r->m.walk_start);
+	r->m.row = calloc(w, sizeof *r->m.row);
+	r->m.bound = malloc(w);
+	r->before = malloc(w);
+	if (!r->m.walk_start || !r->m.row || !r->m.bound || !r->before)
+		return DN_ENOMEM;
+	memcpy(r->before, bound, x->width);
+	return 0;
+}
+
+int dn_x_match_row(dn_x_match *r, const dn_value *row)
+{
+	matcher *m = &r->m;
+	size_t w = m->x->width;
+	dn_iter_free(r->it);
+	r->it = NULL;
+	for (size_t i = 0; i < w; i++)
+		dn_value_free(&m->row[i]);
+	memcpy(m->bound, r->before, w);
+	m->emitted = 0;
+	m->nwalk = m->nused = 0;
+	int rc = dn_x_row_copy(m->row, row, w);
+	r->active = true;
+	m->x->bound = m->bound;
 	if (rc)
-		return dn_x_engine_fail(x, c, rc);
-	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan, false,
-	             c->u.match.optional ? 0 : cap};
-	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
-	bool *before = malloc(in->width ? in->width : 1);
-	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
-	rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
-	if (!rc)
-		memcpy(before, in->bound, in->width);
-	for (size_t r = 0; !rc && r < in->n; r++) {
-		memcpy(out->bound, before, in->width);
-		rc = dn_x_row_copy(m.row, in->v + r * in->width, in->width);
-		m.emitted = 0;
-		if (!rc)
-			rc = m_paths(&m, 0);
-		if (!rc && !m.emitted && c->u.match.optional) {
-			/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
-			dn_value *o = dn_x_rows_add(out);
-			rc = o ? dn_x_row_copy(o, m.row, in->width) : DN_ENOMEM;
-		}
-		for (size_t i = 0; i < in->width; i++)
-			dn_value_free(&m.row[i]);
-	}
-	if (rc == M_ENOUGH)
-		rc = 0; /* a LIMIT downstream has its rows */
-	/* afterwards every variable of the pattern is bound (null if optional) */
-	memcpy(out->bound, before, in->width);
-	for (uint32_t p = 0; p < paths->n; p++) {
-		const dn_ast *path = paths->item[p];
-		if (path->u.path.var)
-			out->bound[path->u.path.var->u.name.slot] = true;
-		for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
-			const dn_ast *e = path->u.path.elems.item[i];
-			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
-			if (v)
-				out->bound[v->u.name.slot] = true;
-		}
-	}
-	if (x->prof)
-		dn_x_prof_match(x, c, &plan, out->n);
-	dn_plan_match_free(&plan);
-	free(m.row);
-	free(before);
-	free(m.walk_start);
-	free(m.used);
-	free(m.walk);
+		return rc;
+	const dn_ast *path = m->paths->item[0];
+	const dn_ast *np = path->u.path.elems.item[0];
+	if (path->u.path.shortest != DN_PATH_PLAIN || (np->u.node.var && m->bound[np->u.node.var->u.name.slot]))
+		return m_paths(m, 0); /* one start: matched whole */
+	m->walk_start[0] = 0;
+	rc = m_start(m, 0, &r->it);
+	r->top_prechecked = m->prechecked;
+	m->prechecked = false;
 	return rc;
+}
+
+bool dn_x_match_active(const dn_x_match *r)
+{
+	return r->active;
+}
+
+int dn_x_match_more(dn_x_match *r, size_t want)
+{
+	matcher *m = &r->m;
+	int rc = 0;
+	dn_id id;
+	while (r->it && m->out->n < want) {
+		if ((rc = dn_iter_next(r->it, &id)) == DN_ROW) {
+			m->prechecked = r->top_prechecked;
+			rc = m_node(m, 0, 0, id);
+			m->prechecked = false;
+			if (rc)
+				return rc;
+		} else {
+			dn_iter_free(r->it);
+			r->it = NULL;
+			if (rc != DN_DONE)
+				return dn_x_engine_fail(m->x, r->c, rc);
+		}
+	}
+	if (r->it)
+		return DN_ROW;
+	if (r->active && !m->emitted && r->c->u.match.optional) {
+		/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
+		dn_value *o = dn_x_rows_add(m->out);
+		if (!o || (rc = dn_x_row_copy(o, m->row, m->x->width)))
+			return o ? rc : DN_ENOMEM;
+	}
+	r->active = false;
+	return DN_DONE;
+}
+
+void dn_x_match_free(dn_x_match *r)
+{
+	if (!r)
+		return;
+	dn_iter_free(r->it);
+	for (size_t i = 0; r->m.row && i < r->m.x->width; i++)
+		dn_value_free(&r->m.row[i]);
+	free(r->m.row);
+	free(r->m.bound);
+	free(r->before);
+	free(r->m.walk_start);
+	free(r->m.used);
+	free(r->m.walk);
+	free(r);
 }
 
 /* --- patterns inside expressions ----------------------------------------------------- */
