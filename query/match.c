@@ -532,7 +532,19 @@ typedef struct bfs {
 	size_t nslots;
 	bfs_parent *parents;
 	size_t np, capp;
+	uint64_t *bits; /* the ids reached, below BFS_BITS_MAX: a test without probing */
+	size_t nbits;
 } bfs;
+
+#define BFS_BITS_MAX (UINT64_C(1) << 28) /* 32 MiB of bits at most */
+
+/* Whether id was reached: 1 yes, 0 no, -1 not known from the bits. */
+static int bfs_bit(const bfs *b, dn_id id)
+{
+	if (id >= BFS_BITS_MAX)
+		return -1;
+	return id < b->nbits && (b->bits[id >> 6] >> (id & 63) & 1);
+}
 
 static size_t bfs_find(const bfs *b, dn_id id)
 {
@@ -567,6 +579,20 @@ static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
 		b->nodes = p;
 		b->cap = cap;
 	}
+	if (id < BFS_BITS_MAX) {
+		if (id >= b->nbits) {
+			size_t nb = b->nbits ? b->nbits : 4096;
+			while (nb <= id)
+				nb *= 2;
+			uint64_t *w = realloc(b->bits, nb / 8);
+			if (!w)
+				return DN_ENOMEM;
+			memset(w + b->nbits / 64, 0, (nb - b->nbits) / 8);
+			b->bits = w;
+			b->nbits = nb;
+		}
+		b->bits[id >> 6] |= UINT64_C(1) << (id & 63);
+	}
 	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX};
 	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
 	while (b->slots[h])
@@ -596,6 +622,7 @@ static void bfs_free(bfs *b)
 	free(b->nodes);
 	free(b->slots);
 	free(b->parents);
+	free(b->bits);
 }
 
 /*
@@ -636,7 +663,10 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 	bfs *b = lv->b;
 	uint32_t depth = b->nodes[lv->from].depth;
 	dn_id branch = b->nodes[lv->from].branch, tree_edge = bfs_tree_edge(b, lv->from);
-	size_t at = bfs_find(b, a->nbr);
+	int known = bfs_bit(b, a->nbr);
+	if (known == 1 && (lv->closes || (!lv->undirected && a->nbr != lv->start)))
+		return 0; /* reached before, and nothing more to learn from it */
+	size_t at = known == 0 ? SIZE_MAX : bfs_find(b, a->nbr);
 	if (at == SIZE_MAX) {
 		if ((rc = bfs_add(b, a->nbr, depth + 1, &at)))
 			return rc;
@@ -656,6 +686,12 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 	return 0;
 }
 
+
+static int cmp_id(const void *a, const void *b)
+{
+	dn_id x = *(const dn_id *)a, y = *(const dn_id *)b;
+	return (x > y) - (x < y);
+}
 
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
@@ -681,8 +717,19 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	m->nwalk--;
 	if (!rc && (min == 0 || lv.closes))
 		rc = m_node(m, p, i + 1, start);
-	for (size_t k = 1; !rc && k < b.n; k++)
-		rc = m_node(m, p, i + 1, b.nodes[k].id);
+	/* the end nodes in id order: their records are then read in key
+	 * order, page after page, not at random (the rows' order is free:
+	 * only duplicate-insensitive consumers follow a breadth-first hop) */
+	dn_id *ends = rc || b.n < 2 ? NULL : malloc((b.n - 1) * sizeof *ends);
+	if (!rc && b.n >= 2 && !ends)
+		rc = DN_ENOMEM;
+	for (size_t k = 1; ends && k < b.n; k++)
+		ends[k - 1] = b.nodes[k].id;
+	if (ends)
+		qsort(ends, b.n - 1, sizeof *ends, cmp_id);
+	for (size_t k = 0; !rc && ends && k + 1 < b.n; k++)
+		rc = m_node(m, p, i + 1, ends[k]);
+	free(ends);
 	m->nwalk = mark;
 	bfs_free(&b);
 	return rc;

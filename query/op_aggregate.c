@@ -6,7 +6,9 @@
  * group's aggregate states (DISTINCT aggregates keep the values seen);
  * afterwards each group is one row: its first input row (so that ORDER BY
  * and WITH ... WHERE still see the variables before the projection) with
- * the items evaluated, the aggregates standing for their results.
+ * the items evaluated, the aggregates standing for their results. When
+ * the keys read one node variable only (`p.id, count(*)`), a node seen
+ * before finds its group by its id, without reading its properties.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,15 @@ typedef struct op_aggregate {
 	dn_value *keyvals; /* per group: its nkeys key values (and one spare) */
 	size_t capkeys;
 	dn_rowset keyset;
+	/* grouping keys that are one node variable's (p, or p.id and p.name):
+	 * its slot, and a map node id -> group so that a node seen before
+	 * finds its group without evaluating the keys (open addressing) */
+	int32_t memo_slot; /* -1: none */
+	struct memo_ent {
+		dn_id id;
+		size_t g; /* group + 1; 0: empty */
+	} *memo;
+	size_t memo_cap, memo_n;
 	rows in, outrows;  /* the input batch; the groups' rows */
 	size_t pos;
 	bool built;
@@ -110,14 +121,52 @@ static int keys_reserve(op_aggregate *o, size_t n)
 	return 0;
 }
 
+static struct memo_ent *memo_find(op_aggregate *o, dn_id id)
+{
+	size_t mask = o->memo_cap - 1;
+	for (size_t h = (size_t)(id * 0x9E3779B97F4A7C15ull) & mask;; h = (h + 1) & mask)
+		if (!o->memo[h].g || o->memo[h].id == id)
+			return &o->memo[h];
+}
+
+/* Remembers that node id belongs to group g. */
+static int memo_put(op_aggregate *o, dn_id id, size_t g)
+{
+	if ((o->memo_n + 1) * 2 > o->memo_cap) {
+		size_t cap = o->memo_cap ? 2 * o->memo_cap : 1024;
+		struct memo_ent *old = o->memo;
+		size_t oldcap = o->memo_cap;
+		if (!(o->memo = calloc(cap, sizeof *o->memo))) {
+			o->memo = old;
+			return DN_ENOMEM;
+		}
+		o->memo_cap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].g)
+				*memo_find(o, old[i].id) = old[i];
+		free(old);
+	}
+	struct memo_ent *e = memo_find(o, id);
+	o->memo_n += !e->g;
+	*e = (struct memo_ent){id, g + 1};
+	return 0;
+}
+
 /* Steps the groups with one input row. */
 static int agg_row(op_aggregate *o, const dn_value *row)
 {
 	exec *x = o->base.x;
 	const dn_ast_list *items = &o->base.clause->u.proj.items;
 	size_t nk = o->nkeys, g = o->ngroups;
-	int rc = keys_reserve(o, g);
-	if (rc)
+	const dn_value *node = o->memo_slot >= 0 && row[o->memo_slot].type == DN_NODE ? &row[o->memo_slot] : NULL;
+	struct memo_ent *hit = node && o->memo_cap ? memo_find(o, (dn_id)node->u.i) : NULL;
+	int rc = 0;
+	if (hit && hit->g) { /* the node's group: its keys are the same */
+		for (size_t a = 0; a < o->fa.n && !rc; a++)
+			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row);
+		return rc;
+	}
+	if ((rc = keys_reserve(o, g)))
 		return rc;
 	dn_value *kv = o->keyvals + g * nk;
 	size_t k = 0;
@@ -134,6 +183,8 @@ static int agg_row(op_aggregate *o, const dn_value *row)
 	} else {
 		rc = group_add(o, row);
 	}
+	if (!rc && node)
+		rc = memo_put(o, (dn_id)node->u.i, found);
 	for (size_t a = 0; a < o->fa.n && !rc; a++)
 		rc = agg_step(x, &o->fa.calls[a], &o->groups[found], a, row);
 	return rc;
@@ -213,6 +264,9 @@ static void aggregate_close(dn_op *op)
 	o->ngroups = o->capgroups = o->capkeys = 0;
 	dn_rowset_free(&o->keyset);
 	memset(&o->keyset, 0, sizeof o->keyset);
+	free(o->memo);
+	o->memo = NULL;
+	o->memo_cap = o->memo_n = 0;
 	dn_x_rows_free(&o->in);
 	dn_x_rows_free(&o->outrows);
 	o->pos = 0;
@@ -268,6 +322,21 @@ int dn_op_aggregate_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out)
 		rc = dn_x_aggs_in(items->item[i]->u.item.expr, &o->fa);
 		o->is_key[i] = o->fa.n == before;
 		o->nkeys += o->is_key[i];
+	}
+	/* the keys read one node variable only: a node finds its group by id */
+	o->memo_slot = -1;
+	for (uint32_t i = 0; i < items->n && !rc; i++) {
+		const dn_ast *e = items->item[i]->u.item.expr;
+		if (!o->is_key[i])
+			continue;
+		if (e->kind == DN_AST_PROP)
+			e = e->u.prop.expr;
+		int32_t slot = e->kind == DN_AST_VAR ? e->u.name.slot : -2;
+		if (slot < 0 || (o->memo_slot >= 0 && slot != o->memo_slot)) {
+			o->memo_slot = -1;
+			break;
+		}
+		o->memo_slot = slot;
 	}
 	if (rc) {
 		dn_op_free(*out);

@@ -139,3 +139,45 @@ Test(exec, writes_run_whole_at_execute)
 	cr_expect_str_eq(ints(db, "MATCH (w:W) RETURN count(w) AS c"), "10");
 	dn_close(db);
 }
+
+Test(exec, grouping_by_a_node_merges_equal_keys)
+{
+	dn_db *db = tu_open(tu_fresh_dir("exec_group"), NULL);
+	/* two nodes share id 1: one group, though found by node id */
+	write_q(db, "CREATE (:Q {id: 1}), (:Q {id: 1}), (:Q {id: 2})");
+	cr_expect_str_eq(ints(db, "MATCH (q:Q) WITH q.id AS id, count(*) AS n RETURN id * 100 + n AS v ORDER BY v"),
+	                 "102,201");
+	/* every node comes three times */
+	cr_expect_str_eq(ints(db, "MATCH (q:Q), (r:Q) WITH q.id AS id, count(*) AS n RETURN id * 100 + n AS v "
+	                          "ORDER BY v"),
+	                 "106,203");
+	cr_expect_str_eq(ints(db, "MATCH (q:Q), (r:Q) WITH q, count(*) AS n RETURN sum(n) AS s"), "9");
+	dn_close(db);
+}
+
+Test(exec, a_hop_starts_at_its_filtered_end)
+{
+	dn_db *db = tu_open(tu_fresh_dir("exec_hopend"), NULL);
+	/* 200 comments by 4 persons: the smaller scan is Person, but the
+	 * filter is on the comment */
+	write_q(db, "UNWIND range(0, 3) AS i CREATE (:P {id: i})");
+	write_q(db, "UNWIND range(0, 199) AS i MATCH (p:P {id: i % 4}) CREATE (:C {d: i})-[:BY]->(p)");
+	const char *q = "MATCH (c:C)-[:BY]->(p:P) WHERE c.d >= 190 RETURN p.id AS id, count(*) AS n";
+	char ex[256];
+	snprintf(ex, sizeof ex, "EXPLAIN %s", q);
+	dn_stmt *s = prep(db, ex);
+	dn_txn *txn = tu_begin(db, DN_TXN_RDONLY);
+	cr_assert_eq(dn_stmt_execute(s, txn), 0);
+	bool scan_c = false;
+	while (dn_stmt_step(s) == DN_ROW)
+		scan_c |= strstr(dn_stmt_column(s, 0)->u.s, "NodeByLabelScan") &&
+		          strstr(dn_stmt_column(s, 1)->u.s, "(c:C)");
+	cr_expect(scan_c, "the plan does not scan the comments");
+	dn_txn_abort(txn);
+	dn_stmt_free(s);
+	/* and the answer is the one the other end gives */
+	cr_expect_str_eq(ints(db, "MATCH (c:C)-[:BY]->(p:P) WHERE c.d >= 190 WITH p.id AS id, count(*) AS n "
+	                          "RETURN id * 100 + n AS v ORDER BY v"),
+	                 "2,102,203,303"); /* ids 0, 1: 2 each; 2, 3: 3 each */
+	dn_close(db);
+}
