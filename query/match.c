@@ -41,7 +41,19 @@ typedef struct matcher {
 	size_t *walk_start; /* per path: where its walk begins */
 	dn_match_plan *plan;
 	bool prechecked; /* the start candidates are known to fit the first node pattern */
+	/* MATCH's operator: label tests remembered per (node pattern, node),
+	 * direct-mapped (no write happens while a MATCH runs: the writes are
+	 * eager operators, done before it starts or after it ends) */
+	struct m_label_memo {
+		const dn_ast *np;
+		dn_id id;
+		bool ok;
+	} *lmemo;
+	bool lmemo_on;      /* allowed: allocated after M_LMEMO tests */
+	size_t nlabel_tests;
 } matcher;
+
+#define M_LMEMO 4096
 
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
@@ -105,10 +117,20 @@ static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
 		uint32_t n = np->u.node.labels.n;
 		for (uint32_t l = 0; l < n && l < 8; l++)
 			names[l] = np->u.node.labels.item[l]->u.name.s;
+		if (m->lmemo_on && !m->lmemo && ++m->nlabel_tests > M_LMEMO)
+			m->lmemo = calloc(M_LMEMO, sizeof *m->lmemo); /* none: no memo */
+		struct m_label_memo *e =
+		    m->lmemo ? &m->lmemo[(size_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & (M_LMEMO - 1)] : NULL;
+		if (e && e->np == np && e->id == id) {
+			*ok = e->ok;
+			return 0;
+		}
 		if (n <= 8) {
 			rc = dn_node_has_labels(m->x->txn, id, names, n, ok);
 			if (rc == DN_ENOTFOUND)
 				*ok = false;
+			if (e && (!rc || rc == DN_ENOTFOUND))
+				*e = (struct m_label_memo){np, id, *ok};
 			return rc == DN_ENOTFOUND ? 0 : rc ? dn_x_engine_fail(m->x, np, rc) : 0;
 		}
 	}
@@ -1061,6 +1083,7 @@ int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bo
 	r->m.row = calloc(w, sizeof *r->m.row);
 	r->m.bound = malloc(w);
 	r->before = malloc(w);
+	r->m.lmemo_on = true;
 	if (!r->m.walk_start || !r->m.row || !r->m.bound || !r->before)
 		return DN_ENOMEM;
 	memcpy(r->before, bound, x->width);
@@ -1143,6 +1166,7 @@ void dn_x_match_free(dn_x_match *r)
 	free(r->m.walk_start);
 	free(r->m.used);
 	free(r->m.walk);
+	free(r->m.lmemo);
 	free(r);
 }
 
