@@ -84,9 +84,11 @@ static int sort_compact(op_sort *o, size_t keep)
 		for (size_t t = 0; t < k; t++)
 			dn_value_free(&ks[t]);
 	}
-	memcpy(o->kept.v, rows_v, keep * w * sizeof *rows_v);
-	memcpy(o->keys, keys, keep * k * sizeof *keys);
-	memcpy(o->seq, seq, keep * sizeof *seq);
+	if (keep) { /* no rows: the arrays may not exist */
+		memcpy(o->kept.v, rows_v, keep * w * sizeof *rows_v);
+		memcpy(o->keys, keys, keep * k * sizeof *keys);
+		memcpy(o->seq, seq, keep * sizeof *seq);
+	}
 	o->kept.n = keep;
 	free(idx);
 	free(rows_v);
