@@ -171,7 +171,8 @@ static int limit_next(dn_op *op, rows *out, size_t want)
 	}
 	while (o->done_rows < o->limit) {
 		/* asks for no more than it needs: a skipped row is pulled too */
-		int64_t need = o->limit - o->done_rows + o->skip;
+		int64_t left = o->limit - o->done_rows;
+		int64_t need = left > INT64_MAX - o->skip ? INT64_MAX : left + o->skip;
 		size_t w = need < (int64_t)want ? (size_t)need : want;
 		if ((rc = dn_op_next(op->child[0], &o->in, w)) != DN_ROW)
 			return rc;
@@ -264,9 +265,10 @@ int dn_op_projection_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_
 		cur->est *= 0.3; /* a guess, as MATCH's WHERE */
 	}
 	int64_t skip = 0, limit = 0;
-	bool top = c->u.proj.limit && const_count(x, c->u.proj.limit, &limit) && const_count(x, c->u.proj.skip, &skip);
-	if (c->u.proj.order.n &&
-	    (rc = dn_op_sort_new(x, c, aggregating, top && limit > 0 ? (size_t)(skip + limit) : 0, cur, &cur)))
+	bool known = c->u.proj.limit && const_count(x, c->u.proj.limit, &limit) && const_count(x, c->u.proj.skip, &skip);
+	/* a bound the Top can hold (LIMIT 10^15 is no bound worth keeping) */
+	bool top = known && limit > 0 && limit < (INT64_C(1) << 32) && skip < (INT64_C(1) << 32);
+	if (c->u.proj.order.n && (rc = dn_op_sort_new(x, c, aggregating, top ? (size_t)(skip + limit) : 0, cur, &cur)))
 		return rc;
 	if (c->u.proj.skip || c->u.proj.limit) {
 		char buf[64];
@@ -274,7 +276,7 @@ int dn_op_projection_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_
 		         c->u.proj.limit ? "LIMIT" : "");
 		if ((rc = pipe_new(x, &limit_vt, c, false, buf, cur, &cur)))
 			return rc;
-		if (top && (double)limit < cur->est)
+		if (known && (double)limit < cur->est)
 			cur->est = (double)limit;
 	}
 	*out = cur;
