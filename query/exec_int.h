@@ -122,6 +122,7 @@ int dn_x_const_count(exec *x, const dn_ast *e, int64_t *n);
  * whether a row is being matched. Then MERGE, and a pattern predicate or
  * comprehension evaluated for dn_eval (env.pattern). */
 typedef struct dn_x_match dn_x_match;
+#define DN_X_MATCH_BATCH 256 /* rows a row's first call may leave before it suspends */
 int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **m);
 int dn_x_match_row(dn_x_match *m, const dn_value *row);
 int dn_x_match_more(dn_x_match *m, size_t want);

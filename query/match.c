@@ -51,7 +51,18 @@ typedef struct matcher {
 	} *lmemo;
 	bool lmemo_on;      /* allowed: allocated after M_LMEMO tests */
 	size_t nlabel_tests;
+	/* MATCH's operator: a breadth-first first hop hands its end nodes on
+	 * a batch at a time. Once out holds `want` rows it keeps the ends left
+	 * and unwinds with M_SUSPEND; the operator later walks the same start
+	 * again with `resuming` set, which picks up the ends where they were */
+	bool resumable, resuming, suspended;
+	size_t want;
+	dn_id *ends;
+	size_t nends, endpos;
 } matcher;
+
+/* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */
+#define M_SUSPEND 99
 
 #define M_LMEMO 4096
 
@@ -715,8 +726,42 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Hands the end nodes ends[pos..n) on to the rest of the pattern (rc: an
+ * error before, passed through). A first hop of the MATCH operator's first
+ * path stops when the operator has the rows it asked for, keeping the
+ * ends left for the next call (M_SUSPEND); ends is then the matcher's.
+ */
+static int m_bfs_emit(matcher *m, uint32_t p, uint32_t i, dn_id *ends, size_t n, size_t pos, int rc)
+{
+	bool keep = m->resumable && p == 0 && i == 1;
+	for (; !rc && pos < n; pos++) {
+		if (keep && m->out->n >= m->want) {
+			m->ends = ends;
+			m->nends = n;
+			m->endpos = pos;
+			m->suspended = true;
+			return M_SUSPEND;
+		}
+		rc = m_node(m, p, i + 1, ends[pos]);
+	}
+	if (ends == m->ends)
+		m->ends = NULL;
+	free(ends);
+	return rc == M_SUSPEND ? DN_EINVAL : rc; /* a deeper hop never suspends */
+}
+
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
+	if (m->resuming && m->ends && p == 0 && i == 1) {
+		/* the same start again: the ends left by the last call */
+		size_t mark = m->nwalk;
+		m->nwalk--;
+		m->resuming = false;
+		int rc = m_bfs_emit(m, p, i, m->ends, m->nends, m->endpos, 0);
+		m->nwalk = mark;
+		return rc;
+	}
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
 	if (!rp->u.rel.varlen)
@@ -737,21 +782,22 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	/* the walk holds the start node: m_node adds each end node again */
 	size_t mark = m->nwalk;
 	m->nwalk--;
-	if (!rc && (min == 0 || lv.closes))
-		rc = m_node(m, p, i + 1, start);
-	/* the end nodes in id order: their records are then read in key
-	 * order, page after page, not at random (the rows' order is free:
-	 * only duplicate-insensitive consumers follow a breadth-first hop) */
-	dn_id *ends = rc || b.n < 2 ? NULL : malloc((b.n - 1) * sizeof *ends);
-	if (!rc && b.n >= 2 && !ends)
+	/* the ends: the start first when a closed trail passes it, then the
+	 * others in id order, so that their records are read in key order,
+	 * page after page, not at random (the rows' order is free: only
+	 * duplicate-insensitive consumers follow a breadth-first hop) */
+	dn_id *ends = NULL;
+	size_t nends = 0, pos = 0;
+	if (!rc && !(ends = malloc(b.n * sizeof *ends)))
 		rc = DN_ENOMEM;
-	for (size_t k = 1; ends && k < b.n; k++)
-		ends[k - 1] = b.nodes[k].id;
-	if (ends)
-		qsort(ends, b.n - 1, sizeof *ends, cmp_id);
-	for (size_t k = 0; !rc && ends && k + 1 < b.n; k++)
-		rc = m_node(m, p, i + 1, ends[k]);
-	free(ends);
+	if (!rc && (min == 0 || lv.closes))
+		ends[nends++] = start;
+	size_t first = nends;
+	for (size_t k = 1; !rc && k < b.n; k++)
+		ends[nends++] = b.nodes[k].id;
+	if (!rc)
+		qsort(ends + first, nends - first, sizeof *ends, cmp_id);
+	rc = m_bfs_emit(m, p, i, ends, nends, pos, rc);
 	m->nwalk = mark;
 	bfs_free(&b);
 	return rc;
@@ -1063,6 +1109,8 @@ struct dn_x_match {
 	const dn_ast *c;
 	dn_iter *it;         /* the first path's start candidates, while open */
 	bool top_prechecked; /* they fit the first node pattern */
+	bool top_whole;      /* the row's first path starts at one node */
+	dn_id top_id;        /* else the candidate being matched */
 	bool active;         /* a row is being matched */
 	bool *before;        /* the slots bound before the MATCH */
 };
@@ -1084,6 +1132,8 @@ int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bo
 	r->m.bound = malloc(w);
 	r->before = malloc(w);
 	r->m.lmemo_on = true;
+	r->m.resumable = true;
+	r->m.want = DN_X_MATCH_BATCH;
 	if (!r->m.walk_start || !r->m.row || !r->m.bound || !r->before)
 		return DN_ENOMEM;
 	memcpy(r->before, bound, x->width);
@@ -1101,6 +1151,9 @@ int dn_x_match_row(dn_x_match *r, const dn_value *row)
 	memcpy(m->bound, r->before, w);
 	m->emitted = 0;
 	m->nwalk = m->nused = 0;
+	free(m->ends);
+	m->ends = NULL;
+	m->suspended = m->resuming = false;
 	int rc = dn_x_row_copy(m->row, row, w);
 	r->active = true;
 	m->x->bound = m->bound;
@@ -1108,8 +1161,12 @@ int dn_x_match_row(dn_x_match *r, const dn_value *row)
 		return rc;
 	const dn_ast *path = m->paths->item[0];
 	const dn_ast *np = path->u.path.elems.item[0];
-	if (path->u.path.shortest != DN_PATH_PLAIN || (np->u.node.var && m->bound[np->u.node.var->u.name.slot]))
-		return m_paths(m, 0); /* one start: matched whole */
+	r->top_whole = path->u.path.shortest != DN_PATH_PLAIN || (np->u.node.var && m->bound[np->u.node.var->u.name.slot]);
+	if (r->top_whole) { /* one start: matched whole (or until it suspends) */
+		r->top_prechecked = false;
+		rc = m_paths(m, 0);
+		return rc == M_SUSPEND ? 0 : rc;
+	}
 	m->walk_start[0] = 0;
 	rc = m_start(m, 0, &r->it);
 	r->top_prechecked = m->prechecked;
@@ -1127,12 +1184,25 @@ int dn_x_match_more(dn_x_match *r, size_t want)
 	matcher *m = &r->m;
 	int rc = 0;
 	dn_id id;
-	while (r->it && m->out->n < want) {
+	m->want = want;
+	while (m->suspended && m->out->n < want) {
+		/* the same start again, to the ends the last call left */
+		m->suspended = false;
+		m->resuming = true;
+		m->plan->paths[0].rows[0]--; /* counted once */
+		m->prechecked = r->top_prechecked;
+		rc = r->top_whole ? m_paths(m, 0) : m_node(m, 0, 0, r->top_id);
+		m->prechecked = m->resuming = false;
+		if (rc && rc != M_SUSPEND)
+			return rc;
+	}
+	while (!m->suspended && r->it && m->out->n < want) {
 		if ((rc = dn_iter_next(r->it, &id)) == DN_ROW) {
 			m->prechecked = r->top_prechecked;
+			r->top_id = id;
 			rc = m_node(m, 0, 0, id);
 			m->prechecked = false;
-			if (rc)
+			if (rc && rc != M_SUSPEND)
 				return rc;
 		} else {
 			dn_iter_free(r->it);
@@ -1141,7 +1211,7 @@ int dn_x_match_more(dn_x_match *r, size_t want)
 				return dn_x_engine_fail(m->x, r->c, rc);
 		}
 	}
-	if (r->it)
+	if (r->it || m->suspended)
 		return DN_ROW;
 	if (r->active && !m->emitted && r->c->u.match.optional) {
 		/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
@@ -1167,6 +1237,7 @@ void dn_x_match_free(dn_x_match *r)
 	free(r->m.used);
 	free(r->m.walk);
 	free(r->m.lmemo);
+	free(r->m.ends);
 	free(r);
 }
 

@@ -181,3 +181,46 @@ Test(exec, a_hop_starts_at_its_filtered_end)
 	                 "2,102,203,303"); /* ids 0, 1: 2 each; 2, 3: 3 each */
 	dn_close(db);
 }
+
+Test(exec, a_breadth_first_hop_hands_its_ends_on_in_batches)
+{
+	dn_db *db = tu_open(tu_fresh_dir("exec_bfs"), NULL);
+	/* 0 -> 1..40, each i -> 1000 i + 1..40: 1,640 nodes within two hops,
+	 * more than one batch of ends */
+	write_q(db, "CREATE INDEX FOR (n:N) ON (n.id)");
+	write_q(db, "CREATE (:N {id: 0})");
+	write_q(db, "UNWIND range(1, 40) AS i MATCH (r:N {id: 0}) CREATE (r)-[:T]->(:N {id: i})");
+	write_q(db, "UNWIND range(1, 40) AS i UNWIND range(1, 40) AS j MATCH (c:N {id: i}) "
+	            "CREATE (c)-[:T]->(:N {id: 1000 * i + j})");
+	/* sum of 1..40 = 820; of 1000 i + j over i, j in 1..40 = 32,832,800 */
+	cr_expect_str_eq(ints(db, "MATCH (a:N {id: 0})-[:T*1..2]->(b) RETURN sum(DISTINCT b.id) AS s"), "32833620");
+	cr_expect_str_eq(ints(db, "MATCH (a:N {id: 0})-[:T*1..2]->(b) RETURN count(DISTINCT b) AS c"), "1640");
+	/* per input row, the start bound by the clause before */
+	cr_expect_str_eq(ints(db, "UNWIND [0, 0, 1] AS s MATCH (a:N {id: s}) MATCH (a)-[:T*1..2]->(b) "
+	                          "WITH s, count(DISTINCT b) AS c RETURN s * 10000 + c AS v ORDER BY v"),
+	                 "1640,10040");
+	cr_expect_str_eq(ints(db, "MATCH (a:N) WHERE a.id IN [0, 5] OPTIONAL MATCH (a)-[:T*1..2]->(b) "
+	                          "WITH a.id AS s, count(DISTINCT b) AS c RETURN s * 10000 + c AS v ORDER BY v"),
+	                 "1640,50040");
+	cr_expect_str_eq(ints(db, "MATCH (a:N {id: 0})-[:T*1..2]->(b) WITH DISTINCT b.id AS id LIMIT 3 "
+	                          "RETURN count(*) AS n"),
+	                 "3");
+	/* PROFILE counts the start once, however often its ends were resumed,
+	 * and each end once (DISTINCT would hide an end handed on twice) */
+	dn_stmt *s = prep(db, "PROFILE MATCH (a:N {id: 0})-[:T*1..2]->(b) RETURN count(DISTINCT b) AS c");
+	dn_txn *txn = tu_begin(db, DN_TXN_RDONLY);
+	cr_assert_eq(dn_stmt_execute(s, txn), 0);
+	int seen = 0;
+	while (dn_stmt_step(s) == DN_ROW) {
+		const char *op = dn_stmt_column(s, 0)->u.s;
+		long long rows = (long long)dn_stmt_column(s, 3)->u.i;
+		if (strstr(op, "Seek") && ++seen)
+			cr_expect_eq(rows, 1, "the seek counted %lld rows", rows);
+		if (strstr(op, "Match") && ++seen)
+			cr_expect_eq(rows, 1640, "the match gave %lld rows", rows);
+	}
+	cr_expect_eq(seen, 2, "no seek or no match in the profile");
+	dn_txn_abort(txn);
+	dn_stmt_free(s);
+	dn_close(db);
+}
