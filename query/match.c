@@ -751,6 +751,19 @@ static int m_bfs_emit(matcher *m, uint32_t p, uint32_t i, dn_id *ends, size_t n,
 	return rc == M_SUSPEND ? DN_EINVAL : rc; /* a deeper hop never suspends */
 }
 
+/* Whether matching node element i of path p reads the node's record (a
+ * label test, a property map, a WHERE part placed there). */
+static bool m_end_reads(const matcher *m, uint32_t p, uint32_t i)
+{
+	const dn_ast *np = m->paths->item[p]->u.path.elems.item[i];
+	if (np->u.node.props || (np->u.node.labels.n && !m->plan->paths[p].all_labeled[i]))
+		return true;
+	for (size_t k = 0; k < m->plan->nfilters; k++)
+		if (!m->plan->filters[k].at_emit && m->plan->filters[k].p == p && m->plan->filters[k].i == i)
+			return true;
+	return false;
+}
+
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
 	if (m->resuming && m->ends && p == 0 && i == 1) {
@@ -783,9 +796,10 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	size_t mark = m->nwalk;
 	m->nwalk--;
 	/* the ends: the start first when a closed trail passes it, then the
-	 * others in id order, so that their records are read in key order,
-	 * page after page, not at random (the rows' order is free: only
-	 * duplicate-insensitive consumers follow a breadth-first hop) */
+	 * others, in id order when their records are read, so that they are
+	 * read in key order, page after page, not at random (the rows' order
+	 * is free: only duplicate-insensitive consumers follow a breadth-first
+	 * hop) */
 	dn_id *ends = NULL;
 	size_t nends = 0, pos = 0;
 	if (!rc && !(ends = malloc(b.n * sizeof *ends)))
@@ -795,7 +809,7 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	size_t first = nends;
 	for (size_t k = 1; !rc && k < b.n; k++)
 		ends[nends++] = b.nodes[k].id;
-	if (!rc)
+	if (!rc && m_end_reads(m, p, i + 1))
 		qsort(ends + first, nends - first, sizeof *ends, cmp_id);
 	rc = m_bfs_emit(m, p, i, ends, nends, pos, rc);
 	m->nwalk = mark;

@@ -161,6 +161,9 @@ static int agg_row(op_aggregate *o, const dn_value *row)
 	const dn_value *node = o->memo_slot >= 0 && row[o->memo_slot].type == DN_NODE ? &row[o->memo_slot] : NULL;
 	struct memo_ent *hit = node && o->memo_cap ? memo_find(o, (dn_id)node->u.i) : NULL;
 	int rc = 0;
+	struct memo_ent only = {0, 1};
+	if (!nk && o->ngroups) /* no keys: one group */
+		hit = &only;
 	if (hit && hit->g) { /* the node's group: its keys are the same */
 		for (size_t a = 0; a < o->fa.n && !rc; a++)
 			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row);
