@@ -43,7 +43,7 @@ int dn_x_rows_init(rows *r, size_t width)
 {
 	memset(r, 0, sizeof *r);
 	r->width = width;
-	r->bound = calloc(width ? width : 1, sizeof *r->bound);
+	r->bound = width <= sizeof r->small ? r->small : calloc(width, sizeof *r->bound);
 	return r->bound ? 0 : DN_ENOMEM;
 }
 
@@ -58,7 +58,8 @@ void dn_x_rows_free(rows *r)
 {
 	dn_x_rows_clear(r);
 	free(r->v);
-	free(r->bound);
+	if (r->bound != r->small)
+		free(r->bound);
 	memset(r, 0, sizeof *r);
 }
 

@@ -23,7 +23,9 @@
 typedef struct rows {
 	size_t width, n, cap;
 	dn_value *v; /* n * width */
-	bool *bound; /* width: which slots hold a variable */
+	bool *bound; /* width: which slots hold a variable (small, up to 32;
+	                a rows is never copied by value) */
+	bool small[32];
 } rows;
 
 /* A visible variable: name and slot. */

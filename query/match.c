@@ -1141,10 +1141,13 @@ int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bo
 	r->m.paths = &plan->list;
 	r->m.plan = plan;
 	r->m.out = out;
-	r->m.walk_start = calloc(plan->n ? plan->n : 1, sizeof *r->m.walk_start);
-	r->m.row = calloc(w, sizeof *r->m.row);
-	r->m.bound = malloc(w);
-	r->before = malloc(w);
+	/* one block: the row, the walk starts, the bound flags twice */
+	size_t np = plan->n ? plan->n : 1;
+	char *blk = calloc(1, w * sizeof *r->m.row + np * sizeof *r->m.walk_start + 2 * w);
+	r->m.row = (dn_value *)blk;
+	r->m.walk_start = blk ? (size_t *)(blk + w * sizeof *r->m.row) : NULL;
+	r->m.bound = blk ? (bool *)(r->m.walk_start + np) : NULL;
+	r->before = blk ? r->m.bound + w : NULL;
 	r->m.lmemo_on = true;
 	r->m.resumable = true;
 	r->m.want = DN_X_MATCH_BATCH;
@@ -1244,10 +1247,7 @@ void dn_x_match_free(dn_x_match *r)
 	dn_iter_free(r->it);
 	for (size_t i = 0; r->m.row && i < r->m.x->width; i++)
 		dn_value_free(&r->m.row[i]);
-	free(r->m.row);
-	free(r->m.bound);
-	free(r->before);
-	free(r->m.walk_start);
+	free(r->m.row); /* and the walk starts and bound flags after it */
 	free(r->m.used);
 	free(r->m.walk);
 	free(r->m.lmemo);

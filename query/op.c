@@ -22,14 +22,14 @@ double dn_op_now_ms(void)
 
 dn_op *dn_op_new(exec *x, const dn_op_vt *vt, size_t size, dn_op *child, const dn_ast *clause)
 {
-	dn_op *op = calloc(1, size);
-	bool *bound = calloc(x->width ? x->width : 1, sizeof *bound);
-	if (!op || !bound) {
-		free(op);
-		free(bound);
+	/* one allocation: the operator, then its bound flags */
+	size = (size + 15) & ~(size_t)15;
+	dn_op *op = calloc(1, size + (x->width ? x->width : 1));
+	if (!op) {
 		dn_op_free(child);
 		return NULL;
 	}
+	bool *bound = (bool *)((char *)op + size);
 	op->vt = vt;
 	op->x = x;
 	op->child[0] = child;
@@ -38,10 +38,10 @@ dn_op *dn_op_new(exec *x, const dn_op_vt *vt, size_t size, dn_op *child, const d
 	op->est = child ? child->est : 1.0;
 	if (child)
 		memcpy(bound, child->bound, x->width);
-	if (clause) {
+	if (clause)
 		dn_op_bind_clause(x, clause, bound);
+	if (clause && x->prof) /* the details column: EXPLAIN and PROFILE only */
 		dn_x_clause_text(x, clause, op->details, sizeof op->details);
-	}
 	return op;
 }
 
@@ -103,8 +103,7 @@ void dn_op_free(dn_op *op)
 	for (size_t i = 0; i < op->nlist; i++)
 		dn_op_free(op->list[i]);
 	free(op->list);
-	free(op->bound);
-	free(op);
+	free(op); /* and its bound flags */
 }
 
 int dn_op_batch_init(dn_op *op, rows *b)

@@ -254,7 +254,8 @@ int dn_op_projection_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_
 	if (rc)
 		return rc;
 	cur->est = aggregating ? (keys ? sqrt(est_in) : 1.0) : est_in;
-	dn_x_clause_text(x, c, cur->details, sizeof cur->details);
+	if (x->prof)
+		dn_x_clause_text(x, c, cur->details, sizeof cur->details);
 	if (c->u.proj.distinct && (rc = pipe_new(x, &distinct_vt, c, false, "DISTINCT", cur, &cur)))
 		return rc;
 	if (c->u.proj.where) {
