@@ -30,11 +30,17 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bo
 		v.mv_size = t->rcache[slot].n;
 	} else {
 		dn_key_put_u64(key, id);
-		int rc = dn_get(t, dbi, key, 8, &v);
-		if (rc == DN_ENOTFOUND)
+		/* a read transaction reads through its cursor on the records:
+		 * LMDB looks for a key on the cursor's page before searching from
+		 * the root, so ids read in order (a label scan's, a search's
+		 * sorted ends) cost an in-page search, not a descent */
+		MDB_cursor *c = t->rdonly ? dn_txn_cursor(t, dbi) : NULL;
+		MDB_val k = {8, key};
+		int rc = c ? mdb_cursor_get(c, &k, &v, MDB_SET_KEY) : dn_get(t, dbi, key, 8, &v);
+		if (rc == DN_ENOTFOUND || (c && rc == MDB_NOTFOUND))
 			return 0;
 		if (rc)
-			return rc;
+			return c ? dn_error_lmdb(t->db, rc, "read") : rc;
 		if (t->rcache) {
 			t->rcache[slot].id = id;
 			t->rcache[slot].dbi = dbi;

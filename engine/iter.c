@@ -183,6 +183,13 @@ void dn_iter_free(dn_iter *it)
 	if (!it || !it->in_use)
 		return;
 	dn_txn *t = it->t;
+	if (!t) { /* freed after its transaction ended (dn_iters_free_all) */
+		dn_value_free(&it->lo);
+		dn_value_free(&it->hi);
+		iter_destroy(it);
+		free(it);
+		return;
+	}
 	dn_value_free(&it->lo);
 	dn_value_free(&it->hi);
 	it->in_use = false;
@@ -223,9 +230,11 @@ void dn_iters_free_all(dn_txn *t)
 			iter_destroy(it);
 			free(it);
 		} else {
-			/* still in use after its transaction: a caller bug; keep the
-			 * memory so that a late dn_iter_free does no harm */
+			/* still in use after its transaction (a statement's
+			 * cursor freed after the commit): a late dn_iter_free
+			 * frees it alone */
 			it->stale = true;
+			it->t = NULL;
 		}
 		it = n;
 	}

@@ -666,7 +666,11 @@ int dn_stmt_bind(dn_stmt *s, const char *name, const dn_value *v);
  * Starts executing in txn (a write transaction for statements that write;
  * DN_EREADONLY otherwise). Rows are then pulled with dn_stmt_step. A
  * statement executes in one transaction at a time; executing again
- * restarts it.
+ * restarts it. A read streams: each step computes the next rows from the
+ * graph, so step inside txn and do not bind while stepping (a runtime
+ * error may then come from dn_stmt_step); a statement that writes runs
+ * whole here, its effects and dn_stmt_stats complete when this returns.
+ * Freeing the statement after txn ended is fine.
  */
 int dn_stmt_execute(dn_stmt *s, dn_txn *txn);
 /* Next row: DN_ROW, DN_DONE or an error (details in dn_stmt_error). */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * exec.c — the executor's clause loop (see exec.h): a query's clauses run
- * in order over materialized rows laid out by the resolver's slots
- * (resolve.h). This file holds the loop and UNION, UNWIND, CREATE, SET,
- * REMOVE, DELETE, CALL (db.* and the algo.* procedures), the schema
- * commands, AS OF, and EXPLAIN/PROFILE's operator lines; MATCH, MERGE and
- * patterns in expressions are in match.c, WITH and RETURN in project.c,
- * the shared record and helpers in exec_int.h.
+ * exec.c — statements (see exec.h): builds a statement's operator tree
+ * (op.h, op_*.c) and pulls rows from its root through a cursor; runs
+ * what is no tree (schema commands, a standalone CALL, EXPLAIN and
+ * PROFILE's tables, AS OF's past transaction); and holds the helpers the
+ * operators share: batches of rows, evaluation against a row, CREATE's
+ * path, SET's items, the procedures (db.* and algo.*) and RETURN's
+ * columns. MATCH, MERGE and patterns in expressions are in match.c, WITH
+ * and RETURN in project.c.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "exec_int.h"
+#include "op.h"
 #include "functions.h"
 #include "rowset.h"
 #include "value_ops.h"
@@ -41,7 +43,7 @@ int dn_x_rows_init(rows *r, size_t width)
 {
 	memset(r, 0, sizeof *r);
 	r->width = width;
-	r->bound = calloc(width ? width : 1, sizeof *r->bound);
+	r->bound = width <= sizeof r->small ? r->small : calloc(width, sizeof *r->bound);
 	return r->bound ? 0 : DN_ENOMEM;
 }
 
@@ -56,7 +58,8 @@ void dn_x_rows_free(rows *r)
 {
 	dn_x_rows_clear(r);
 	free(r->v);
-	free(r->bound);
+	if (r->bound != r->small)
+		free(r->bound);
 	memset(r, 0, sizeof *r);
 }
 
@@ -134,33 +137,6 @@ int dn_x_eval_at(exec *x, const dn_value *row, const dn_ast *e, dn_value *out)
 {
 	dn_eval_env env = dn_x_env_of(x, row);
 	return dn_eval(&env, e, out);
-}
-
-/* --- UNWIND ------------------------------------------------------------------- */
-
-static int run_unwind(exec *x, const dn_ast *c, rows *in, rows *out)
-{
-	int32_t slot = c->u.unwind.var->u.name.slot;
-	for (size_t r = 0; r < in->n; r++) {
-		const dn_value *row = in->v + r * in->width;
-		dn_value list;
-		int rc = dn_x_eval_at(x, row, c->u.unwind.expr, &list);
-		if (rc)
-			return rc;
-		uint32_t n = list.type == DN_LIST ? list.len : list.type == DN_NULL ? 0 : 1;
-		for (uint32_t i = 0; i < n && !rc; i++) {
-			dn_value *o = dn_x_rows_add(out);
-			if (!o)
-				rc = DN_ENOMEM;
-			else if (!(rc = dn_x_row_copy(o, row, in->width)))
-				rc = dn_value_copy(&o[slot], list.type == DN_LIST ? &list.u.list[i] : &list);
-		}
-		dn_value_free(&list);
-		if (rc)
-			return rc;
-	}
-	out->bound[slot] = true;
-	return 0;
 }
 
 /* --- CREATE ---------------------------------------------------------------------- */
@@ -321,35 +297,6 @@ int dn_x_create_path(exec *x, const dn_ast *path, dn_value *row, rows *r)
 	return rc;
 }
 
-static int run_create(exec *x, const dn_ast *c, rows *in)
-{
-	const dn_ast_list *paths = &c->u.create.pattern->u.pattern.paths;
-	bool *was = malloc(in->width ? in->width : 1);
-	if (!was)
-		return DN_ENOMEM;
-	memcpy(was, in->bound, in->width);
-	int rc = 0;
-	for (size_t r = 0; r < in->n && !rc; r++) {
-		/* each row starts from the variables bound before the clause */
-		memcpy(in->bound, was, in->width);
-		for (uint32_t p = 0; p < paths->n && !rc; p++)
-			rc = dn_x_create_path(x, paths->item[p], in->v + r * in->width, in);
-	}
-	if (!in->n) { /* no rows: nothing created, but the variables exist */
-		for (uint32_t p = 0; p < paths->n; p++) {
-			const dn_ast_list *el = &paths->item[p]->u.path.elems;
-			for (uint32_t i = 0; i < el->n; i++) {
-				const dn_ast *v = el->item[i]->kind == DN_AST_NODE_PAT ? el->item[i]->u.node.var
-				                                                       : el->item[i]->u.rel.var;
-				if (v)
-					in->bound[v->u.name.slot] = true;
-			}
-		}
-	}
-	free(was);
-	return rc;
-}
-
 /* --- SET, REMOVE, DELETE ---------------------------------------------------------------- */
 
 /* The node or relationship a SET/REMOVE item targets (NULL target: skip). */
@@ -465,98 +412,9 @@ int dn_x_set_item(exec *x, const dn_ast *it, dn_value *row)
 	return rc;
 }
 
-static int run_set(exec *x, const dn_ast *c, rows *in)
-{
-	int rc = 0;
-	for (size_t r = 0; !rc && r < in->n; r++)
-		for (uint32_t i = 0; !rc && i < c->u.set.items.n; i++)
-			rc = dn_x_set_item(x, c->u.set.items.item[i], in->v + r * in->width);
-	return rc;
-}
-
-static int delete_one(exec *x, const dn_ast *at, const dn_value *v, bool detach, int pass)
-{
-	int rc = 0;
-	if (v->type == DN_NULL)
-		return 0;
-	if (v->type == DN_NODE) {
-		if (pass == 0)
-			return 0;
-		if (!dn_node_exists(x->txn, (dn_id)v->u.i))
-			return 0; /* deleted already (by this clause) */
-		uint64_t deg = 0;
-		if (detach && (rc = dn_degree(x->txn, (dn_id)v->u.i, DN_BOTH, NULL, &deg)))
-			return dn_x_engine_fail(x, at, rc);
-		rc = detach ? dn_node_detach_delete(x->txn, (dn_id)v->u.i) : dn_node_delete(x->txn, (dn_id)v->u.i);
-		if (rc == DN_ECONSTRAINT) {
-			dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ERUNTIME, at->off, at->len,
-			                   "DeleteConnectedNode", "cannot delete a node that still has relationships; "
-			                                          "use DETACH DELETE");
-			return DN_ERUNTIME;
-		}
-		if (rc)
-			return dn_x_engine_fail(x, at, rc);
-		x->stats->nodes_deleted++;
-		x->stats->rels_deleted += deg;
-		return 0;
-	}
-	if (v->type == DN_REL) {
-		if (pass == 1 || !dn_edge_exists(x->txn, (dn_id)v->u.i))
-			return 0;
-		if ((rc = dn_edge_delete(x->txn, (dn_id)v->u.i)))
-			return dn_x_engine_fail(x, at, rc);
-		x->stats->rels_deleted++;
-		return 0;
-	}
-	if (v->type == DN_PATH) {
-		/* relationships in the first pass, nodes in the second */
-		for (uint32_t i = pass == 0 ? 1 : 0; !rc && i < v->len; i += 2)
-			rc = delete_one(x, at, &v->u.list[i], detach, pass);
-		return rc;
-	}
-	if (v->type == DN_LIST) {
-		/* DELETE collect(p), a list of entities: each of them */
-		for (uint32_t i = 0; !rc && i < v->len; i++)
-			rc = delete_one(x, at, &v->u.list[i], detach, pass);
-		return rc;
-	}
-	return dn_x_fail(x, at, DN_ETYPE, "DELETE needs a node, relationship or path, not a %s", dn_type_name(v->type));
-}
-
-static int run_delete(exec *x, const dn_ast *c, rows *in)
-{
-	int rc = 0;
-	/* relationships first (also those of paths), nodes second, so that a
-	 * node and its relationships can go in one DELETE without DETACH */
-	for (int pass = 0; pass < 2 && !rc; pass++)
-		for (size_t r = 0; !rc && r < in->n; r++)
-			for (uint32_t i = 0; !rc && i < c->u.del.exprs.n; i++) {
-				const dn_ast *e = c->u.del.exprs.item[i];
-				dn_value v;
-				if ((rc = dn_x_eval_at(x, in->v + r * in->width, e, &v)))
-					break;
-				rc = delete_one(x, e, &v, c->u.del.detach, pass);
-				dn_value_free(&v);
-			}
-	return rc;
-}
-
 /* --- queries ---------------------------------------------------------------------- */
 
-static const char *clause_name(int kind)
-{
-	switch (kind) {
-	case DN_AST_MATCH: return "MATCH";
-	case DN_AST_MERGE: return "MERGE";
-	case DN_AST_SET: return "SET";
-	case DN_AST_REMOVE: return "REMOVE";
-	case DN_AST_DELETE: return "DELETE";
-	case DN_AST_CALL: return "CALL";
-	default: return dn_ast_kind_name(kind);
-	}
-}
-
-static bool name_eq(const dn_ast *name, const char *s)
+bool dn_x_name_eq(const dn_ast *name, const char *s)
 {
 	return strlen(s) == name->u.name.len && !strncasecmp(name->u.name.s, s, name->u.name.len);
 }
@@ -688,12 +546,12 @@ static int proc_analysis(exec *x, const dn_ast *c, const dn_proc_info *pi, const
 
 /* The rows of the procedure c calls, for one input row: a built-in db.*
  * procedure or an analysis procedure. */
-static int proc_table(exec *x, const dn_ast *c, const dn_value *row, dn_exec_result *t)
+int dn_x_proc_table(exec *x, const dn_ast *c, const dn_value *row, dn_exec_result *t)
 {
 	const dn_ast *name = c->u.call.proc;
 	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
-		if (name_eq(name, procs[i].name)) {
+		if (dn_x_name_eq(name, procs[i].name)) {
 			if (c->u.call.args.n)
 				return dn_x_fail(x, c, DN_ESEMANTIC, "%s() takes no arguments", procs[i].name);
 			return proc_builtin(x, c, i, t);
@@ -710,77 +568,10 @@ static int proc_table(exec *x, const dn_ast *c, const dn_value *row, dn_exec_res
 	return DN_ESEMANTIC;
 }
 
-/* CALL proc(...) YIELD f [AS a], ... [WHERE ...] inside a query: each
- * input row times the procedure's rows, the yielded columns bound. */
-static int run_call(exec *x, const dn_ast *c, rows *in, rows *out)
-{
-	int rc = 0;
-	int32_t *cols = calloc(c->u.call.yield.n ? c->u.call.yield.n : 1, sizeof *cols);
-	if (!cols)
-		return DN_ENOMEM;
-	for (size_t r = 0; !rc && r < in->n; r++) {
-		dn_exec_result t;
-		const dn_value *row = in->v + r * in->width;
-		x->bound = in->bound;
-		if ((rc = proc_table(x, c, row, &t))) {
-			dn_exec_result_free(&t);
-			break;
-		}
-		/* the yielded fields are columns of the procedure */
-		for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
-			const dn_ast *y = c->u.call.yield.item[i];
-			cols[i] = -1;
-			for (size_t k = 0; k < t.ncols; k++)
-				if (name_eq(y->u.yield.field, t.cols[k]))
-					cols[i] = (int32_t)k;
-			if (cols[i] < 0) {
-				char have[256] = "";
-				for (size_t k = 0; k < t.ncols; k++)
-					snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", k ? ", " : "", t.cols[k]);
-				rc = dn_x_fail(x, y, DN_ESEMANTIC, "%.*s yields %s", (int)c->u.call.proc->u.name.len,
-				          c->u.call.proc->u.name.s, have);
-			}
-		}
-		for (size_t k = 0; !rc && k < t.nrows; k++) {
-			dn_value *o = dn_x_rows_add(out);
-			if (!o) {
-				rc = DN_ENOMEM;
-				break;
-			}
-			if ((rc = dn_x_row_copy(o, row, in->width)))
-				break;
-			for (uint32_t i = 0; !rc && i < c->u.call.yield.n; i++) {
-				int32_t slot = c->u.call.yield.item[i]->u.yield.slot;
-				if (slot >= 0) {
-					dn_value_free(&o[slot]);
-					rc = dn_value_copy(&o[slot], &t.vals[k * t.ncols + (size_t)cols[i]]);
-					out->bound[slot] = true;
-				}
-			}
-			if (!rc && c->u.call.where) {
-				bool keep;
-				x->bound = out->bound;
-				dn_eval_env env = dn_x_env_of(x, o);
-				if (!(rc = dn_eval_pred(&env, c->u.call.where, &keep)) && !keep) {
-					for (size_t i = 0; i < out->width; i++)
-						dn_value_free(&o[i]);
-					out->n--;
-				}
-			}
-		}
-		dn_exec_result_free(&t);
-	}
-	for (uint32_t i = 0; i < c->u.call.yield.n; i++)
-		if (c->u.call.yield.item[i]->u.yield.slot >= 0)
-			out->bound[c->u.call.yield.item[i]->u.yield.slot] = true;
-	free(cols);
-	return rc;
-}
-
 /* A standalone CALL proc(...) without YIELD: its columns are the result. */
 static int run_call_standalone(exec *x, const dn_ast *c, dn_exec_result *res)
 {
-	int rc = proc_table(x, c, NULL, res);
+	int rc = dn_x_proc_table(x, c, NULL, res);
 	if (rc)
 		dn_exec_result_free(res);
 	return rc;
@@ -889,85 +680,34 @@ static int star_vars(const dn_ast *q, const dn_ast *ret, const bool *bound, star
 	return sc.rc;
 }
 
-/* Runs one single query; on success *res holds its rows (RETURN's
- * columns), or none. */
+int dn_x_result_columns(exec *x, const dn_ast *q, const dn_ast *ret, const bool *bound, char ***cols,
+                        int32_t **slots, size_t *n)
+{
+	const dn_ast_list *items = &ret->u.proj.items;
+	star_var *vars = NULL;
+	size_t nvars = 0;
+	int rc = ret->u.proj.star ? star_vars(q, ret, bound, &vars, &nvars) : 0;
+	size_t ncols = nvars + items->n;
+	*cols = calloc(ncols ? ncols : 1, sizeof **cols);
+	*slots = calloc(ncols ? ncols : 1, sizeof **slots);
+	*n = ncols;
+	if (!rc && (!*cols || !*slots))
+		rc = DN_ENOMEM;
+	for (size_t i = 0; !rc && i < nvars; i++) {
+		(*slots)[i] = vars[i].slot;
+		if (!((*cols)[i] = strndup(vars[i].name, vars[i].len)))
+			rc = DN_ENOMEM;
+	}
+	for (size_t i = 0; !rc && i < items->n; i++) {
+		(*slots)[nvars + i] = items->item[i]->u.item.slot;
+		if (!((*cols)[nvars + i] = dn_x_item_name(x, items->item[i])))
+			rc = DN_ENOMEM;
+	}
+	free(vars);
+	return rc;
+}
+
 /* --- EXPLAIN and PROFILE ---------------------------------------------------------------- */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/*
- * Whether the rows of clause i reach only consumers that ignore
- * duplicates: the next projection is DISTINCT without aggregates, or
- * aggregates with DISTINCT (or min/max) only, and nothing in between
- * writes or counts rows (MATCH, OPTIONAL MATCH and UNWIND keep
- * duplicates as duplicates).
- */
-static bool downstream_distinct(const dn_ast *q, uint32_t i)
-{
-	const dn_ast_list *cl = &q->u.query.clauses;
-	for (uint32_t k = i + 1; k < cl->n; k++) {
-		const dn_ast *c = cl->item[k];
-		if (c->kind == DN_AST_MATCH || c->kind == DN_AST_UNWIND)
-			continue;
-		if (c->kind != DN_AST_WITH && c->kind != DN_AST_RETURN)
-			return false;
-		find_aggs fa = {NULL, 0, 0};
-		bool ok = true;
-		for (uint32_t t = 0; ok && t < c->u.proj.items.n; t++)
-			ok = !dn_x_aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa);
-		for (uint32_t t = 0; ok && t < c->u.proj.order.n; t++)
-			ok = !dn_x_aggs_in(c->u.proj.order.item[t]->u.sort.expr, &fa);
-		for (size_t a = 0; ok && a < fa.n; a++) {
-			const dn_ast *f = fa.calls[a].node;
-			const char *name = f->u.func.name->u.name.s;
-			ok = f->u.func.distinct || !strcasecmp(name, "min") || !strcasecmp(name, "max");
-		}
-		ok = ok && (fa.n ? true : c->u.proj.distinct);
-		free(fa.calls);
-		return ok;
-	}
-	return false;
-}
-
-/*
- * How many rows clause i (a MATCH) needs to produce at most: SKIP + LIMIT
- * of the next clause when that is a plain WITH/RETURN that keeps rows in
- * the order they come (no ORDER BY, DISTINCT, aggregation or WITH ...
- * WHERE) and both are literals or parameters; 0 means all.
- */
-static size_t downstream_cap(exec *x, const dn_ast *q, uint32_t i)
-{
-	const dn_ast_list *cl = &q->u.query.clauses;
-	if (i + 1 >= cl->n)
-		return 0;
-	const dn_ast *c = cl->item[i + 1];
-	if ((c->kind != DN_AST_WITH && c->kind != DN_AST_RETURN) || !c->u.proj.limit || c->u.proj.order.n ||
-	    c->u.proj.distinct || c->u.proj.where)
-		return 0;
-	const dn_ast *lim = c->u.proj.limit, *skip = c->u.proj.skip;
-	if ((lim->kind != DN_AST_INT && lim->kind != DN_AST_PARAM) ||
-	    (skip && skip->kind != DN_AST_INT && skip->kind != DN_AST_PARAM))
-		return 0;
-	find_aggs fa = {NULL, 0, 0};
-	bool aggs = false;
-	for (uint32_t t = 0; !aggs && t < c->u.proj.items.n; t++)
-		aggs = dn_x_aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa) || fa.n;
-	free(fa.calls);
-	if (aggs)
-		return 0;
-	int64_t l = 0, k = 0;
-	dn_query_error saved = *x->err;
-	if (dn_x_const_count(x, lim, &l) || (skip && dn_x_const_count(x, skip, &k))) {
-		*x->err = saved; /* the projection reports it in its turn */
-		return 0;
-	}
-	return l == 0 ? 0 : (size_t)(l + k); /* LIMIT 0: nothing to save */
-}
 
 /* The first line of a clause's text, shortened, for the details column. */
 void dn_x_clause_text(exec *x, const dn_ast *c, char *buf, size_t cap)
@@ -979,256 +719,6 @@ void dn_x_clause_text(exec *x, const dn_ast *c, char *buf, size_t cap)
 	if (len < c->len)
 		memcpy(buf + len, "...", 3), len += 3;
 	buf[len] = '\0';
-}
-
-typedef struct prof_ctx {
-	exec *x;
-	double scale;
-	int rc;
-} prof_ctx;
-
-static void prof_path_line(void *ctx, const char *op, const char *details, double est, uint64_t nrows)
-{
-	prof_ctx *pc = ctx;
-	if (!pc->rc)
-		pc->rc = dn_prof_line(pc->x->prof, SIZE_MAX, 1, op, details, est * pc->scale, nrows, -1.0);
-}
-
-/* The steps of a MATCH: each path's start and hops, then the WHERE. */
-void dn_x_prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows)
-{
-	prof_ctx pc = {x, dn_prof_estimate(x->prof), 0};
-	double est = pc.scale;
-	for (uint32_t p = 0; p < plan->n; p++) {
-		const dn_path_plan *pp = &plan->paths[p];
-		uint32_t n = pp->path->u.path.elems.n;
-		dn_plan_describe(pp, x->pr->text, prof_path_line, &pc);
-		est *= n > 1 && pp->start != DN_START_SHORTEST ? pp->est_hop[n - 2] : pp->est_start;
-	}
-	if (c->u.match.where) {
-		char buf[96];
-		est *= 0.3; /* a guess: no statistics on values yet */
-		dn_x_clause_text(x, c->u.match.where, buf, sizeof buf);
-		if (!pc.rc)
-			pc.rc = dn_prof_line(x->prof, SIZE_MAX, 1, "Filter", buf, est, out_rows, -1.0);
-	}
-	if (c->u.match.optional && est < dn_prof_estimate(x->prof))
-		est = dn_prof_estimate(x->prof);
-	dn_prof_set_estimate(x->prof, est);
-	(void)pc.rc; /* out of memory here only shortens the table */
-}
-
-/* A clause's own line, above the steps its run added since mark. */
-static int prof_clause(exec *x, const dn_ast *c, size_t mark, size_t rows_out, double ms)
-{
-	static const struct {
-		int kind;
-		const char *op;
-	} ops[] = {{DN_AST_MATCH, "Match"}, {DN_AST_WITH, "With"}, {DN_AST_RETURN, "Return"},
-	           {DN_AST_UNWIND, "Unwind"}, {DN_AST_CREATE, "Create"}, {DN_AST_MERGE, "Merge"},
-	           {DN_AST_SET, "Set"}, {DN_AST_REMOVE, "Remove"}, {DN_AST_DELETE, "Delete"},
-	           {DN_AST_CALL, "ProcedureCall"}};
-	char buf[96];
-	const char *op = "Clause";
-	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-		if (ops[k].kind == c->kind)
-			op = ops[k].op;
-	if (c->kind == DN_AST_MATCH && c->u.match.optional)
-		op = "OptionalMatch";
-	double est = dn_prof_estimate(x->prof);
-	if (c->kind == DN_AST_UNWIND) {
-		est *= 10.0;
-	} else if (c->kind == DN_AST_WITH || c->kind == DN_AST_RETURN) {
-		find_aggs fa = {NULL, 0, 0};
-		size_t keys = 0;
-		for (uint32_t t = 0; t < c->u.proj.items.n; t++) {
-			size_t before = fa.n;
-			if (dn_x_aggs_in(c->u.proj.items.item[t]->u.item.expr, &fa))
-				break;
-			keys += fa.n == before;
-		}
-		if (fa.n)
-			est = keys ? sqrt(est) : 1.0;
-		free(fa.calls);
-		int64_t lim;
-		if (c->u.proj.limit && c->u.proj.limit->kind == DN_AST_INT && (lim = c->u.proj.limit->u.i) >= 0 &&
-		    (double)lim < est)
-			est = (double)lim;
-	}
-	dn_prof_set_estimate(x->prof, est);
-	dn_x_clause_text(x, c, buf, sizeof buf);
-	return dn_prof_line(x->prof, mark, 0, op, buf, est, rows_out, ms);
-}
-
-/* EXPLAIN of clause i: its line (and a MATCH's plan) without running it;
- * bound is updated as running the clause would. */
-static int explain_clause(exec *x, const dn_ast *q, uint32_t i, bool *bound)
-{
-	const dn_ast *c = q->u.query.clauses.item[i];
-	size_t mark = dn_prof_mark(x->prof);
-	const dn_ast *pattern = NULL;
-	int rc = 0;
-	switch (c->kind) {
-	case DN_AST_MATCH: {
-		dn_match_plan plan;
-		if ((rc = dn_plan_paths(x->txn, &c->u.match.pattern->u.pattern.paths, c->u.match.where, bound, x->width,
-		                        (downstream_distinct(q, i) ? DN_PLAN_DISTINCT_OK : 0) | DN_PLAN_ESTIMATES,
-		                        &plan)))
-			return dn_x_engine_fail(x, c, rc);
-		dn_x_prof_match(x, c, &plan, 0);
-		dn_plan_match_free(&plan);
-		pattern = c->u.match.pattern;
-		break;
-	}
-	case DN_AST_CREATE: pattern = c->u.create.pattern; break;
-	case DN_AST_MERGE: {
-		const dn_ast_list *e = &c->u.merge.path->u.path.elems;
-		for (uint32_t k = 0; k < e->n; k++) {
-			const dn_ast *v = e->item[k]->kind == DN_AST_NODE_PAT ? e->item[k]->u.node.var : e->item[k]->u.rel.var;
-			if (v)
-				bound[v->u.name.slot] = true;
-		}
-		break;
-	}
-	case DN_AST_UNWIND: bound[c->u.unwind.var->u.name.slot] = true; break;
-	case DN_AST_WITH:
-	case DN_AST_RETURN:
-		if (!c->u.proj.star)
-			memset(bound, 0, x->width);
-		for (uint32_t k = 0; k < c->u.proj.items.n; k++)
-			if (c->u.proj.items.item[k]->u.item.slot >= 0)
-				bound[c->u.proj.items.item[k]->u.item.slot] = true;
-		break;
-	case DN_AST_CALL:
-		for (uint32_t k = 0; k < c->u.call.yield.n; k++)
-			if (c->u.call.yield.item[k]->u.yield.slot >= 0)
-				bound[c->u.call.yield.item[k]->u.yield.slot] = true;
-		break;
-	default: break;
-	}
-	for (uint32_t p = 0; pattern && p < pattern->u.pattern.paths.n; p++) {
-		const dn_ast *path = pattern->u.pattern.paths.item[p];
-		if (path->u.path.var)
-			bound[path->u.path.var->u.name.slot] = true;
-		for (uint32_t k = 0; k < path->u.path.elems.n; k++) {
-			const dn_ast *e = path->u.path.elems.item[k];
-			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
-			if (v)
-				bound[v->u.name.slot] = true;
-		}
-	}
-	return prof_clause(x, c, mark, 0, -1.0);
-}
-
-static int run_query(exec *x, const dn_ast *q, dn_exec_result *res)
-{
-	rows cur, next;
-	int rc = dn_x_rows_init(&cur, x->width);
-	if (rc)
-		return rc;
-	if (!dn_x_rows_add(&cur)) {
-		dn_x_rows_free(&cur);
-		return DN_ENOMEM;
-	}
-	const dn_ast *ret = NULL;
-	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
-		const dn_ast *c = q->u.query.clauses.item[i];
-		x->bound = cur.bound;
-		size_t mark = x->prof ? dn_prof_mark(x->prof) : 0;
-		double t0 = x->prof ? now_ms() : 0.0;
-		if (x->prof && !dn_prof_is_profile(x->prof)) {
-			/* EXPLAIN: plan each clause without running it */
-			rc = explain_clause(x, q, i, cur.bound);
-			continue;
-		}
-		switch (c->kind) {
-		case DN_AST_UNWIND:
-		case DN_AST_WITH:
-		case DN_AST_RETURN:
-			if ((rc = dn_x_rows_init(&next, x->width)))
-				break;
-			memcpy(next.bound, cur.bound, x->width);
-			rc = c->kind == DN_AST_UNWIND ? run_unwind(x, c, &cur, &next)
-			                              : dn_x_run_projection(x, c, &cur, &next);
-			dn_x_rows_free(&cur);
-			cur = next;
-			if (c->kind == DN_AST_RETURN)
-				ret = c;
-			break;
-		case DN_AST_CREATE: rc = run_create(x, c, &cur); break;
-		case DN_AST_SET:
-		case DN_AST_REMOVE: rc = run_set(x, c, &cur); break;
-		case DN_AST_MERGE:
-		case DN_AST_MATCH:
-			/* both turn each row into the rows of its matches */
-			if ((rc = dn_x_rows_init(&next, x->width)))
-				break;
-			rc = c->kind == DN_AST_MATCH ? dn_x_run_match(x, c, &cur, &next, downstream_distinct(q, i),
-			                                         downstream_cap(x, q, i))
-			                             : dn_x_run_merge(x, c, &cur, &next);
-			dn_x_rows_free(&cur);
-			cur = next;
-			break;
-		case DN_AST_DELETE: rc = run_delete(x, c, &cur); break;
-		case DN_AST_CALL:
-			if (!c->u.call.has_yield && q->u.query.clauses.n == 1) {
-				rc = run_call_standalone(x, c, res);
-				dn_x_rows_free(&cur);
-				return rc;
-			}
-			if (c->u.call.yield_star || !c->u.call.has_yield) {
-				rc = dn_x_fail(x, c, DN_ENOTSUP, "not supported yet: CALL without YIELD inside a query");
-				break;
-			}
-			if ((rc = dn_x_rows_init(&next, x->width)))
-				break;
-			memcpy(next.bound, cur.bound, x->width);
-			rc = run_call(x, c, &cur, &next);
-			dn_x_rows_free(&cur);
-			cur = next;
-			break;
-		default:
-			rc = dn_x_fail(x, c, DN_ENOTSUP, "not supported yet: executing %s", clause_name(c->kind));
-			break;
-		}
-		if (x->prof && !rc)
-			rc = prof_clause(x, c, mark, cur.n, now_ms() - t0);
-	}
-	if (!rc && ret && !x->prof) {
-		/* the result: RETURN's items, and with RETURN * first every
-		 * variable in scope, by name */
-		const dn_ast_list *items = &ret->u.proj.items;
-		star_var *vars = NULL;
-		size_t nvars = 0;
-		if (ret->u.proj.star)
-			rc = star_vars(q, ret, cur.bound, &vars, &nvars);
-		size_t ncols = nvars + items->n;
-		res->cols = calloc(ncols ? ncols : 1, sizeof *res->cols);
-		res->vals = calloc((cur.n ? cur.n : 1) * (ncols ? ncols : 1), sizeof *res->vals);
-		int32_t *slots = calloc(ncols ? ncols : 1, sizeof *slots);
-		if (!rc && (!res->cols || !res->vals || !slots))
-			rc = DN_ENOMEM;
-		for (size_t i = 0; !rc && i < nvars; i++) {
-			slots[i] = vars[i].slot;
-			if (!(res->cols[i] = strndup(vars[i].name, vars[i].len)))
-				rc = DN_ENOMEM;
-		}
-		for (size_t i = 0; !rc && i < items->n; i++) {
-			slots[nvars + i] = items->item[i]->u.item.slot;
-			if (!(res->cols[nvars + i] = dn_x_item_name(x, items->item[i])))
-				rc = DN_ENOMEM;
-		}
-		res->ncols = ncols;
-		for (size_t r = 0; !rc && r < cur.n; r++)
-			for (size_t i = 0; i < ncols && !rc; i++)
-				rc = dn_value_copy(&res->vals[r * ncols + i], &cur.v[r * cur.width + slots[i]]);
-		if (!rc)
-			res->nrows = cur.n;
-		free(slots);
-		free(vars);
-	}
-	dn_x_rows_free(&cur);
-	return rc;
 }
 
 /* --- schema commands ------------------------------------------------------------------ */
@@ -1374,8 +864,6 @@ void dn_exec_result_free(dn_exec_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int run_body(exec *x, const dn_ast *body, dn_exec_result *out);
-
 /* AS OF expr: reads in the past, so only a statement that writes nothing;
  * expr is a log position (integer) or a datetime. Replaces x->txn by a
  * past read transaction with the same clearances. */
@@ -1406,115 +894,237 @@ static int as_of_txn(exec *x, const dn_ast *st)
 	return 0;
 }
 
-int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
-                dn_query_stats *stats, dn_query_error *err, dn_exec_result *out)
+/* --- statements: the operator tree, pulled by a cursor ---------------------------- */
+
+struct dn_exec_cursor {
+	exec x;
+	dn_exec_params params;
+	dn_op *root;        /* streaming: the tree, open */
+	rows batch;         /* its last batch, and the row being looked at */
+	size_t pos;
+	dn_exec_result res; /* materialized: the rows, and the row being looked at */
+	bool materialized;
+	size_t row;
+	char **cols;        /* streaming: the column names */
+	size_t ncols;
+	dn_txn *past;       /* AS OF: the past read transaction, owned */
+};
+
+/* The tree of a query or a UNION of queries, and its columns. */
+static int build_body(exec *x, const dn_ast *body, dn_op **root, char ***cols, size_t *ncols)
 {
-	const dn_ast *st = pr->root;
-	const dn_ast *body = st->u.stmt.body;
-	exec x = {txn, pr, params, stats, err, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
-	memset(out, 0, sizeof *out);
-	/* the record is as wide as the resolver's slots */
-	x.width = nslots;
-	dn_txn *past = NULL;
-	int rc = 0;
-	if (st->u.stmt.as_of) {
-		if ((rc = as_of_txn(&x, st)))
-			return rc;
-		past = x.txn;
-	}
-	if (st->u.stmt.mode == DN_STMT_RUN) {
-		rc = run_body(&x, body, out);
-	} else if (!(x.prof = dn_prof_new(st->u.stmt.mode == DN_STMT_PROFILE))) {
-		rc = DN_ENOMEM;
-	} else {
-		/* EXPLAIN plans without running; PROFILE runs, drops the rows
-		 * and returns the plan with what each operator did */
-		double t0 = now_ms();
-		if (body->kind == DN_AST_QUERY || body->kind == DN_AST_UNION || dn_prof_is_profile(x.prof))
-			rc = run_body(&x, body, out);
-		dn_exec_result_free(out);
-		if (!rc && body->kind != DN_AST_QUERY && body->kind != DN_AST_UNION) {
-			char buf[96];
-			dn_x_clause_text(&x, body, buf, sizeof buf);
-			rc = dn_prof_line(x.prof, SIZE_MAX, 0, "SchemaCommand", buf, 1.0, 1, now_ms() - t0);
+	if (body->kind == DN_AST_QUERY)
+		return dn_op_build_query(x, body, root, cols, ncols);
+	const dn_ast_list *qs = &body->u.uni.queries;
+	dn_op **parts = calloc(qs->n, sizeof *parts);
+	size_t **perm = calloc(qs->n, sizeof *perm);
+	int rc = parts && perm ? 0 : DN_ENOMEM;
+	for (uint32_t q = 0; !rc && q < qs->n; q++) {
+		char **pc = NULL;
+		size_t pn = 0;
+		if ((rc = dn_op_build_query(x, qs->item[q], &parts[q], q ? &pc : cols, q ? &pn : ncols)))
+			break;
+		if (!(perm[q] = calloc(*ncols ? *ncols : 1, sizeof **perm)))
+			rc = DN_ENOMEM;
+		/* columns are matched by name (the resolver checked they agree) */
+		for (size_t c = 0; !rc && c < *ncols; c++) {
+			perm[q][c] = c;
+			for (size_t k = 0; q && k < pn; k++)
+				if (!strcmp(pc[k], (*cols)[c]))
+					perm[q][c] = k;
 		}
-		if (!rc)
-			rc = dn_prof_result(x.prof, out);
-		dn_prof_free(x.prof);
-		/* the plan holds no entities: the past is not needed any more */
-		dn_txn_abort(past);
-		past = NULL;
+		for (size_t k = 0; k < pn; k++)
+			free(pc[k]);
+		free(pc);
 	}
-	/* the rows' entities are read through the past transaction */
 	if (!rc)
-		out->past = past;
-	else
-		dn_txn_abort(past);
+		return dn_op_union_new(x, body, parts, qs->n, perm, *ncols, root);
+	for (uint32_t q = 0; q < qs->n; q++) {
+		dn_op_free(parts ? parts[q] : NULL);
+		free(perm ? perm[q] : NULL);
+	}
+	free(parts);
+	free(perm);
 	return rc;
 }
 
-static int run_body(exec *x, const dn_ast *body, dn_exec_result *out)
+/* Pulls every row of the tree into c->res and drops the tree. */
+static int cursor_materialize(dn_exec_cursor *c)
 {
-	int rc = 0;
-	if (body->kind == DN_AST_QUERY)
-		return run_query(x, body, out);
-	if (body->kind != DN_AST_UNION)
-		return run_schema(x, body, out);
-	/* UNION: the parts' rows one after the other; without ALL, distinct */
-	for (uint32_t q = 0; q < body->u.uni.queries.n; q++) {
-		dn_exec_result part;
-		memset(&part, 0, sizeof part);
-		if ((rc = run_query(x, body->u.uni.queries.item[q], &part))) {
-			dn_exec_result_free(out);
-			dn_exec_result_free(&part);
-			return rc;
+	dn_exec_result *r = &c->res;
+	size_t cap = 0;
+	r->cols = c->cols;
+	r->ncols = c->ncols;
+	c->cols = NULL;
+	c->materialized = true;
+	int rc;
+	while ((rc = dn_op_next(c->root, &c->batch, DN_OP_BATCH)) == DN_ROW) {
+		if (r->nrows + c->batch.n > cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			while (ncap < r->nrows + c->batch.n)
+				ncap *= 2;
+			dn_value *v = realloc(r->vals, ncap * (r->ncols ? r->ncols : 1) * sizeof *v);
+			if (!v)
+				return DN_ENOMEM;
+			r->vals = v;
+			cap = ncap;
 		}
-		if (q == 0) {
-			*out = part;
-			continue;
-		}
-		/* columns are matched by name (the resolver checked they agree) */
-		size_t nc = out->ncols;
-		dn_value *v = realloc(out->vals, (out->nrows + part.nrows) * (nc ? nc : 1) * sizeof *v);
-		if (!v) {
-			dn_exec_result_free(&part);
-			dn_exec_result_free(out);
-			return DN_ENOMEM;
-		}
-		out->vals = v;
-		for (size_t r = 0; r < part.nrows; r++)
-			for (size_t c = 0; c < nc; c++) {
-				size_t pc = c;
-				for (size_t k = 0; k < part.ncols; k++)
-					if (!strcmp(part.cols[k], out->cols[c]))
-						pc = k;
-				v[(out->nrows + r) * nc + c] = part.vals[r * part.ncols + pc];
-				part.vals[r * part.ncols + pc] = dn_value_null();
-			}
-		out->nrows += part.nrows;
-		dn_exec_result_free(&part);
+		/* moved: the batch keeps nothing */
+		memcpy(r->vals + r->nrows * r->ncols, c->batch.v, c->batch.n * r->ncols * sizeof *r->vals);
+		r->nrows += c->batch.n;
+		c->batch.n = 0;
 	}
-	if (!body->u.uni.all) {
-		size_t nc = out->ncols, w = 0, r = 0;
-		dn_rowset seen = {0};
-		key_ctx kc = {out->vals, nc};
-		for (; !rc && r < out->nrows; r++) {
-			size_t at;
-			if (w != r)
-				memmove(&out->vals[w * nc], &out->vals[r * nc], nc * sizeof *out->vals);
-			if ((rc = dn_rowset_insert(&seen, dn_rowset_hash(&out->vals[w * nc], nc), w, dn_x_key_eq, &kc, &at)) ||
-			    at != w) {
-				for (size_t c = 0; c < nc; c++)
-					dn_value_free(&out->vals[w * nc + c]);
-				continue;
-			}
-			w++;
-		}
-		for (; r < out->nrows; r++)
-			for (size_t c = 0; c < nc; c++)
-				dn_value_free(&out->vals[r * nc + c]);
-		dn_rowset_free(&seen);
-		out->nrows = w;
+	return rc == DN_DONE ? 0 : rc;
+}
+
+static int cursor_start(dn_exec_cursor *c, const dn_ast *st)
+{
+	exec *x = &c->x;
+	const dn_ast *body = st->u.stmt.body;
+	bool standalone_call = body->kind == DN_AST_QUERY && body->u.query.clauses.n == 1 &&
+	                       body->u.query.clauses.item[0]->kind == DN_AST_CALL &&
+	                       !body->u.query.clauses.item[0]->u.call.has_yield;
+	if (st->u.stmt.mode == DN_STMT_RUN && standalone_call) {
+		c->materialized = true;
+		return run_call_standalone(x, body->u.query.clauses.item[0], &c->res);
+	}
+	if (body->kind != DN_AST_QUERY && body->kind != DN_AST_UNION) {
+		/* a schema command; under EXPLAIN only its line */
+		c->materialized = true;
+		if (st->u.stmt.mode == DN_STMT_RUN)
+			return run_schema(x, body, &c->res);
+		double t0 = dn_op_now_ms();
+		int rc = dn_prof_is_profile(x->prof) ? run_schema(x, body, &c->res) : 0;
+		dn_exec_result_free(&c->res);
+		char buf[96];
+		dn_x_clause_text(x, body, buf, sizeof buf);
+		return rc ? rc : dn_prof_line(x->prof, SIZE_MAX, 0, "SchemaCommand", buf, 1.0, 1, dn_op_now_ms() - t0);
+	}
+	int rc;
+	if (standalone_call) {
+		/* EXPLAIN / PROFILE of a standalone CALL: one line */
+		const dn_ast *call = body->u.query.clauses.item[0];
+		double t0 = dn_op_now_ms();
+		char buf[96];
+		c->materialized = true;
+		rc = dn_prof_is_profile(x->prof) ? run_call_standalone(x, call, &c->res) : 0;
+		uint64_t n = c->res.nrows;
+		dn_exec_result_free(&c->res);
+		dn_x_clause_text(x, call, buf, sizeof buf);
+		return rc ? rc : dn_prof_line(x->prof, SIZE_MAX, 0, "ProcedureCall", buf, 1.0, n, dn_op_now_ms() - t0);
+	}
+	if ((rc = build_body(x, body, &c->root, &c->cols, &c->ncols)))
+		return rc;
+	if ((rc = dn_x_rows_init(&c->batch, c->ncols)))
+		return rc;
+	c->pos = SIZE_MAX;
+	if (st->u.stmt.mode == DN_STMT_EXPLAIN)
+		return dn_op_explain(c->root, x->prof, 0);
+	if ((rc = dn_op_open(c->root)))
+		return rc;
+	if (st->u.stmt.mode == DN_STMT_PROFILE) {
+		/* runs it, drops the rows, returns the tree with what each did */
+		rc = cursor_materialize(c);
+		return rc ? rc : dn_op_explain(c->root, x->prof, 0);
+	}
+	/* a statement that writes runs whole now: its effects and counts are
+	 * complete when execution returns */
+	if (!dn_exec_is_write(x->pr, x->params))
+		return 0;
+	rc = cursor_materialize(c);
+	dn_op_free(c->root);
+	c->root = NULL;
+	return rc;
+}
+
+int dn_exec_open(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
+                 dn_query_stats *stats, dn_query_error *err, dn_exec_cursor **out)
+{
+	const dn_ast *st = pr->root;
+	dn_exec_cursor *c = calloc(1, sizeof *c);
+	*out = c;
+	if (!c)
+		return DN_ENOMEM;
+	c->params = *params;
+	c->x = (exec){txn, pr, &c->params, stats, err, nslots, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
+	c->row = SIZE_MAX;
+	exec *x = &c->x;
+	int rc = 0;
+	if (st->u.stmt.as_of) {
+		if ((rc = as_of_txn(x, st)))
+			return rc;
+		c->past = x->txn;
+	}
+	if (st->u.stmt.mode != DN_STMT_RUN && !(x->prof = dn_prof_new(st->u.stmt.mode == DN_STMT_PROFILE)))
+		return DN_ENOMEM;
+	rc = cursor_start(c, st);
+	if (!rc && x->prof) {
+		/* the plan holds no entities: the past is not needed any more */
+		dn_op_free(c->root);
+		c->root = NULL;
+		dn_exec_result_free(&c->res);
+		c->materialized = true;
+		rc = dn_prof_result(x->prof, &c->res);
 	}
 	return rc;
+}
+
+int dn_exec_cursor_step(dn_exec_cursor *c)
+{
+	if (c->materialized) {
+		size_t next = c->row == SIZE_MAX ? 0 : c->row + 1;
+		c->row = next < c->res.nrows ? next : c->res.nrows;
+		return next < c->res.nrows ? DN_ROW : DN_DONE;
+	}
+	if (c->pos != SIZE_MAX && c->pos + 1 < c->batch.n) {
+		c->pos++;
+		return DN_ROW;
+	}
+	int rc = c->root ? dn_op_next(c->root, &c->batch, DN_OP_BATCH) : DN_DONE;
+	c->pos = rc == DN_ROW ? 0 : SIZE_MAX;
+	if (rc != DN_ROW) {
+		/* the end: the tree's iterators go now, inside the transaction */
+		dn_x_rows_clear(&c->batch);
+		dn_op_free(c->root);
+		c->root = NULL;
+	}
+	return rc;
+}
+
+const dn_value *dn_exec_cursor_row(const dn_exec_cursor *c)
+{
+	if (c->materialized)
+		return c->row < c->res.nrows ? c->res.vals + c->row * c->res.ncols : NULL;
+	return c->pos < c->batch.n ? c->batch.v + c->pos * c->batch.width : NULL;
+}
+
+size_t dn_exec_cursor_ncols(const dn_exec_cursor *c)
+{
+	return c->materialized ? c->res.ncols : c->ncols;
+}
+
+const char *dn_exec_cursor_col(const dn_exec_cursor *c, size_t i)
+{
+	return i >= dn_exec_cursor_ncols(c) ? NULL : c->materialized ? c->res.cols[i] : c->cols[i];
+}
+
+dn_txn *dn_exec_cursor_past(const dn_exec_cursor *c)
+{
+	return c->past;
+}
+
+void dn_exec_cursor_free(dn_exec_cursor *c)
+{
+	if (!c)
+		return;
+	dn_op_free(c->root);
+	dn_x_rows_free(&c->batch);
+	dn_exec_result_free(&c->res);
+	for (size_t i = 0; c->cols && i < c->ncols; i++)
+		free(c->cols[i]);
+	free(c->cols);
+	dn_prof_free(c->x.prof);
+	/* the rows' entities were read through the past transaction */
+	dn_txn_abort(c->past);
+	free(c);
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * exec.h — the first executor: runs a query's clauses in order over
- * materialized rows: MATCH and OPTIONAL MATCH (fixed and variable-length
- * patterns, named paths, an index seek for the start when one fits),
- * UNWIND, WITH and RETURN (projection, *, DISTINCT, aggregation, ORDER BY,
- * SKIP, LIMIT, WITH ... WHERE), CREATE, MERGE with ON CREATE / ON MATCH
- * SET, SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
- * db.relationshipTypes and db.propertyKeys, UNION, the schema commands,
- * and shortestPath / allShortestPaths between bound ends (breadth-first).
+ * exec.h — the executor: runs a statement as a tree of pull operators
+ * (op.h): MATCH and OPTIONAL MATCH (fixed and variable-length patterns,
+ * named paths, an index seek for the start when one fits), UNWIND, WITH
+ * and RETURN (projection, *, DISTINCT, aggregation, ORDER BY, SKIP,
+ * LIMIT, WITH ... WHERE), CREATE, MERGE with ON CREATE / ON MATCH SET,
+ * SET, REMOVE, DELETE, DETACH DELETE, CALL of db.labels,
+ * db.relationshipTypes, db.propertyKeys and algo.*, UNION, the schema
+ * commands, and shortestPath / allShortestPaths between bound ends.
  * EXPLAIN, PROFILE (explain.h) and AS OF (a read in a past transaction
  * with the caller's clearances).
  */
@@ -41,15 +41,31 @@ typedef struct dn_exec_result {
 bool dn_exec_is_write(const dn_parse_result *pr, const dn_exec_params *params);
 
 /*
- * Runs the parsed and resolved statement (nslots: the resolver's record
- * width) in txn. Returns 0 and *out (release with
- * dn_exec_result_free), or an error code with *err filled (positioned when
+ * Starts the parsed and resolved statement (nslots: the resolver's record
+ * width) in txn, pulling rows with dn_exec_cursor_step. A read streams:
+ * each step pulls from the root of its operator tree; a statement that
+ * writes, EXPLAIN, PROFILE, a schema command and a standalone CALL run
+ * whole here. Returns 0 and *out (release with dn_exec_cursor_free, also
+ * after a failure), or an error code with *err filled (positioned when
  * the error has a place in the text): DN_ENOTSUP for clauses not executed
  * yet, DN_ERUNTIME, DN_ETYPE, DN_ESEMANTIC, DN_EREADONLY, DN_ENOMEM, and
- * the storage engine's codes. Side effects are added to *stats.
+ * the storage engine's codes. Side effects are added to *stats. params
+ * and the parse result must outlive the cursor.
  */
-int dn_exec_run(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
-                dn_query_stats *stats, dn_query_error *err, dn_exec_result *out);
+typedef struct dn_exec_cursor dn_exec_cursor;
+int dn_exec_open(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const dn_exec_params *params,
+                 dn_query_stats *stats, dn_query_error *err, dn_exec_cursor **out);
+/* The next row: DN_ROW, DN_DONE or an error (with *err filled). */
+int dn_exec_cursor_step(dn_exec_cursor *c);
+/* The current row's values (dn_exec_cursor_ncols of them; borrowed until
+ * the next step), or NULL before the first step and after the last. */
+const dn_value *dn_exec_cursor_row(const dn_exec_cursor *c);
+size_t dn_exec_cursor_ncols(const dn_exec_cursor *c);
+const char *dn_exec_cursor_col(const dn_exec_cursor *c, size_t i);
+/* AS OF: the past read transaction the rows' entities are read through
+ * (owned by the cursor), else NULL. */
+dn_txn *dn_exec_cursor_past(const dn_exec_cursor *c);
+void dn_exec_cursor_free(dn_exec_cursor *c);
 
 void dn_exec_result_free(dn_exec_result *r);
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * exec_int.h — what the executor's files share (exec.c: the clause loop,
- * writes, CALL, EXPLAIN; match.c: MATCH, MERGE and patterns in
- * expressions; project.c: WITH and RETURN): the record of rows, the
- * execution context, and the helpers each calls of the others. Internal to
- * query/.
+ * exec_int.h — what the executor's files share (exec.c: statements,
+ * the write and CALL helpers; op*.c: the pull operators; match.c: MATCH,
+ * MERGE and patterns in expressions; project.c: WITH and RETURN): the
+ * batch of rows, the execution context, and the helpers each calls of the
+ * others. Internal to query/.
  */
 #ifndef DN_EXEC_INT_H
 #define DN_EXEC_INT_H
@@ -23,7 +23,9 @@
 typedef struct rows {
 	size_t width, n, cap;
 	dn_value *v; /* n * width */
-	bool *bound; /* width: which slots hold a variable */
+	bool *bound; /* width: which slots hold a variable (small, up to 32;
+	                a rows is never copied by value) */
+	bool small[32];
 } rows;
 
 /* A visible variable: name and slot. */
@@ -78,10 +80,17 @@ dn_value dn_x_entity(dn_id id, int type);
 int dn_x_create_path(exec *x, const dn_ast *path, dn_value *row, rows *r);
 int dn_x_set_item(exec *x, const dn_ast *it, dn_value *row);
 
-/* EXPLAIN / PROFILE: a clause's text for the details column, and the
- * steps of a MATCH plan. */
+/* EXPLAIN / PROFILE: a clause's text for the details column. */
 void dn_x_clause_text(exec *x, const dn_ast *c, char *buf, size_t cap);
-void dn_x_prof_match(exec *x, const dn_ast *c, dn_match_plan *plan, size_t out_rows);
+
+/* CALL: the rows of procedure c for a row (NULL: standalone), and whether
+ * a name is s. */
+int dn_x_proc_table(exec *x, const dn_ast *c, const dn_value *row, dn_exec_result *t);
+bool dn_x_name_eq(const dn_ast *name, const char *s);
+/* The columns of RETURN ret in query q (with *: the variables in scope,
+ * bound after it, by name, first): names (owned) and their slots. */
+int dn_x_result_columns(exec *x, const dn_ast *q, const dn_ast *ret, const bool *bound, char ***cols,
+                        int32_t **slots, size_t *n);
 
 /* project.c: aggregate calls found in an expression tree, and WITH/RETURN. */
 typedef struct agg_call {
@@ -107,13 +116,20 @@ bool dn_x_key_eq(void *ctx, size_t a, size_t b);
 char *dn_x_item_name(exec *x, const dn_ast *item);
 /* The value of a SKIP or LIMIT expression: a non-negative integer. */
 int dn_x_const_count(exec *x, const dn_ast *e, int64_t *n);
-/* WITH or RETURN c over the rows in, into out. */
-int dn_x_run_projection(exec *x, const dn_ast *c, rows *in, rows *out);
 
-/* match.c: MATCH / OPTIONAL MATCH over the input rows (distinct_ok and
- * cap: see plan.h and downstream_cap in exec.c), MERGE, and a pattern
- * predicate or comprehension evaluated for dn_eval (env.pattern). */
-int dn_x_run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap);
+/* match.c: MATCH / OPTIONAL MATCH c (planned: plan) row by row into out
+ * (bound: the slots bound before it): _row starts an input row, _more adds
+ * its matches until out holds want rows (DN_ROW: maybe more; DN_DONE: the
+ * row is finished, OPTIONAL MATCH's row of nulls included), _active tells
+ * whether a row is being matched. Then MERGE, and a pattern predicate or
+ * comprehension evaluated for dn_eval (env.pattern). */
+typedef struct dn_x_match dn_x_match;
+#define DN_X_MATCH_BATCH 256 /* rows a row's first call may leave before it suspends */
+int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **m);
+int dn_x_match_row(dn_x_match *m, const dn_value *row);
+int dn_x_match_more(dn_x_match *m, size_t want);
+bool dn_x_match_active(const dn_x_match *m);
+void dn_x_match_free(dn_x_match *m);
 int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out);
 int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals, dn_value *out);
 

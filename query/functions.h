@@ -16,6 +16,7 @@
 #define DN_FUNCTIONS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "dragnet.h"
 
@@ -69,9 +70,10 @@ int dn_cy_func_call(const dn_cy_func *f, const dn_value *args, size_t nargs, dn_
 
 /* The statement clock of this thread: between begin and end, date(),
  * datetime()... without arguments and X.statement()/X.transaction() all
- * read the time of begin (X.realtime() reads the real clock). Without a
- * begin they read the real clock. stmt.c brackets each execution. */
-void dn_cy_clock_begin(void);
+ * read the time given to begin (X.realtime() reads the real clock). Without
+ * a begin they read the real clock. stmt.c brackets the execution and each
+ * step of a statement with its one time. */
+void dn_cy_clock_begin(const struct timespec *now);
 void dn_cy_clock_end(void);
 
 /* Temporal property access: value.name for any of the six temporal types

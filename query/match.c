@@ -41,11 +41,30 @@ typedef struct matcher {
 	size_t *walk_start; /* per path: where its walk begins */
 	dn_match_plan *plan;
 	bool prechecked; /* the start candidates are known to fit the first node pattern */
-	size_t cap;      /* stop after this many output rows (a LIMIT downstream); 0: all */
+	/* MATCH's operator: label tests remembered per (node pattern, node),
+	 * direct-mapped (no write happens while a MATCH runs: the writes are
+	 * eager operators, done before it starts or after it ends) */
+	struct m_label_memo {
+		const dn_ast *np;
+		dn_id id;
+		bool ok;
+	} *lmemo;
+	bool lmemo_on;      /* allowed: allocated after M_LMEMO tests */
+	size_t nlabel_tests;
+	/* MATCH's operator: a breadth-first first hop hands its end nodes on
+	 * a batch at a time. Once out holds `want` rows it keeps the ends left
+	 * and unwinds with M_SUSPEND; the operator later walks the same start
+	 * again with `resuming` set, which picks up the ends where they were */
+	bool resumable, resuming, suspended;
+	size_t want;
+	dn_id *ends;
+	size_t nends, endpos;
 } matcher;
 
-/* What the matcher returns to unwind when it has found cap rows. */
-#define M_ENOUGH 99 /* not an error, not DN_ROW or DN_DONE */
+/* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */
+#define M_SUSPEND 99
+
+#define M_LMEMO 4096
 
 static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
@@ -109,10 +128,20 @@ static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
 		uint32_t n = np->u.node.labels.n;
 		for (uint32_t l = 0; l < n && l < 8; l++)
 			names[l] = np->u.node.labels.item[l]->u.name.s;
+		if (m->lmemo_on && !m->lmemo && ++m->nlabel_tests > M_LMEMO)
+			m->lmemo = calloc(M_LMEMO, sizeof *m->lmemo); /* none: no memo */
+		struct m_label_memo *e =
+		    m->lmemo ? &m->lmemo[(size_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & (M_LMEMO - 1)] : NULL;
+		if (e && e->np == np && e->id == id) {
+			*ok = e->ok;
+			return 0;
+		}
 		if (n <= 8) {
 			rc = dn_node_has_labels(m->x->txn, id, names, n, ok);
 			if (rc == DN_ENOTFOUND)
 				*ok = false;
+			if (e && (!rc || rc == DN_ENOTFOUND))
+				*e = (struct m_label_memo){np, id, *ok};
 			return rc == DN_ENOTFOUND ? 0 : rc ? dn_x_engine_fail(m->x, np, rc) : 0;
 		}
 	}
@@ -453,8 +482,7 @@ static int m_emit(matcher *m)
 	if (!o)
 		return DN_ENOMEM;
 	m->emitted++;
-	int rc2 = dn_x_row_copy(o, m->row, m->out->width);
-	return rc2 ? rc2 : m->cap && m->out->n >= m->cap ? M_ENOUGH : 0;
+	return dn_x_row_copy(o, m->row, m->out->width);
 }
 
 /* Opens the iterator over path p's start candidates the plan chose; *it
@@ -537,7 +565,19 @@ typedef struct bfs {
 	size_t nslots;
 	bfs_parent *parents;
 	size_t np, capp;
+	uint64_t *bits; /* the ids reached, below BFS_BITS_MAX: a test without probing */
+	size_t nbits;
 } bfs;
+
+#define BFS_BITS_MAX (UINT64_C(1) << 28) /* 32 MiB of bits at most */
+
+/* Whether id was reached: 1 yes, 0 no, -1 not known from the bits. */
+static int bfs_bit(const bfs *b, dn_id id)
+{
+	if (id >= BFS_BITS_MAX)
+		return -1;
+	return id < b->nbits && (b->bits[id >> 6] >> (id & 63) & 1);
+}
 
 static size_t bfs_find(const bfs *b, dn_id id)
 {
@@ -572,6 +612,20 @@ static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
 		b->nodes = p;
 		b->cap = cap;
 	}
+	if (id < BFS_BITS_MAX) {
+		if (id >= b->nbits) {
+			size_t nb = b->nbits ? b->nbits : 4096;
+			while (nb <= id)
+				nb *= 2;
+			uint64_t *w = realloc(b->bits, nb / 8);
+			if (!w)
+				return DN_ENOMEM;
+			memset(w + b->nbits / 64, 0, (nb - b->nbits) / 8);
+			b->bits = w;
+			b->nbits = nb;
+		}
+		b->bits[id >> 6] |= UINT64_C(1) << (id & 63);
+	}
 	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX};
 	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
 	while (b->slots[h])
@@ -601,6 +655,7 @@ static void bfs_free(bfs *b)
 	free(b->nodes);
 	free(b->slots);
 	free(b->parents);
+	free(b->bits);
 }
 
 /*
@@ -641,7 +696,10 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 	bfs *b = lv->b;
 	uint32_t depth = b->nodes[lv->from].depth;
 	dn_id branch = b->nodes[lv->from].branch, tree_edge = bfs_tree_edge(b, lv->from);
-	size_t at = bfs_find(b, a->nbr);
+	int known = bfs_bit(b, a->nbr);
+	if (known == 1 && (lv->closes || (!lv->undirected && a->nbr != lv->start)))
+		return 0; /* reached before, and nothing more to learn from it */
+	size_t at = known == 0 ? SIZE_MAX : bfs_find(b, a->nbr);
 	if (at == SIZE_MAX) {
 		if ((rc = bfs_add(b, a->nbr, depth + 1, &at)))
 			return rc;
@@ -662,8 +720,61 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 }
 
 
+static int cmp_id(const void *a, const void *b)
+{
+	dn_id x = *(const dn_id *)a, y = *(const dn_id *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Hands the end nodes ends[pos..n) on to the rest of the pattern (rc: an
+ * error before, passed through). A first hop of the MATCH operator's first
+ * path stops when the operator has the rows it asked for, keeping the
+ * ends left for the next call (M_SUSPEND); ends is then the matcher's.
+ */
+static int m_bfs_emit(matcher *m, uint32_t p, uint32_t i, dn_id *ends, size_t n, size_t pos, int rc)
+{
+	bool keep = m->resumable && p == 0 && i == 1;
+	for (; !rc && pos < n; pos++) {
+		if (keep && m->out->n >= m->want) {
+			m->ends = ends;
+			m->nends = n;
+			m->endpos = pos;
+			m->suspended = true;
+			return M_SUSPEND;
+		}
+		rc = m_node(m, p, i + 1, ends[pos]);
+	}
+	if (ends == m->ends)
+		m->ends = NULL;
+	free(ends);
+	return rc == M_SUSPEND ? DN_EINVAL : rc; /* a deeper hop never suspends */
+}
+
+/* Whether matching node element i of path p reads the node's record (a
+ * label test, a property map, a WHERE part placed there). */
+static bool m_end_reads(const matcher *m, uint32_t p, uint32_t i)
+{
+	const dn_ast *np = m->paths->item[p]->u.path.elems.item[i];
+	if (np->u.node.props || (np->u.node.labels.n && !m->plan->paths[p].all_labeled[i]))
+		return true;
+	for (size_t k = 0; k < m->plan->nfilters; k++)
+		if (!m->plan->filters[k].at_emit && m->plan->filters[k].p == p && m->plan->filters[k].i == i)
+			return true;
+	return false;
+}
+
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
+	if (m->resuming && m->ends && p == 0 && i == 1) {
+		/* the same start again: the ends left by the last call */
+		size_t mark = m->nwalk;
+		m->nwalk--;
+		m->resuming = false;
+		int rc = m_bfs_emit(m, p, i, m->ends, m->nends, m->endpos, 0);
+		m->nwalk = mark;
+		return rc;
+	}
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
 	if (!rp->u.rel.varlen)
@@ -684,10 +795,23 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	/* the walk holds the start node: m_node adds each end node again */
 	size_t mark = m->nwalk;
 	m->nwalk--;
+	/* the ends: the start first when a closed trail passes it, then the
+	 * others, in id order when their records are read, so that they are
+	 * read in key order, page after page, not at random (the rows' order
+	 * is free: only duplicate-insensitive consumers follow a breadth-first
+	 * hop) */
+	dn_id *ends = NULL;
+	size_t nends = 0, pos = 0;
+	if (!rc && !(ends = malloc(b.n * sizeof *ends)))
+		rc = DN_ENOMEM;
 	if (!rc && (min == 0 || lv.closes))
-		rc = m_node(m, p, i + 1, start);
+		ends[nends++] = start;
+	size_t first = nends;
 	for (size_t k = 1; !rc && k < b.n; k++)
-		rc = m_node(m, p, i + 1, b.nodes[k].id);
+		ends[nends++] = b.nodes[k].id;
+	if (!rc && m_end_reads(m, p, i + 1))
+		qsort(ends + first, nends - first, sizeof *ends, cmp_id);
+	rc = m_bfs_emit(m, p, i, ends, nends, pos, rc);
 	m->nwalk = mark;
 	bfs_free(&b);
 	return rc;
@@ -988,60 +1112,147 @@ static int m_paths(matcher *m, uint32_t p)
 	return rc;
 }
 
-int dn_x_run_match(exec *x, const dn_ast *c, rows *in, rows *out, bool distinct_ok, size_t cap)
+/*
+ * A MATCH run row by row for its operator (op_match.c): the first path's
+ * start candidates are pulled from their iterator one at a time, so the
+ * operator can stop after any candidate and go on later; a path that
+ * starts at a bound node (or a shortestPath) is matched whole.
+ */
+struct dn_x_match {
+	matcher m;
+	const dn_ast *c;
+	dn_iter *it;         /* the first path's start candidates, while open */
+	bool top_prechecked; /* they fit the first node pattern */
+	bool top_whole;      /* the row's first path starts at one node */
+	dn_id top_id;        /* else the candidate being matched */
+	bool active;         /* a row is being matched */
+	bool *before;        /* the slots bound before the MATCH */
+};
+
+int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **mm)
 {
-	const dn_ast_list *paths = &c->u.match.pattern->u.pattern.paths;
-	dn_match_plan plan;
-	int rc = dn_plan_paths(x->txn, paths, c->u.match.where, in->bound, in->width,
-	                           (distinct_ok ? DN_PLAN_DISTINCT_OK : 0) | (x->prof ? DN_PLAN_ESTIMATES : 0), &plan);
+	dn_x_match *r = calloc(1, sizeof *r);
+	*mm = r;
+	if (!r)
+		return DN_ENOMEM;
+	size_t w = x->width ? x->width : 1;
+	r->c = c;
+	r->m.x = x;
+	r->m.paths = &plan->list;
+	r->m.plan = plan;
+	r->m.out = out;
+	/* one block: the row, the walk starts, the bound flags twice */
+	size_t np = plan->n ? plan->n : 1;
+	char *blk = calloc(1, w * sizeof *r->m.row + np * sizeof *r->m.walk_start + 2 * w);
+	r->m.row = (dn_value *)blk;
+	r->m.walk_start = blk ? (size_t *)(blk + w * sizeof *r->m.row) : NULL;
+	r->m.bound = blk ? (bool *)(r->m.walk_start + np) : NULL;
+	r->before = blk ? r->m.bound + w : NULL;
+	r->m.lmemo_on = true;
+	r->m.resumable = true;
+	r->m.want = DN_X_MATCH_BATCH;
+	if (!r->m.walk_start || !r->m.row || !r->m.bound || !r->before)
+		return DN_ENOMEM;
+	memcpy(r->before, bound, x->width);
+	return 0;
+}
+
+int dn_x_match_row(dn_x_match *r, const dn_value *row)
+{
+	matcher *m = &r->m;
+	size_t w = m->x->width;
+	dn_iter_free(r->it);
+	r->it = NULL;
+	for (size_t i = 0; i < w; i++)
+		dn_value_free(&m->row[i]);
+	memcpy(m->bound, r->before, w);
+	m->emitted = 0;
+	m->nwalk = m->nused = 0;
+	free(m->ends);
+	m->ends = NULL;
+	m->suspended = m->resuming = false;
+	int rc = dn_x_row_copy(m->row, row, w);
+	r->active = true;
+	m->x->bound = m->bound;
 	if (rc)
-		return dn_x_engine_fail(x, c, rc);
-	matcher m = {x, NULL, &plan.list, NULL, out->bound, out, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan, false,
-	             c->u.match.optional ? 0 : cap};
-	m.walk_start = calloc(paths->n ? paths->n : 1, sizeof *m.walk_start);
-	bool *before = malloc(in->width ? in->width : 1);
-	m.row = calloc(in->width ? in->width : 1, sizeof *m.row);
-	rc = m.walk_start && before && m.row ? 0 : DN_ENOMEM;
-	if (!rc)
-		memcpy(before, in->bound, in->width);
-	for (size_t r = 0; !rc && r < in->n; r++) {
-		memcpy(out->bound, before, in->width);
-		rc = dn_x_row_copy(m.row, in->v + r * in->width, in->width);
-		m.emitted = 0;
-		if (!rc)
-			rc = m_paths(&m, 0);
-		if (!rc && !m.emitted && c->u.match.optional) {
-			/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
-			dn_value *o = dn_x_rows_add(out);
-			rc = o ? dn_x_row_copy(o, m.row, in->width) : DN_ENOMEM;
-		}
-		for (size_t i = 0; i < in->width; i++)
-			dn_value_free(&m.row[i]);
+		return rc;
+	const dn_ast *path = m->paths->item[0];
+	const dn_ast *np = path->u.path.elems.item[0];
+	r->top_whole = path->u.path.shortest != DN_PATH_PLAIN || (np->u.node.var && m->bound[np->u.node.var->u.name.slot]);
+	if (r->top_whole) { /* one start: matched whole (or until it suspends) */
+		r->top_prechecked = false;
+		rc = m_paths(m, 0);
+		return rc == M_SUSPEND ? 0 : rc;
 	}
-	if (rc == M_ENOUGH)
-		rc = 0; /* a LIMIT downstream has its rows */
-	/* afterwards every variable of the pattern is bound (null if optional) */
-	memcpy(out->bound, before, in->width);
-	for (uint32_t p = 0; p < paths->n; p++) {
-		const dn_ast *path = paths->item[p];
-		if (path->u.path.var)
-			out->bound[path->u.path.var->u.name.slot] = true;
-		for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
-			const dn_ast *e = path->u.path.elems.item[i];
-			const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
-			if (v)
-				out->bound[v->u.name.slot] = true;
-		}
-	}
-	if (x->prof)
-		dn_x_prof_match(x, c, &plan, out->n);
-	dn_plan_match_free(&plan);
-	free(m.row);
-	free(before);
-	free(m.walk_start);
-	free(m.used);
-	free(m.walk);
+	m->walk_start[0] = 0;
+	rc = m_start(m, 0, &r->it);
+	r->top_prechecked = m->prechecked;
+	m->prechecked = false;
 	return rc;
+}
+
+bool dn_x_match_active(const dn_x_match *r)
+{
+	return r->active;
+}
+
+int dn_x_match_more(dn_x_match *r, size_t want)
+{
+	matcher *m = &r->m;
+	int rc = 0;
+	dn_id id;
+	m->want = want;
+	while (m->suspended && m->out->n < want) {
+		/* the same start again, to the ends the last call left */
+		m->suspended = false;
+		m->resuming = true;
+		m->plan->paths[0].rows[0]--; /* counted once */
+		m->prechecked = r->top_prechecked;
+		rc = r->top_whole ? m_paths(m, 0) : m_node(m, 0, 0, r->top_id);
+		m->prechecked = m->resuming = false;
+		if (rc && rc != M_SUSPEND)
+			return rc;
+	}
+	while (!m->suspended && r->it && m->out->n < want) {
+		if ((rc = dn_iter_next(r->it, &id)) == DN_ROW) {
+			m->prechecked = r->top_prechecked;
+			r->top_id = id;
+			rc = m_node(m, 0, 0, id);
+			m->prechecked = false;
+			if (rc && rc != M_SUSPEND)
+				return rc;
+		} else {
+			dn_iter_free(r->it);
+			r->it = NULL;
+			if (rc != DN_DONE)
+				return dn_x_engine_fail(m->x, r->c, rc);
+		}
+	}
+	if (r->it || m->suspended)
+		return DN_ROW;
+	if (r->active && !m->emitted && r->c->u.match.optional) {
+		/* OPTIONAL MATCH: the row goes on with the pattern's variables null */
+		dn_value *o = dn_x_rows_add(m->out);
+		if (!o || (rc = dn_x_row_copy(o, m->row, m->x->width)))
+			return o ? rc : DN_ENOMEM;
+	}
+	r->active = false;
+	return DN_DONE;
+}
+
+void dn_x_match_free(dn_x_match *r)
+{
+	if (!r)
+		return;
+	dn_iter_free(r->it);
+	for (size_t i = 0; r->m.row && i < r->m.x->width; i++)
+		dn_value_free(&r->m.row[i]);
+	free(r->m.row); /* and the walk starts and bound flags after it */
+	free(r->m.used);
+	free(r->m.walk);
+	free(r->m.lmemo);
+	free(r->m.ends);
+	free(r);
 }
 
 /* --- patterns inside expressions ----------------------------------------------------- */

@@ -242,6 +242,66 @@ static bool plan_bfs_fits(const dn_ast *path, uint32_t npaths, bool distinct_ok)
 	return !rp->u.rel.var && (!rp->u.rel.varlen || rp->u.rel.min <= 1);
 }
 
+typedef struct plan_own {
+	const bool *bound;
+	int32_t slot;
+	bool reads, other;
+} plan_own;
+
+static int plan_own_var(dn_ast *child, dn_ast *parent, void *ctx)
+{
+	plan_own *o = ctx;
+	(void)parent;
+	if (child->kind == DN_AST_VAR && child->u.name.slot >= 0) {
+		if (child->u.name.slot == o->slot)
+			o->reads = true;
+		else if (!o->bound[child->u.name.slot])
+			o->other = true;
+	}
+	return 0;
+}
+
+/* Whether a conjunct of WHERE reads node pattern np's variable and no
+ * other variable of the pattern (only it and those bound before): tested
+ * as soon as that node is bound, it prunes before any expansion. */
+static bool plan_own_filter(plan_ctx *pc, const dn_ast *w, const dn_ast *np)
+{
+	if (!w || !np->u.node.var)
+		return false;
+	if (w->kind == DN_AST_BINOP && w->op == DN_OP_AND)
+		return plan_own_filter(pc, w->u.bin.l, np) || plan_own_filter(pc, w->u.bin.r, np);
+	plan_own o = {pc->bound, np->u.node.var->u.name.slot, false, false};
+	plan_own_var((dn_ast *)w, NULL, &o);
+	dn_ast_walk((dn_ast *)w, plan_own_var, &o);
+	return o.reads && !o.other;
+}
+
+/*
+ * Which end a single hop between two scans starts from: the smaller scan,
+ * unless only the other end has a WHERE conjunct of its own and its scan
+ * is no larger than the expansion that would reach it (then the filter
+ * prunes before the hop, and the end's records are read in scan order, not
+ * at random from the far side). Sets *reverse.
+ */
+static int plan_hop_end(plan_ctx *pc, const dn_ast *where, const dn_ast *path, const plan_start *first,
+                        const plan_start *last, bool *reverse)
+{
+	*reverse = last->est < first->est;
+	const dn_ast *a = path->u.path.elems.item[0], *rp = path->u.path.elems.item[1], *b = path->u.path.elems.item[2];
+	bool scans = (first->kind == DN_START_LABEL || first->kind == DN_START_ALL) &&
+	             (last->kind == DN_START_LABEL || last->kind == DN_START_ALL);
+	if (!scans || rp->u.rel.varlen)
+		return 0;
+	bool fa = plan_own_filter(pc, where, a), fb = plan_own_filter(pc, where, b);
+	if (fa == fb)
+		return 0;
+	double deg;
+	int rc = plan_degree(pc, fa ? b : a, rp, &deg);
+	if (!rc && (fa ? first->est <= 1.01 * last->est * deg : last->est <= 1.01 * first->est * deg))
+		*reverse = fb;
+	return rc;
+}
+
 static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint32_t npaths,
                      unsigned flags, dn_path_plan *pp)
 {
@@ -265,7 +325,10 @@ static int plan_path(plan_ctx *pc, const dn_ast *where, const dn_ast *path, uint
 	if (rc)
 		return rc;
 	plan_start use = first;
-	if (n > 1 && first.est > 1.0 && last.est < first.est) {
+	bool reverse = n > 1 && first.est > 1.0 && last.est < first.est;
+	if (n == 3 && first.est > 1.0 && (rc = plan_hop_end(pc, where, path, &first, &last, &reverse)))
+		return rc;
+	if (reverse) {
 		if ((rc = plan_reverse(path, &pp->copy)))
 			return rc;
 		pp->path = pp->copy;

@@ -11,7 +11,10 @@
  *     `n.value > 1000`), the smallest label's scan, or every node;
  *   - the direction: a path is walked from whichever end starts cheaper
  *     (its copy reversed, so the matcher always walks left to right;
- *     paths and relationship lists are turned back when bound);
+ *     paths and relationship lists are turned back when bound); a single
+ *     hop between two scans starts at the end with a WHERE conjunct of
+ *     its own when that scan is no larger than the expansion reaching it
+ *     (`(c:Comment)-->(p:Person) WHERE c.date >= $d` scans Comments);
  *   - variable-length expansion: when nothing downstream can tell walks to
  *     the same end node apart (the relationship and path are unnamed and
  *     the next projection is DISTINCT, or aggregates only with DISTINCT,

@@ -4,6 +4,7 @@
  * probing, kept at most half full.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "rowset.h"
 #include "value_ops.h"
@@ -70,4 +71,57 @@ void dn_rowset_free(dn_rowset *s)
 	s->idx = NULL;
 	s->hash = NULL;
 	s->cap = s->n = 0;
+}
+
+/* --- tuple sets: the tuples kept by the set itself ------------------------------ */
+
+static bool tupleset_eq(void *ctx, size_t a, size_t b)
+{
+	const dn_tupleset *t = ctx;
+	for (size_t i = 0; i < t->k; i++)
+		if (!dn_cy_equivalent(&t->v[a * t->k + i], &t->v[b * t->k + i]))
+			return false;
+	return true;
+}
+
+int dn_tupleset_add(dn_tupleset *t, const dn_value *vals, bool *fresh)
+{
+	size_t k = t->k;
+	*fresh = false;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		dn_value *v = realloc(t->v, cap * (k ? k : 1) * sizeof *v);
+		if (!v)
+			return DN_ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	/* the candidate goes where it would be kept, and out again if seen */
+	dn_value *at = t->v + t->n * k;
+	size_t i = 0, found = t->n;
+	int rc = 0;
+	for (; i < k && !rc; i++)
+		if ((rc = dn_value_copy(&at[i], &vals[i])))
+			break;
+	if (!rc)
+		rc = dn_rowset_insert(&t->set, dn_rowset_hash(at, k), t->n, tupleset_eq, t, &found);
+	*fresh = !rc && found == t->n;
+	if (*fresh) {
+		t->n++;
+		return 0;
+	}
+	for (size_t j = 0; j < i; j++)
+		dn_value_free(&at[j]);
+	return rc;
+}
+
+void dn_tupleset_free(dn_tupleset *t)
+{
+	for (size_t i = 0; t->v && i < t->n * t->k; i++)
+		dn_value_free(&t->v[i]);
+	free(t->v);
+	dn_rowset_free(&t->set);
+	size_t k = t->k;
+	memset(t, 0, sizeof *t);
+	t->k = k;
 }

@@ -38,4 +38,18 @@ int dn_rowset_insert(dn_rowset *s, uint64_t h, size_t r, dn_rowset_eq eq, void *
 
 void dn_rowset_free(dn_rowset *s);
 
+/* A set of k-tuples that keeps its own copies (DISTINCT, UNION, DISTINCT
+ * aggregates): zero it and set k before use. */
+typedef struct dn_tupleset {
+	size_t k;
+	dn_value *v; /* n * k values */
+	size_t n, cap;
+	dn_rowset set;
+} dn_tupleset;
+/* Adds a copy of vals (k values) unless an equivalent tuple is in the set:
+ * *fresh tells which. Returns 0 or DN_ENOMEM. */
+int dn_tupleset_add(dn_tupleset *t, const dn_value *vals, bool *fresh);
+/* Frees the tuples (keeping k: the set can be used again). */
+void dn_tupleset_free(dn_tupleset *t);
+
 #endif /* DN_ROWSET_H */

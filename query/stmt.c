@@ -2,15 +2,15 @@
 /*
  * stmt.c — prepared statements: the public query API of dragnet.h on top
  * of the pipeline (lexer → parser → resolver → planner → executor). Today
- * the first three stages exist: prepare parses and resolves, reporting
- * syntax and semantic errors with their position; execution runs the
- * first executor (exec.c), which answers DN_ENOTSUP for the clauses it
- * does not run yet (MATCH, MERGE, SET, REMOVE, DELETE, CALL).
+ * prepare parses and resolves, reporting syntax and semantic errors with
+ * their position; execution opens the executor's cursor (exec.h) and each
+ * step pulls the next row from the root of the operator tree.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "parser.h"
@@ -28,10 +28,12 @@ struct dn_stmt {
 	char **pnames;
 	dn_value *pvalues;
 	size_t nparams;
-	/* the rows of the last execution and the cursor over them */
-	dn_exec_result result;
-	size_t row; /* SIZE_MAX before the first step */
+	/* the cursor of the last execution */
+	dn_exec_cursor *cur;
+	dn_exec_params params;
+	bool stepping; /* a row is current */
 	dn_txn *txn; /* the transaction of the last execution */
+	struct timespec clock; /* the statement's "now" (datetime() and kin) */
 };
 
 int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_query_error *err)
@@ -49,7 +51,6 @@ int dn_stmt_prepare(dn_db *db, const char *text, size_t len, dn_stmt **out, dn_q
 		return DN_ENOMEM;
 	}
 	s->db = db;
-	s->row = SIZE_MAX;
 	int rc = dn_parse(text, len, &s->parse, e);
 	if (!rc)
 		rc = dn_resolve(s->parse, &s->resolved, e);
@@ -91,58 +92,70 @@ int dn_stmt_bind(dn_stmt *s, const char *name, const dn_value *v)
 	return 0;
 }
 
-/* Runs the whole statement now (the first executor materializes its
- * rows; the planned pull operators will stream them). */
+/* The failure rc of the cursor in the statement's error and the handle's. */
+static int stmt_fail(dn_stmt *s, int rc)
+{
+	if (!s->err.code) {
+		s->err.code = rc;
+		snprintf(s->err.message, sizeof s->err.message, "%s",
+		         dn_errmsg(s->db)[0] ? dn_errmsg(s->db) : dn_strerror(rc));
+	}
+	return dn_error(s->db, rc, "%s", s->err.message);
+}
+
+/* Starts the statement: a read streams (each step pulls rows from the
+ * operator tree); a statement that writes runs whole here (exec.h). */
 int dn_stmt_execute(dn_stmt *s, dn_txn *txn)
 {
-	dn_exec_result_free(&s->result);
+	dn_exec_cursor_free(s->cur);
+	s->cur = NULL;
+	s->stepping = false;
 	memset(&s->err, 0, sizeof s->err);
 	memset(&s->stats, 0, sizeof s->stats);
-	s->row = SIZE_MAX;
 	if (!txn)
 		return dn_error(s->db, DN_EINVAL, "no transaction");
 	s->txn = txn;
-	dn_exec_params p = {(const char *const *)s->pnames, s->pvalues, s->nparams};
-	dn_cy_clock_begin(); /* one "now" for the whole statement */
-	int rc = dn_exec_run(txn, s->parse, s->resolved.nslots, &p, &s->stats, &s->err, &s->result);
+	s->params = (dn_exec_params){(const char *const *)s->pnames, s->pvalues, s->nparams};
+	/* one "now" for the whole statement, its steps included */
+	clock_gettime(CLOCK_REALTIME, &s->clock);
+	dn_cy_clock_begin(&s->clock);
+	int rc = dn_exec_open(txn, s->parse, s->resolved.nslots, &s->params, &s->stats, &s->err, &s->cur);
 	dn_cy_clock_end();
 	if (rc) {
-		if (!s->err.code) {
-			s->err.code = rc;
-			snprintf(s->err.message, sizeof s->err.message, "%s",
-			         dn_errmsg(s->db)[0] ? dn_errmsg(s->db) : dn_strerror(rc));
-		}
-		return dn_error(s->db, rc, "%s", s->err.message);
+		dn_exec_cursor_free(s->cur);
+		s->cur = NULL;
+		return stmt_fail(s, rc);
 	}
 	return 0;
 }
 
 int dn_stmt_step(dn_stmt *s)
 {
-	size_t next = s->row == SIZE_MAX ? 0 : s->row + 1;
-	if (next >= s->result.nrows) {
-		s->row = s->result.nrows;
+	if (!s->cur)
 		return DN_DONE;
-	}
-	s->row = next;
-	return DN_ROW;
+	dn_cy_clock_begin(&s->clock);
+	int rc = dn_exec_cursor_step(s->cur);
+	dn_cy_clock_end();
+	s->stepping = rc == DN_ROW;
+	return rc == DN_ROW || rc == DN_DONE ? rc : stmt_fail(s, rc);
 }
 
 size_t dn_stmt_column_count(const dn_stmt *s)
 {
-	return s->result.ncols;
+	return s->cur ? dn_exec_cursor_ncols(s->cur) : 0;
 }
 
 const char *dn_stmt_column_name(const dn_stmt *s, size_t i)
 {
-	return i < s->result.ncols ? s->result.cols[i] : NULL;
+	return s->cur ? dn_exec_cursor_col(s->cur, i) : NULL;
 }
 
 const dn_value *dn_stmt_column(const dn_stmt *s, size_t i)
 {
-	if (i >= s->result.ncols || s->row == SIZE_MAX || s->row >= s->result.nrows)
+	if (!s->cur || !s->stepping || i >= dn_exec_cursor_ncols(s->cur))
 		return NULL;
-	return &s->result.vals[s->row * s->result.ncols + i];
+	const dn_value *row = dn_exec_cursor_row(s->cur);
+	return row ? &row[i] : NULL;
 }
 
 const dn_query_error *dn_stmt_error(const dn_stmt *s)
@@ -157,7 +170,8 @@ const dn_query_stats *dn_stmt_stats(const dn_stmt *s)
 
 dn_txn *dn_stmt_txn(const dn_stmt *s)
 {
-	return s->result.past ? s->result.past : s->txn;
+	dn_txn *past = s->cur ? dn_exec_cursor_past(s->cur) : NULL;
+	return past ? past : s->txn;
 }
 
 bool dn_stmt_is_write(const dn_stmt *s)
@@ -170,8 +184,8 @@ void dn_stmt_free(dn_stmt *s)
 {
 	if (!s)
 		return;
+	dn_exec_cursor_free(s->cur); /* before the parse its operators refer to */
 	dn_parse_free(s->parse);
-	dn_exec_result_free(&s->result);
 	for (size_t i = 0; i < s->nparams; i++) {
 		free(s->pnames[i]);
 		dn_value_free(&s->pvalues[i]);

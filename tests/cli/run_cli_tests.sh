@@ -284,17 +284,18 @@ t_query_explain_profile() {
 	run query "$work/x.db" "UNWIND range(1, 50) AS i CREATE (:Decl {no: i})-[:BY]->(:Trader {tin: 'T' + toString(i)})" &&
 		want_rc 0 || return 1
 	run query "$work/x.db" "EXPLAIN MATCH (d:Decl)-[:BY]->(t:Trader) WHERE t.tin = 'T7' CREATE (:Seen) RETURN d.no" \
-		--format csv && want_rc 0 && want_out '^Match,' && want_out '^  NodeUniqueIndexSeek,' &&
-		want_out '^  Expand,.*walked backwards' && want_out '^Create,' || return 1
+		--format csv && want_rc 0 && want_out '^      Match,' && want_out '^        NodeUniqueIndexSeek,' &&
+		want_out '^        Expand,.*walked backwards' && want_out '^    Create,' || return 1
 	run query "$work/x.db" "MATCH (s:Seen) RETURN count(s) AS n" --format csv && want_out '^0' || return 1
 	# PROFILE runs it and counts rows per operator: one declaration
 	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY]->(t:Trader) WHERE t.tin = 'T7' RETURN d.no" \
-		--format csv && want_rc 0 && want_out '^Return,RETURN d.no,[0-9]+,1,[0-9.]+' || return 1
+		--format csv && want_rc 0 && want_out '^  Project,RETURN d.no,[0-9]+,1,[0-9.]+' || return 1
 	run query "$work/x.db" "PROFILE MATCH (d:Decl)-[:BY*1..2]-(m) RETURN count(DISTINCT m) AS n" --format csv &&
-		want_rc 0 && want_out '^  BreadthFirstExpand,' || return 1
-	# a LIMIT without ORDER BY stops the match once it has its rows
+		want_rc 0 && want_out '^      BreadthFirstExpand,' || return 1
+	# a LIMIT stops pulling: the match reads as many Decls as it returns
 	run query "$work/x.db" "PROFILE MATCH (d:Decl) RETURN d.no LIMIT 3" --format csv &&
-		want_rc 0 && want_out '^Match,MATCH \(d:Decl\),[0-9]+,3,'
+		want_rc 0 && want_out '^  Limit,LIMIT,[0-9]+,3,' && want_out '^      Match,MATCH \(d:Decl\),[0-9]+,3,' &&
+		want_out '^        NodeByLabelScan,.*,[0-9]+,3,'
 }
 t_query_procedures() {
 	run query "$work/s.db" 'CALL db.labels()' --format csv && want_rc 0 && want_out '^label' &&
