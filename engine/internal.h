@@ -312,6 +312,15 @@ struct dn_txn {
 		const void *p;
 		size_t n;
 	} *rcache; /* DN_RCACHE_SLOTS, allocated at the first read */
+	/* read transactions: label counts already asked for (a prepared
+	 * query plans each execution; the counts cannot change in the
+	 * snapshot) */
+	uint64_t serial; /* unique per transaction in the process (dn_txn_serial) */
+	struct dn_lcount {
+		uint32_t lid;
+		uint64_t n;
+	} lcount[8];
+	unsigned nlcount;
 	MDB_cursor *cur[DBI_COUNT]; /* cached cursors, opened on demand */
 	/* Append cursors (dn_put with MDB_APPEND): left at the end of their
 	 * sub-database, so the next append needs no search from the root.
@@ -354,6 +363,10 @@ int dn_del(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t v
 /* Records a write to sub-database dbi made through a cursor (mdb_cursor_del),
  * so that its append cursor is repositioned before the next append. */
 void dn_txn_wrote(dn_txn *t, int dbi);
+/* A number no other transaction of this process had: a query may keep
+ * what it planned for one read transaction while that transaction lasts. */
+uint64_t dn_txn_serial(const dn_txn *t);
+bool dn_txn_is_rdonly(const dn_txn *t);
 int dn_get(dn_txn *t, int dbi, const void *k, size_t kl, MDB_val *out);
 int dn_meta_get_u64(dn_txn *t, const char *name, uint64_t *v);
 int dn_meta_put_u64(dn_txn *t, const char *name, uint64_t v);

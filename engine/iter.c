@@ -638,6 +638,11 @@ int dn_count_label(dn_txn *t, const char *label, uint64_t *n)
 		return 0;
 	if (rc)
 		return rc;
+	for (unsigned i = 0; t->rdonly && i < t->nlcount; i++)
+		if (t->lcount[i].lid == lid) {
+			*n = t->lcount[i].n;
+			return 0;
+		}
 	uint8_t key[4];
 	dn_key_put_u32(key, lid);
 	MDB_cursor *c = dn_txn_cursor(t, DBI_LABELS);
@@ -646,11 +651,13 @@ int dn_count_label(dn_txn *t, const char *label, uint64_t *n)
 	if (!c)
 		return dn_error(t->db, DN_EIO, "cursor");
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET);
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	if (rc || (rc = mdb_cursor_count(c, &cnt)))
+	if (rc && rc != MDB_NOTFOUND)
+		return dn_error_lmdb(t->db, rc, "count");
+	if (rc == 0 && (rc = mdb_cursor_count(c, &cnt)))
 		return dn_error_lmdb(t->db, rc, "count");
 	*n = cnt;
+	if (t->rdonly) /* the snapshot's count: remember it (the last slot turns over) */
+		t->lcount[t->nlcount < 8 ? t->nlcount++ : 7] = (struct dn_lcount){lid, cnt};
 	return 0;
 }
 

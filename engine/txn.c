@@ -9,6 +9,7 @@
  * never sees MDB_MAP_FULL and a failed call leaves no trace.
  */
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <pwd.h>
 #include <sys/mman.h>
 #include <sys/file.h>
@@ -89,6 +90,16 @@ static int put_append(dn_txn *t, int dbi, MDB_val *key, MDB_val *val)
 	if (rc == 0)
 		t->agen[dbi] = ++t->wgen[dbi];
 	return rc;
+}
+
+uint64_t dn_txn_serial(const dn_txn *t)
+{
+	return t ? t->serial : 0;
+}
+
+bool dn_txn_is_rdonly(const dn_txn *t)
+{
+	return t && t->rdonly;
 }
 
 void dn_txn_wrote(dn_txn *t, int dbi)
@@ -628,9 +639,11 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
 		return dn_error(db, DN_EREADONLY, "database was opened read-only");
 	if (!rdonly && (o.as_of_pos || o.as_of_time_ms))
 		return dn_error(db, DN_EINVAL, "an as-of transaction must be read-only");
+	static _Atomic uint64_t serials;
 	dn_txn *t = dn_calloc(1, sizeof *t);
 	if (!t)
 		return dn_error(db, DN_ENOMEM, "out of memory");
+	t->serial = atomic_fetch_add(&serials, 1) + 1;
 	t->db = db;
 	t->rdonly = rdonly;
 	t->principal = o.principal ? dn_strdup(o.principal) : rdonly ? NULL : dn_strdup(db->user);

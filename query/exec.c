@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "exec_int.h"
+#include "internal.h"
 #include "op.h"
 #include "functions.h"
 #include "rowset.h"
@@ -908,6 +909,8 @@ struct dn_exec_cursor {
 	char **cols;        /* streaming: the column names */
 	size_t ncols;
 	dn_txn *past;       /* AS OF: the past read transaction, owned */
+	bool ended;         /* streaming: the tree gave its last row and is closed */
+	uint64_t serial;    /* the read transaction the tree was planned in */
 };
 
 /* The tree of a query or a UNION of queries, and its columns. */
@@ -1046,8 +1049,9 @@ int dn_exec_open(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const 
 	if (!c)
 		return DN_ENOMEM;
 	c->params = *params;
-	c->x = (exec){txn, pr, &c->params, stats, err, nslots, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL};
+	c->x = (exec){txn, pr, &c->params, stats, err, nslots, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, false};
 	c->row = SIZE_MAX;
+	c->serial = dn_txn_serial(txn);
 	exec *x = &c->x;
 	int rc = 0;
 	if (st->u.stmt.as_of) {
@@ -1069,6 +1073,23 @@ int dn_exec_open(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const 
 	return rc;
 }
 
+int dn_exec_reopen(dn_exec_cursor *c, dn_txn *txn, const dn_exec_params *params)
+{
+	/* only a streaming read's tree, in the read transaction it was planned
+	 * in (the plan rests on that snapshot's counts: a label every node
+	 * carries is not tested, for one), and not one built on parameter
+	 * values (a LIMIT $n's top-k) */
+	if (!c || c->materialized || c->past || c->x.prof || !c->root || c->x.built_on_params ||
+	    !dn_txn_is_rdonly(txn) || c->serial != dn_txn_serial(txn) || c->x.txn != txn)
+		return 1;
+	dn_op_close(c->root);
+	dn_x_rows_clear(&c->batch);
+	c->params = *params;
+	c->pos = c->row = SIZE_MAX;
+	c->ended = false;
+	return dn_op_open(c->root);
+}
+
 int dn_exec_cursor_step(dn_exec_cursor *c)
 {
 	if (c->materialized) {
@@ -1080,13 +1101,14 @@ int dn_exec_cursor_step(dn_exec_cursor *c)
 		c->pos++;
 		return DN_ROW;
 	}
-	int rc = c->root ? dn_op_next(c->root, &c->batch, DN_OP_BATCH) : DN_DONE;
+	int rc = c->root && !c->ended ? dn_op_next(c->root, &c->batch, DN_OP_BATCH) : DN_DONE;
 	c->pos = rc == DN_ROW ? 0 : SIZE_MAX;
-	if (rc != DN_ROW) {
-		/* the end: the tree's iterators go now, inside the transaction */
+	if (rc != DN_ROW && c->root && !c->ended) {
+		/* the end: the tree's iterators go now, inside the transaction; the
+		 * closed tree stays for another execution in the same one */
 		dn_x_rows_clear(&c->batch);
-		dn_op_free(c->root);
-		c->root = NULL;
+		dn_op_close(c->root);
+		c->ended = true;
 	}
 	return rc;
 }

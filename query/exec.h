@@ -57,6 +57,11 @@ int dn_exec_open(dn_txn *txn, const dn_parse_result *pr, uint32_t nslots, const 
                  dn_query_stats *stats, dn_query_error *err, dn_exec_cursor **out);
 /* The next row: DN_ROW, DN_DONE or an error (with *err filled). */
 int dn_exec_cursor_step(dn_exec_cursor *c);
+/* Runs c's statement again in txn with params, reusing the operator tree
+ * built by its last execution: 0 (stream as after dn_exec_open), 1 when
+ * the tree cannot be reused (only a read's, in the same read transaction;
+ * the caller then frees c and opens anew), or an error. */
+int dn_exec_reopen(dn_exec_cursor *c, dn_txn *txn, const dn_exec_params *params);
 /* The current row's values (dn_exec_cursor_ncols of them; borrowed until
  * the next step), or NULL before the first step and after the last. */
 const dn_value *dn_exec_cursor_row(const dn_exec_cursor *c);

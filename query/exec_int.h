@@ -53,6 +53,9 @@ typedef struct exec {
 	const dn_value *comp_vals;
 	size_t ncomp;
 	dn_prof *prof; /* EXPLAIN and PROFILE: the operator table, else NULL */
+	/* building the tree read a parameter's value (a LIMIT $n's top-k):
+	 * the tree serves those values only (dn_exec_reopen) */
+	bool built_on_params;
 } exec;
 
 /* A runtime error at `at` (code and message) in the statement's error. */

@@ -219,6 +219,8 @@ static bool const_count(exec *x, const dn_ast *e, int64_t *n)
 		return true;
 	if (e->kind != DN_AST_INT && e->kind != DN_AST_PARAM)
 		return false;
+	if (e->kind == DN_AST_PARAM)
+		x->built_on_params = true;
 	dn_query_error saved = *x->err;
 	if (dn_x_const_count(x, e, n)) {
 		*x->err = saved;

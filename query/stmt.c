@@ -107,19 +107,27 @@ static int stmt_fail(dn_stmt *s, int rc)
  * operator tree); a statement that writes runs whole here (exec.h). */
 int dn_stmt_execute(dn_stmt *s, dn_txn *txn)
 {
-	dn_exec_cursor_free(s->cur);
-	s->cur = NULL;
 	s->stepping = false;
 	memset(&s->err, 0, sizeof s->err);
 	memset(&s->stats, 0, sizeof s->stats);
-	if (!txn)
+	if (!txn) {
+		dn_exec_cursor_free(s->cur);
+		s->cur = NULL;
 		return dn_error(s->db, DN_EINVAL, "no transaction");
+	}
 	s->txn = txn;
 	s->params = (dn_exec_params){(const char *const *)s->pnames, s->pvalues, s->nparams};
 	/* one "now" for the whole statement, its steps included */
 	clock_gettime(CLOCK_REALTIME, &s->clock);
 	dn_cy_clock_begin(&s->clock);
-	int rc = dn_exec_open(txn, s->parse, s->resolved.nslots, &s->params, &s->stats, &s->err, &s->cur);
+	/* a prepared read run again in the same read transaction keeps its
+	 * operator tree (planned for that snapshot); otherwise a new one */
+	int rc = s->cur ? dn_exec_reopen(s->cur, txn, &s->params) : 1;
+	if (rc == 1) {
+		dn_exec_cursor_free(s->cur);
+		s->cur = NULL;
+		rc = dn_exec_open(txn, s->parse, s->resolved.nslots, &s->params, &s->stats, &s->err, &s->cur);
+	}
 	dn_cy_clock_end();
 	if (rc) {
 		dn_exec_cursor_free(s->cur);
