@@ -6,6 +6,7 @@
  * ORDER BY ... LIMIT keeps the right rows (the top-k against a full
  * sort), and a statement that writes still runs whole at execute.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,21 +32,30 @@ static void write_q(dn_db *db, const char *text)
 	dn_stmt_free(s);
 }
 
+/* The integer column 0 of up to max rows of the executed s, as "a,b,c"
+ * in out (cap bytes). */
+static void collect(dn_stmt *s, size_t max, char *out, size_t cap)
+{
+	size_t n = 0;
+	int rc = DN_DONE;
+	out[0] = '\0';
+	while (n < max && (rc = dn_stmt_step(s)) == DN_ROW) {
+		const dn_value *v = dn_stmt_column(s, 0);
+		cr_assert(v && v->type == DN_INT, "not an integer");
+		snprintf(out + strlen(out), cap - strlen(out), "%s%lld", out[0] ? "," : "", (long long)v->u.i);
+		n++;
+	}
+	cr_assert(rc == DN_DONE || rc == DN_ROW, "%s", dn_stmt_error(s)->message);
+}
+
 /* The integer column 0 of every row, as "a,b,c". */
 static char *ints(dn_db *db, const char *text)
 {
 	static char out[65536];
-	out[0] = '\0';
 	dn_stmt *s = prep(db, text);
 	dn_txn *txn = tu_begin(db, DN_TXN_RDONLY);
 	cr_assert_eq(dn_stmt_execute(s, txn), 0, "%s: %s", text, dn_stmt_error(s)->message);
-	int rc;
-	while ((rc = dn_stmt_step(s)) == DN_ROW) {
-		const dn_value *v = dn_stmt_column(s, 0);
-		cr_assert(v && v->type == DN_INT, "%s: not an integer", text);
-		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%lld", out[0] ? "," : "", (long long)v->u.i);
-	}
-	cr_assert_eq(rc, DN_DONE, "%s: %s", text, dn_stmt_error(s)->message);
+	collect(s, SIZE_MAX, out, sizeof out);
 	dn_txn_abort(txn);
 	dn_stmt_free(s);
 	return out;
@@ -225,23 +235,15 @@ Test(exec, a_breadth_first_hop_hands_its_ends_on_in_batches)
 	dn_close(db);
 }
 
-/* The integer column 0 of the rows of s (executed in txn with $k = k) as
- * "a,b,c"; stops after max rows. */
+/* The integer column 0 of up to max rows of s executed in txn with
+ * $param = k, as "a,b,c". */
 static char *run_ints(dn_stmt *s, dn_txn *txn, const char *param, int64_t k, size_t max)
 {
 	static char out[4096];
-	out[0] = '\0';
 	dn_value v = dn_value_int(k);
 	cr_assert_eq(dn_stmt_bind(s, param, &v), 0);
 	cr_assert_eq(dn_stmt_execute(s, txn), 0, "%s", dn_stmt_error(s)->message);
-	size_t n = 0;
-	int rc;
-	while (n < max && (rc = dn_stmt_step(s)) == DN_ROW) {
-		const dn_value *c = dn_stmt_column(s, 0);
-		cr_assert(c && c->type == DN_INT);
-		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%lld", out[0] ? "," : "", (long long)c->u.i);
-		n++;
-	}
+	collect(s, max, out, sizeof out);
 	return out;
 }
 
