@@ -316,6 +316,10 @@ struct dn_txn {
 	 * query plans each execution; the counts cannot change in the
 	 * snapshot) */
 	uint64_t serial; /* unique per transaction in the process (dn_txn_serial) */
+	/* the last relationship type an edge was created with (a bulk load
+	 * names the same few again and again): its name and token */
+	char last_type[32];
+	uint32_t last_type_len, last_type_id;
 	struct dn_lcount {
 		uint32_t lid;
 		uint64_t n;

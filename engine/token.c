@@ -128,6 +128,7 @@ static int cache_add(dn_txn *t, int kind, uint32_t id, const char *name, size_t 
 
 void dn_tok_cache_free(dn_txn *t)
 {
+	t->last_type_len = 0; /* tokens of undone calls are gone: forget the memo too */
 	tok_cache *c = cache_of(t);
 	if (!c)
 		return;
