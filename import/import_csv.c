@@ -7,6 +7,7 @@
  * cell into reused scratch arrays — no allocation per row — and handed to
  * the loader (loader.h), which does the writing.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,37 +507,277 @@ static int do_row(csv_src *cs, dn_csv *r)
 /* Sources                                                             */
 /* ------------------------------------------------------------------ */
 
-static int read_rows(csv_src *cs, dn_csv *r)
+/* One record the reader stopped at (rc from dn_csv_next: DN_ROW or a CSV
+ * error): converted and written, or rejected, and counted. */
+static int one_row(csv_src *cs, dn_csv *r, int rc)
 {
 	dn_db *db = dn_loader_db(cs->ld);
-	int rc;
-	for (;;) {
-		rc = dn_csv_next(r);
-		if (rc == DN_DONE)
-			break;
+	if (rc == DN_ROW && dn_csv_blank(r))
+		return 0;
+	if (rc != DN_ROW) {
+		size_t len;
+		const char *rec;
+		if (!dn_csv_recoverable(r))
+			return dn_error(db, rc, "%s", dn_csv_errmsg(r));
+		rec = record_text(cs, r, &len);
+		rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), dn_csv_error_line(r),
+		                      dn_csv_errmsg(r), rec, len);
+	} else if ((rc = do_row(cs, r))) {
+		size_t len;
+		const char *rec = record_text(cs, r, &len);
+		if (rc == DN_ENOMEM || rc == DN_EIO || rc == DN_ETXN || rc == DN_ECORRUPT)
+			return dn_error(db, rc, "%s", cs->msg);
+		rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), dn_csv_line(r),
+		                      cs->msg, rec, len);
+	}
+	if (rc)
+		return rc;
+	return dn_loader_row_done(cs->ld, dn_csv_name(r), dn_csv_offset(r));
+}
+
+/* ------------------------------------------------------------------ */
+/* Relationship rows read by a second thread                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A relationship file with only :START_ID, :END_ID, :TYPE and :IGNORE
+ * columns, whose ID spaces the loader holds in memory (an edge list after
+ * its nodes), is read by two threads: a reader parses rows and looks up
+ * their ends into a batch while the loader writes the previous batch. The
+ * reader hands on only rows that need nothing more than a write; at any
+ * other record (a CSV error, a wrong field count, an unknown id, an empty
+ * type) it stops with the CSV reader standing on that record, and the
+ * loader's own thread deals with it by the single-threaded code (one_row)
+ * before the reader goes on. So messages, rejects and counts are those of
+ * a single-threaded read, in file order.
+ */
+#define PL_ROWS 4096
+
+typedef struct pl_batch {
+	size_t n;
+	dn_id (*ends)[2];
+	uint64_t *off, *line;
+	uint32_t *tpos, *tlen; /* the row's type in types (tlen 0: the source's) */
+	char *types;
+	size_t types_len, types_cap;
+	int stop; /* after the rows: 0 more, DN_DONE, or the dn_csv_next code of a record to deal with */
+	bool full;
+} pl_batch;
+
+typedef struct pl_ctx {
+	csv_src *cs;
+	dn_csv *r;
+	pl_batch b[2];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool quit;
+} pl_ctx;
+
+/* Whether cs's rows can be read by a second thread (see above). */
+static bool pl_fits(csv_src *cs)
+{
+	if (!cs->src->relationships || cs->start_col < 0 || cs->end_col < 0)
+		return false;
+	for (size_t i = 0; i < cs->ncols; i++)
+		if (cs->cols[i].kind != COL_START && cs->cols[i].kind != COL_END && cs->cols[i].kind != COL_TYPE &&
+		    cs->cols[i].kind != COL_IGNORE)
+			return false;
+	return dn_loader_space_in_memory(cs->ld, cs->cols[cs->start_col].sp) &&
+	       dn_loader_space_in_memory(cs->ld, cs->cols[cs->end_col].sp);
+}
+
+/* Reads rows into b until it is full, the file ends, or a record needs the
+ * loader's own thread (b->stop). */
+static void pl_fill(pl_ctx *p, pl_batch *b)
+{
+	csv_src *cs = p->cs;
+	dn_csv *r = p->r;
+	b->n = 0;
+	b->types_len = 0;
+	b->stop = 0;
+	while (b->n < PL_ROWS) {
+		int rc = dn_csv_next(r);
 		if (rc == DN_ROW && dn_csv_blank(r))
 			continue;
-		if (rc != DN_ROW) {
-			size_t len;
-			const char *rec;
-			if (!dn_csv_recoverable(r))
-				return dn_error(db, rc, "%s", dn_csv_errmsg(r));
-			rec = record_text(cs, r, &len);
-			rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), dn_csv_error_line(r),
-			                      dn_csv_errmsg(r), rec, len);
-		} else if ((rc = do_row(cs, r))) {
-			size_t len;
-			const char *rec = record_text(cs, r, &len);
+		if (rc != DN_ROW || dn_csv_nfields(r) != cs->ncols) {
+			b->stop = rc;
+			return;
+		}
+		size_t k = b->n, tl = 0;
+		const char *type = NULL;
+		bool ok = true;
+		for (int e = 0; e < 2 && ok; e++) {
+			size_t ci = (size_t)(e ? cs->end_col : cs->start_col), len;
+			const char *id = dn_csv_field(r, ci, &len);
+			ok = dn_loader_lookup_memory(cs->ld, cs->cols[ci].sp, id, len, &b->ends[k][e]) == 0;
+		}
+		if (ok && cs->type_col >= 0)
+			type = dn_csv_field(r, (size_t)cs->type_col, &tl);
+		if (ok && !tl)
+			ok = cs->src->labels && *cs->src->labels;
+		if (ok && tl && (tl > 400 || memchr(type, '\0', tl)))
+			ok = false;
+		if (ok && tl && b->types_len + tl + 1 > b->types_cap) {
+			size_t cap = (b->types_len + tl + 1) * 2;
+			char *nt = realloc(b->types, cap);
+			if (nt) {
+				b->types = nt;
+				b->types_cap = cap;
+			}
+			ok = nt != NULL;
+		}
+		if (!ok) { /* the loader's thread says what is wrong with it */
+			b->stop = DN_ROW;
+			return;
+		}
+		if (tl) {
+			memcpy(b->types + b->types_len, type, tl);
+			b->types[b->types_len + tl] = '\0';
+		}
+		b->tpos[k] = (uint32_t)b->types_len;
+		b->tlen[k] = (uint32_t)tl;
+		b->types_len += tl ? tl + 1 : 0;
+		b->off[k] = dn_csv_offset(r);
+		b->line[k] = dn_csv_line(r);
+		b->n++;
+	}
+}
+
+static void *pl_main(void *arg)
+{
+	pl_ctx *p = arg;
+	for (int i = 0;; i ^= 1) {
+		pl_batch *b = &p->b[i];
+		pthread_mutex_lock(&p->mu);
+		while (b->full && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		bool quit = p->quit;
+		pthread_mutex_unlock(&p->mu);
+		if (quit)
+			return NULL;
+		pl_fill(p, b);
+		pthread_mutex_lock(&p->mu);
+		b->full = true;
+		pthread_cond_broadcast(&p->cv);
+		/* a record for the loader's thread, or the end: the CSV reader is
+		 * the loader's until it hands the batch back */
+		while (b->stop && b->stop != DN_DONE && b->full && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		quit = p->quit || b->stop == DN_DONE;
+		pthread_mutex_unlock(&p->mu);
+		if (quit)
+			return NULL;
+	}
+}
+
+static int pl_alloc(pl_batch *b)
+{
+	b->ends = malloc(PL_ROWS * sizeof *b->ends);
+	b->off = malloc(PL_ROWS * sizeof *b->off);
+	b->line = malloc(PL_ROWS * sizeof *b->line);
+	b->tpos = malloc(PL_ROWS * sizeof *b->tpos);
+	b->tlen = malloc(PL_ROWS * sizeof *b->tlen);
+	return b->ends && b->off && b->line && b->tpos && b->tlen ? 0 : DN_ENOMEM;
+}
+
+static void pl_free(pl_batch *b)
+{
+	free(b->ends);
+	free(b->off);
+	free(b->line);
+	free(b->tpos);
+	free(b->tlen);
+	free(b->types);
+}
+
+/* Writes a batch's rows (the loader's thread). */
+static int pl_write(csv_src *cs, dn_csv *r, pl_batch *b)
+{
+	dn_db *db = dn_loader_db(cs->ld);
+	dn_meta m = dn_meta_none();
+	for (size_t k = 0; k < b->n; k++) {
+		const char *type = b->tlen[k] ? b->types + b->tpos[k] : cs->src->labels;
+		int rc = dn_loader_edge(cs->ld, b->ends[k][0], b->ends[k][1], type, NULL, 0, &m);
+		if (rc) {
+			snprintf(cs->msg, sizeof cs->msg, "%s:%llu: %s", dn_csv_name(r), (unsigned long long)b->line[k],
+			         dn_errmsg(db));
 			if (rc == DN_ENOMEM || rc == DN_EIO || rc == DN_ETXN || rc == DN_ECORRUPT)
 				return dn_error(db, rc, "%s", cs->msg);
-			rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), dn_csv_line(r),
-			                      cs->msg, rec, len);
+			if ((rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), b->line[k], cs->msg, "", 0)))
+				return rc;
 		}
-		if (rc)
-			return rc;
-		if ((rc = dn_loader_row_done(cs->ld, dn_csv_name(r), dn_csv_offset(r))))
+		if ((rc = dn_loader_row_done(cs->ld, dn_csv_name(r), b->off[k])))
 			return rc;
 	}
+	return 0;
+}
+
+static int read_rows_two_threads(csv_src *cs, dn_csv *r, bool *ran)
+{
+	pl_ctx p;
+	int rc = 0;
+	memset(&p, 0, sizeof p);
+	p.cs = cs;
+	p.r = r;
+	*ran = false;
+	if (pl_alloc(&p.b[0]) || pl_alloc(&p.b[1])) {
+		pl_free(&p.b[0]);
+		pl_free(&p.b[1]);
+		return 0; /* no memory for it: one thread reads */
+	}
+	pthread_t th;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&th, NULL, pl_main, &p) != 0) {
+		pthread_cond_destroy(&p.cv);
+		pthread_mutex_destroy(&p.mu);
+		pl_free(&p.b[0]);
+		pl_free(&p.b[1]);
+		return 0;
+	}
+	*ran = true;
+	for (int i = 0;; i ^= 1) {
+		pl_batch *b = &p.b[i];
+		pthread_mutex_lock(&p.mu);
+		while (!b->full)
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		rc = pl_write(cs, r, b);
+		int stop = b->stop;
+		if (!rc && stop && stop != DN_DONE)
+			rc = one_row(cs, r, stop); /* the reader waits meanwhile */
+		pthread_mutex_lock(&p.mu);
+		b->full = false;
+		if (rc)
+			p.quit = true;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (rc || stop == DN_DONE)
+			break;
+	}
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	pl_free(&p.b[0]);
+	pl_free(&p.b[1]);
+	return rc;
+}
+
+static int read_rows(csv_src *cs, dn_csv *r)
+{
+	int rc;
+	if (pl_fits(cs)) {
+		bool ran;
+		rc = read_rows_two_threads(cs, r, &ran);
+		if (ran) {
+			if (!rc)
+				dn_loader_input_done(cs->ld, dn_csv_name(r), dn_csv_offset(r));
+			return rc;
+		}
+	}
+	while ((rc = dn_csv_next(r)) != DN_DONE)
+		if ((rc = one_row(cs, r, rc)))
+			return rc;
 	dn_loader_input_done(cs->ld, dn_csv_name(r), dn_csv_offset(r));
 	return 0;
 }

@@ -489,6 +489,20 @@ const char *dn_loader_space_name(const dn_loader *ld, int space)
 	return ld->spaces[space].name;
 }
 
+bool dn_loader_space_in_memory(const dn_loader *ld, int space)
+{
+	const ld_space *s = &ld->spaces[space];
+	return !s->stored || s->complete;
+}
+
+int dn_loader_lookup_memory(const dn_loader *ld, int space, const char *id, size_t idlen, dn_id *out)
+{
+	/* map_get reads the map and writes nothing */
+	dn_id n = map_get((ld_map *)&ld->spaces[space].map, id, idlen);
+	*out = n;
+	return n ? 0 : DN_ENOTFOUND;
+}
+
 int dn_loader_lookup(dn_loader *ld, int space, const char *id, size_t idlen,
                      dn_id *out)
 {

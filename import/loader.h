@@ -49,6 +49,13 @@ int dn_loader_space_find(dn_loader *ld, const char *name, int *space);
 
 /* The name of a space ("" for the default one). */
 const char *dn_loader_space_name(const dn_loader *ld, int space);
+/* Whether a look-up in space never leaves the loader's map (a space not
+ * stored in the database, or one this import made and holds whole), so
+ * that another thread may do it while the loader writes relationships. */
+bool dn_loader_space_in_memory(const dn_loader *ld, int space);
+/* dn_loader_lookup for such a space: the map alone, no transaction
+ * (DN_ENOTFOUND when the id is not there). */
+int dn_loader_lookup_memory(const dn_loader *ld, int space, const char *id, size_t idlen, dn_id *out);
 
 
 /*

@@ -718,3 +718,94 @@ Test(import, a_hundred_property_columns)
 	cr_assert_eq(dn_node_prop(node, "p99")->u.i, 297);
 	dn_node_free(node);
 }
+
+/* An edge list after its nodes is read by a second thread (import_csv.c,
+ * "Relationship rows read by a second thread"): across several batches,
+ * with bad records in the middle (an unknown id, a wrong field count),
+ * blank lines and empty types (the source's type then), everything is
+ * written or rejected exactly as one thread would, in file order; without
+ * --on-error skip the first bad record stops the import with its line.
+ * Row i (from 0) is on line i + 2 + (i + 1) / 1000: a blank line comes
+ * before every row i with i % 1000 == 999. */
+static const char *edge_list(size_t n, size_t bad_id, size_t bad_fields)
+{
+	size_t cap = n * 48 + 256, len = 0;
+	char *t = malloc(cap);
+	cr_assert_not_null(t);
+	len += (size_t)snprintf(t + len, cap - len, ":START_ID(P),:END_ID(P),:TYPE\n");
+	for (size_t i = 0; i < n; i++) {
+		size_t a = i % 50, b = (i * 7 + 3) % 50;
+		if (i == bad_id)
+			len += (size_t)snprintf(t + len, cap - len, "p%zu,nobody,R\n", a);
+		else if (i == bad_fields)
+			len += (size_t)snprintf(t + len, cap - len, "p%zu,p%zu,R,extra\n", a, b);
+		else if (i % 1000 == 999)
+			len += (size_t)snprintf(t + len, cap - len, "\np%zu,p%zu,\n", a, b);
+		else
+			len += (size_t)snprintf(t + len, cap - len, "p%zu,p%zu,%s\n", a, b, i % 3 ? "R" : "S");
+	}
+	const char *path = put_file("pe.csv", t);
+	free(t);
+	return path;
+}
+
+/* Sources: 50 nodes p0..p49, then edge_list(20000, bad_id, bad_fields)
+ * with the default type DEFAULT. */
+static void edge_sources(dn_import_source *src, const char **nf, const char **ef, size_t bad_id,
+                         size_t bad_fields)
+{
+	char nodes[4096] = "id:ID(P)\n";
+	for (int i = 0; i < 50; i++)
+		snprintf(nodes + strlen(nodes), sizeof nodes - strlen(nodes), "p%d\n", i);
+	nf[0] = put_file("pn.csv", nodes);
+	ef[0] = edge_list(20000, bad_id, bad_fields);
+	src[0] = (dn_import_source){false, "P", nf, 1};
+	src[1] = (dn_import_source){true, "DEFAULT", ef, 1};
+}
+
+Test(import, edge_list_read_by_a_second_thread)
+{
+	const char *nf[1], *ef[1];
+	dn_import_source src[2];
+	edge_sources(src, nf, ef, 5000, 9001);
+	dn_import_opts o = dn_import_opts_default();
+	dn_import_summary s;
+	char rej[4200];
+	snprintf(rej, sizeof rej, "%s/rejects2.csv", dir);
+	o.on_error = DN_IMPORT_SKIP;
+	o.rejects_path = rej;
+	TU_OK(db, dn_import_csv(db, src, 2, &o, &s));
+	cr_assert_eq(s.rows, 50 + 20000);
+	cr_assert_eq(s.rejected, 2);
+	cr_assert_eq(s.rels_created, 19998);
+	char *r = slurp(rej);
+	const char *p1 = strstr(r, "pe.csv:5007: column ':END_ID(P)': 'nobody' is not the ID of a node");
+	const char *p2 = strstr(r, "pe.csv:9012: 4 fields, but the header has 3");
+	cr_assert(p1 && p2 && p1 < p2, "both rejects, in file order: %s", r);
+	free(r);
+	dn_txn *t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n;
+	TU_OK(db, dn_count_type(t, "DEFAULT", &n));
+	cr_assert_eq(n, 20, "rows with an empty type take the source's");
+	uint64_t want_s = 0; /* every third row, but for the empty types and the bad rows */
+	for (size_t i = 0; i < 20000; i++)
+		want_s += i % 3 == 0 && i % 1000 != 999 && i != 5000 && i != 9001;
+	TU_OK(db, dn_count_type(t, "S", &n));
+	cr_assert_eq(n, want_s);
+	dn_txn_abort(t);
+}
+
+Test(import, edge_list_second_thread_stops_at_the_first_bad_record)
+{
+	const char *nf[1], *ef[1];
+	dn_import_source src[2];
+	edge_sources(src, nf, ef, 12345, 17000);
+	dn_import_summary s;
+	cr_assert_eq(dn_import_csv(db, src, 2, NULL, &s), DN_ENOTFOUND);
+	cr_assert(strstr(dn_errmsg(db), "pe.csv:12359: column ':END_ID(P)': 'nobody'"), "%s", dn_errmsg(db));
+	dn_txn *t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n;
+	TU_OK(db, dn_count_edges(t, &n));
+	cr_assert_eq(n, 0, "all or nothing");
+	dn_txn_abort(t);
+}
