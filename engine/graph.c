@@ -725,19 +725,8 @@ static int do_edge_create(dn_txn *t, dn_id src, dn_id dst, const char *type, con
 	r.kind = DN_REC_EDGE;
 	r.src = src;
 	r.dst = dst;
-	/* the type's token: the last one used, when it is the same name */
-	size_t tlen = strlen(type);
-	if (t->last_type_len && tlen == t->last_type_len && !memcmp(type, t->last_type, tlen)) {
-		r.type = t->last_type_id;
-	} else {
-		if ((rc = dn_tok_intern(t, DN_TOKEN_TYPE, type, tlen, &r.type)))
-			return rc;
-		if (tlen < sizeof t->last_type) {
-			memcpy(t->last_type, type, tlen);
-			t->last_type_len = (uint32_t)tlen;
-			t->last_type_id = r.type;
-		}
-	}
+	if ((rc = dn_tok_intern(t, DN_TOKEN_TYPE, type, strlen(type), &r.type)))
+		return rc;
 	if ((rc = build_props(t, &r, props, nprops)) || (rc = rec_set_meta(t, &r, meta)))
 		return rc;
 	*id = t->next_edge;

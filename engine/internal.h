@@ -159,6 +159,9 @@ int dn_buf_grow(dn_buf *b, size_t more);
  * pages under a large one before anything touches it (one page fault per
  * 2 MiB instead of 512: a bulk load's adjacency buffers). 0 or DN_ENOMEM. */
 int dn_buf_reserve_big(dn_buf *b, size_t cap);
+/* Asks for huge pages under the whole 2 MiB pages of p[0..len) (advice:
+ * call it before the memory is touched). */
+void dn_advise_huge(void *p, size_t len);
 
 /* Ensures room for `more` bytes (inline: record encoding calls these per
  * field). 0 or DN_ENOMEM. */
@@ -312,14 +315,16 @@ struct dn_txn {
 		const void *p;
 		size_t n;
 	} *rcache; /* DN_RCACHE_SLOTS, allocated at the first read */
+	uint64_t serial; /* unique per transaction in the process (dn_txn_serial) */
+	/* per token kind, the last name looked up and its token (a bulk load
+	 * names the same label or type row after row; token.c) */
+	struct dn_tok_memo {
+		char name[32];
+		uint32_t len, id;
+	} tok_memo[5];
 	/* read transactions: label counts already asked for (a prepared
 	 * query plans each execution; the counts cannot change in the
 	 * snapshot) */
-	uint64_t serial; /* unique per transaction in the process (dn_txn_serial) */
-	/* the last relationship type an edge was created with (a bulk load
-	 * names the same few again and again): its name and token */
-	char last_type[32];
-	uint32_t last_type_len, last_type_id;
 	struct dn_lcount {
 		uint32_t lid;
 		uint64_t n;

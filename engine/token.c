@@ -128,7 +128,7 @@ static int cache_add(dn_txn *t, int kind, uint32_t id, const char *name, size_t 
 
 void dn_tok_cache_free(dn_txn *t)
 {
-	t->last_type_len = 0; /* tokens of undone calls are gone: forget the memo too */
+	memset(t->tok_memo, 0, sizeof t->tok_memo); /* tokens of undone calls are gone */
 	tok_cache *c = cache_of(t);
 	if (!c)
 		return;
@@ -141,12 +141,32 @@ void dn_tok_cache_free(dn_txn *t)
 	t->toks = NULL;
 }
 
+/* Remembers name -> id as the last look-up of its kind. */
+static void memo_set(dn_txn *t, int kind, const char *name, size_t len, uint32_t id)
+{
+	if (kind <= 0 || kind >= (int)(sizeof t->tok_memo / sizeof *t->tok_memo) || len >= sizeof t->tok_memo[0].name)
+		return;
+	struct dn_tok_memo *m = &t->tok_memo[kind];
+	memcpy(m->name, name, len);
+	m->len = (uint32_t)len;
+	m->id = id;
+}
+
 int dn_tok_lookup(dn_txn *t, int kind, const char *name, size_t len, uint32_t *id)
 {
+	/* the same name as the last look-up of its kind: no hashing */
+	if (kind > 0 && kind < (int)(sizeof t->tok_memo / sizeof *t->tok_memo)) {
+		const struct dn_tok_memo *m = &t->tok_memo[kind];
+		if (m->len && m->len == len && !memcmp(m->name, name, len)) {
+			*id = m->id;
+			return 0;
+		}
+	}
 	uint32_t h = hash_name(kind, name, len);
 	dn_tok_ent *e = cache_find_name(cache_of(t), kind, name, len, h);
 	if (e) {
 		*id = e->id;
+		memo_set(t, kind, name, len, e->id);
 		return 0;
 	}
 	if (len > 400)
@@ -161,6 +181,7 @@ int dn_tok_lookup(dn_txn *t, int kind, const char *name, size_t len, uint32_t *i
 	if (v.mv_size != 4)
 		return dn_error(t->db, DN_ECORRUPT, "token entry of wrong size");
 	*id = dn_key_get_u32(v.mv_data);
+	memo_set(t, kind, name, len, *id);
 	return cache_add(t, kind, *id, name, len);
 }
 

@@ -25,18 +25,22 @@ int dn_buf_grow(dn_buf *b, size_t more)
 	return 0;
 }
 
-int dn_buf_reserve_big(dn_buf *b, size_t cap)
+void dn_advise_huge(void *p, size_t len)
 {
 	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + len) & ~(huge - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: no error if refused */
+}
+
+int dn_buf_reserve_big(dn_buf *b, size_t cap)
+{
 	if (b->cap >= cap)
 		return 0;
 	uint8_t *p = dn_realloc(b->p, cap);
 	if (!p)
 		return DN_ENOMEM;
-	/* the pages past the old length are untouched yet */
-	uintptr_t lo = ((uintptr_t)p + b->len + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + cap) & ~(huge - 1);
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: no error if refused */
+	dn_advise_huge(p + b->len, cap - b->len); /* the pages past the old length are untouched yet */
 	b->p = p;
 	b->cap = cap;
 	return 0;

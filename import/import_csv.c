@@ -507,6 +507,12 @@ static int do_row(csv_src *cs, dn_csv *r)
 /* Sources                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Errors no --on-error skip goes past: the import stops with them. */
+static bool fatal_code(int rc)
+{
+	return rc == DN_ENOMEM || rc == DN_EIO || rc == DN_ETXN || rc == DN_ECORRUPT;
+}
+
 /* One record the reader stopped at (rc from dn_csv_next: DN_ROW or a CSV
  * error): converted and written, or rejected, and counted. */
 static int one_row(csv_src *cs, dn_csv *r, int rc)
@@ -525,7 +531,7 @@ static int one_row(csv_src *cs, dn_csv *r, int rc)
 	} else if ((rc = do_row(cs, r))) {
 		size_t len;
 		const char *rec = record_text(cs, r, &len);
-		if (rc == DN_ENOMEM || rc == DN_EIO || rc == DN_ETXN || rc == DN_ECORRUPT)
+		if (fatal_code(rc))
 			return dn_error(db, rc, "%s", cs->msg);
 		rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), dn_csv_line(r),
 		                      cs->msg, rec, len);
@@ -701,7 +707,7 @@ static int pl_write(csv_src *cs, dn_csv *r, pl_batch *b)
 		if (rc) {
 			snprintf(cs->msg, sizeof cs->msg, "%s:%llu: %s", dn_csv_name(r), (unsigned long long)b->line[k],
 			         dn_errmsg(db));
-			if (rc == DN_ENOMEM || rc == DN_EIO || rc == DN_ETXN || rc == DN_ECORRUPT)
+			if (fatal_code(rc))
 				return dn_error(db, rc, "%s", cs->msg);
 			if ((rc = dn_loader_reject(cs->ld, rc, dn_csv_name(r), b->line[k], cs->msg, "", 0)))
 				return rc;

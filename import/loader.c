@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -125,12 +124,8 @@ static int map_grow(ld_map *m)
 	struct ld_slot *ns = malloc(bytes);
 	if (!ns)
 		return DN_ENOMEM;
-	if (bytes >= ((size_t)4 << 20)) {
-		const uintptr_t huge = (uintptr_t)2 << 20;
-		uintptr_t lo = ((uintptr_t)ns + huge - 1) & ~(huge - 1), hi = ((uintptr_t)ns + bytes) & ~(huge - 1);
-		if (hi > lo)
-			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
-	}
+	if (bytes >= ((size_t)4 << 20))
+		dn_advise_huge(ns, bytes);
 	memset(ns, 0, bytes);
 	for (size_t i = 0; i < m->cap; i++) {
 		struct ld_slot *o = &m->slots[i];
@@ -509,14 +504,10 @@ int dn_loader_lookup(dn_loader *ld, int space, const char *id, size_t idlen,
 	ld_space *s = &ld->spaces[space];
 	dn_value v;
 	dn_iter *it = NULL;
-	dn_id n = map_get(&s->map, id, idlen);
-	int rc;
-	if (n) {
-		*out = n;
-		return 0;
-	}
-	if (!s->stored || s->complete)
-		return DN_ENOTFOUND;
+	dn_id n;
+	int rc = dn_loader_lookup_memory(ld, space, id, idlen, out);
+	if (rc != DN_ENOTFOUND || dn_loader_space_in_memory(ld, space))
+		return rc;
 	v = dn_value_stringn_ref(id, idlen);
 	if ((rc = dn_index_seek(ld->txn, s->name, s->key, &v, &v, 0, &it)))
 		return rc;
