@@ -17,7 +17,11 @@
 
 /* --- reading ---------------------------------------------------------- */
 
-static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bool copy)
+/* How read_current decodes: COPY keeps the bytes (the write path's old
+ * version), HEAD leaves the properties for dn_rec_find. */
+enum { READ_COPY = 1, READ_HEAD = 2 };
+
+static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, unsigned how)
 {
 	uint8_t key[8];
 	MDB_val v;
@@ -36,11 +40,24 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bo
 		 * sorted ends) cost an in-page search, not a descent */
 		MDB_cursor *c = t->rdonly ? dn_txn_cursor(t, dbi) : NULL;
 		MDB_val k = {8, key};
-		int rc = c ? mdb_cursor_get(c, &k, &v, MDB_SET_KEY) : dn_get(t, dbi, key, 8, &v);
+		int rc = MDB_NOTFOUND;
+		/* ids read one after another (a label scan over nodes made
+		 * together) are usually the next key: one step, no search. The
+		 * cursor is shared, so the key it lands on is checked. */
+		dn_id *next = &t->rnext[dbi == DBI_NODES ? 0 : 1];
+		if (c && id == *next && (rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0 &&
+		    (k.mv_size != 8 || memcmp(k.mv_data, key, 8)))
+			rc = MDB_NOTFOUND;
+		if (rc) {
+			k = (MDB_val){8, key};
+			rc = c ? mdb_cursor_get(c, &k, &v, MDB_SET_KEY) : dn_get(t, dbi, key, 8, &v);
+		}
 		if (rc == DN_ENOTFOUND || (c && rc == MDB_NOTFOUND))
 			return 0;
 		if (rc)
 			return c ? dn_error_lmdb(t->db, rc, "read") : rc;
+		if (c)
+			*next = id + 1;
 		if (t->rcache) {
 			t->rcache[slot].id = id;
 			t->rcache[slot].dbi = dbi;
@@ -50,14 +67,14 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, bo
 	}
 	int rc;
 	const uint8_t *p = v.mv_data;
-	if (copy) {
+	if (how & READ_COPY) {
 		/* the write path keeps the old bytes (for history) stable */
 		t->oldraw.len = 0;
 		if ((rc = dn_buf_put(&t->oldraw, v.mv_data, v.mv_size)))
 			return rc;
 		p = t->oldraw.p;
 	}
-	if ((rc = dn_rec_decode(p, v.mv_size, &t->arena, r)))
+	if ((rc = (how & READ_HEAD ? dn_rec_decode_head : dn_rec_decode)(p, v.mv_size, &t->arena, r)))
 		return dn_error(t->db, rc, "%s %llu: record is corrupted", dbi == DBI_NODES ? "node" : "edge",
 		                (unsigned long long)id);
 	*found = true;
@@ -89,7 +106,7 @@ int dn_history_read(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found)
 	}
 	if (rc && rc != MDB_NOTFOUND)
 		return dn_error_lmdb(t->db, rc, "history");
-	rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, false);
+	rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, 0);
 	if (!rc && *found && r->version_pos > t->base_pos)
 		*found = false; /* purged history; nothing to show */
 	return rc;
@@ -100,13 +117,20 @@ bool dn_visible(dn_txn *t, const dn_rec *r)
 	return dn_clear_ok(t, r);
 }
 
+static int read_visible_how(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found, unsigned how);
+
 static int read_visible(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found)
+{
+	return read_visible_how(t, kind, id, r, found, 0);
+}
+
+static int read_visible_how(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, bool *found, unsigned how)
 {
 	int rc;
 	if (t->as_of)
 		rc = dn_history_read(t, kind, id, r, found);
 	else
-		rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, false);
+		rc = read_current(t, kind == DN_REC_NODE ? DBI_NODES : DBI_EDGES, id, r, found, how);
 	if (!rc && *found && !dn_clear_ok(t, r))
 		*found = false;
 	if (!rc && *found && kind == DN_REC_EDGE && t->restricted) {
@@ -160,7 +184,7 @@ int dn_node_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 
 	/* an id at or past the counter was never used: nothing to read */
 	had = false;
-	if (id < t->next_node && (rc = read_current(t, DBI_NODES, id, &old, &had, true)))
+	if (id < t->next_node && (rc = read_current(t, DBI_NODES, id, &old, &had, READ_COPY)))
 		return rc;
 	if (neu) {
 		rec = *neu;
@@ -254,7 +278,7 @@ int dn_edge_store(dn_txn *t, dn_id id, const dn_rec *neu, uint8_t log_op)
 	uint8_t key[8];
 
 	had = false;
-	if (id < t->next_edge && (rc = read_current(t, DBI_EDGES, id, &old, &had, true)))
+	if (id < t->next_edge && (rc = read_current(t, DBI_EDGES, id, &old, &had, READ_COPY)))
 		return rc;
 	if (neu) {
 		rec = *neu;
@@ -937,14 +961,14 @@ static int rec_export(dn_txn *t, const dn_rec *r, void **out)
 }
 
 /* Reads the visible record of a node or edge for a public getter. */
-static int get_visible(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r)
+static int get_visible(dn_txn *t, uint8_t kind, dn_id id, dn_rec *r, unsigned how)
 {
 	bool found;
 	int rc = dn_txn_check_usable(t);
 	if (rc)
 		return rc;
 	dn_txn_begin_call(t);
-	if ((rc = read_visible(t, kind, id, r, &found)))
+	if ((rc = read_visible_how(t, kind, id, r, &found, how)))
 		return rc;
 	if (!found)
 		return dn_error(t->db, DN_ENOTFOUND, "%s %llu not found", kind == DN_REC_NODE ? "node" : "edge",
@@ -957,7 +981,7 @@ static int get_export(dn_txn *t, uint8_t kind, dn_id id, void **out)
 {
 	dn_rec r;
 	*out = NULL;
-	int rc = get_visible(t, kind, id, &r);
+	int rc = get_visible(t, kind, id, &r, 0);
 	return rc ? rc : rec_export(t, &r, out);
 }
 
@@ -968,13 +992,17 @@ static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t k
 	dn_rec r;
 	uint32_t k = 0;
 	*out = dn_value_null();
-	int rc = get_visible(t, kind, id, &r);
+	int rc = get_visible(t, kind, id, &r, READ_HEAD);
 	if (rc)
 		return rc;
 	rc = dn_tok_lookup(t, DN_TOKEN_KEY, key, klen, &k);
 	if (rc == DN_ENOTFOUND)
 		return 0; /* no element has that key */
-	const dn_value *v = rc ? NULL : dn_rec_prop(&r, k);
+	const dn_value *v = NULL;
+	dn_value tmp;
+	if (!rc && (rc = dn_rec_find(&r, k, &t->arena, &v, &tmp)))
+		return dn_error(t->db, rc, "%s %llu: record is corrupted", kind == DN_REC_NODE ? "node" : "edge",
+		                (unsigned long long)id);
 	return rc ? rc : v ? dn_value_copy(out, v) : 0;
 }
 
@@ -982,7 +1010,7 @@ int dn_node_has_labels(dn_txn *t, dn_id id, const char *const *labels, size_t n,
 {
 	dn_rec r;
 	*ok = false;
-	int rc = get_visible(t, DN_REC_NODE, id, &r);
+	int rc = get_visible(t, DN_REC_NODE, id, &r, READ_HEAD);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++) {

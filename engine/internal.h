@@ -144,6 +144,10 @@ typedef struct dn_rec {
 	uint32_t *labels;
 	uint32_t nprops;
 	dn_rprop *props;
+	/* a record decoded without its properties (dn_rec_decode_head):
+	 * their bytes, read one at a time by dn_rec_find */
+	const uint8_t *praw, *pend;
+	bool lazy;
 } dn_rec;
 
 enum { DN_REC_NODE = 1, DN_REC_EDGE = 2 };
@@ -315,6 +319,8 @@ struct dn_txn {
 		const void *p;
 		size_t n;
 	} *rcache; /* DN_RCACHE_SLOTS, allocated at the first read */
+	dn_id rnext[2]; /* nodes, edges: the id after the last one read through
+	                   the records' cursor (0: none yet) */
 	uint64_t serial; /* unique per transaction in the process (dn_txn_serial) */
 	/* per token kind, the last name looked up and its token (a bulk load
 	 * names the same label or type row after row; token.c) */
@@ -356,6 +362,12 @@ static inline int64_t dn_unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int
 /* record.c */
 int dn_rec_encode(const dn_rec *r, dn_buf *out);
 int dn_rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r);
+/* The same without the properties (r->lazy): what a read of one property
+ * needs (dn_rec_find), checked when read. */
+int dn_rec_decode_head(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r);
+/* Property key of r: *v points at it (into r, or at tmp for a lazy record),
+ * NULL when r has none. 0 or DN_ECORRUPT. */
+int dn_rec_find(const dn_rec *r, uint32_t key, dn_arena *a, const dn_value **v, dn_value *tmp);
 int dn_value_encode(dn_buf *b, const dn_value *v);
 size_t dn_value_decode(const uint8_t *p, const uint8_t *end, dn_arena *a, dn_value *v);
 const dn_value *dn_rec_prop(const dn_rec *r, uint32_t key);

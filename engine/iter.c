@@ -94,6 +94,43 @@ static int take_batch(dn_txn *t, dn_scan *s, MDB_val *k, MDB_val *v)
 	return 0;
 }
 
+/* LMDB's order of keys (bytes, then length). */
+static int key_cmp(const MDB_val *a, const MDB_val *b)
+{
+	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+	int c = memcmp(a->mv_data, b->mv_data, n);
+	return c ? c : a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
+/* The first key >= the scan's start. An adjacency cursor that a read
+ * transaction's last scan left near it (nodes visited in id order, as a
+ * label scan gives them: the last scan stopped on the key after its
+ * group) steps there instead of searching; a search compares keys along
+ * the page, a step does not. */
+static int scan_set_range(dn_txn *t, dn_scan *s, MDB_val *k, MDB_val *v)
+{
+	MDB_val want = {s->key_len, s->key}, pk, pv;
+	int c;
+	if (s->chunked && t->rdonly && mdb_cursor_get(s->c, k, v, MDB_GET_CURRENT) == 0) {
+		if ((c = key_cmp(k, &want)) < 0) {
+			for (int step = 0; step < 4; step++) {
+				int rc = mdb_cursor_get(s->c, k, v, MDB_NEXT);
+				if (rc || key_cmp(k, &want) >= 0)
+					return rc;
+			}
+		} else if (c == 0) {
+			return 0;
+		} else {
+			/* here already when the key before lies below the start */
+			int rc = mdb_cursor_get(s->c, &pk, &pv, MDB_PREV);
+			if (rc == MDB_NOTFOUND || (rc == 0 && key_cmp(&pk, &want) < 0))
+				return mdb_cursor_get(s->c, k, v, rc ? MDB_FIRST : MDB_NEXT);
+		}
+	}
+	*k = want;
+	return mdb_cursor_get(s->c, k, v, MDB_SET_RANGE);
+}
+
 /* Next item: DN_ROW with *item pointing into the scanner's copy. */
 int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
 {
@@ -108,8 +145,7 @@ int dn_scan_next(dn_txn *t, dn_scan *s, const uint8_t **item)
 		if (s->state == 2)
 			return DN_DONE;
 		if (s->state == 0) {
-			k = (MDB_val){s->key_len, s->key};
-			rc = mdb_cursor_get(s->c, &k, &v, MDB_SET_RANGE);
+			rc = scan_set_range(t, s, &k, &v);
 		} else if (s->chunked) {
 			rc = mdb_cursor_get(s->c, &k, &v, MDB_NEXT);
 		} else {

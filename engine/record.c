@@ -307,8 +307,45 @@ int dn_rec_encode(const dn_rec *r, dn_buf *b)
 		var = tmp_;                                        \
 	} while (0)
 
+static int rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r, bool head);
+
 /* Decodes a record; strings borrow from p[0..len), arrays come from a. */
 int dn_rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r)
+{
+	return rec_decode(p, len, a, r, false);
+}
+
+int dn_rec_decode_head(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r)
+{
+	return rec_decode(p, len, a, r, true);
+}
+
+int dn_rec_find(const dn_rec *r, uint32_t key, dn_arena *a, const dn_value **v, dn_value *tmp)
+{
+	*v = NULL;
+	if (!r->lazy) {
+		*v = dn_rec_prop(r, key);
+		return 0;
+	}
+	const uint8_t *p = r->praw, *end = r->pend;
+	uint64_t n, k;
+	GETV(n);
+	for (uint64_t i = 0; i < n; i++) {
+		GETV(k);
+		size_t used = dn_value_decode(p, end, a, tmp);
+		if (!used)
+			return DN_ECORRUPT;
+		p += used;
+		if (k >= key) {
+			if (k == key)
+				*v = tmp;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r, bool head)
 {
 	const uint8_t *end = p + len;
 	uint64_t u;
@@ -381,6 +418,12 @@ int dn_rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r)
 			GETV(u);
 			r->labels[i] = (uint32_t)u;
 		}
+	}
+	r->praw = p;
+	r->pend = end;
+	if (head) {
+		r->lazy = true;
+		return 0;
 	}
 	GETV(u);
 	if (u > (uint64_t)(end - p))

@@ -637,6 +637,36 @@ static int cmp_model(const void *a, const void *b)
 	return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
+/* Node i's group (dir, type ty), read through dn_edges_of, must be the
+ * model's entries m[lo..hi) of that direction and type, in order, and its
+ * degree their number. */
+static void check_group(dn_txn *t, const model_adj *m, size_t lo, size_t hi, dn_id node, size_t i, int dir, int ty)
+{
+	static const char *types[] = {"A", "B", "C", "D"};
+	size_t j = lo, n = 0;
+	dn_iter *it;
+	dn_adj a;
+	int rc;
+	TU_OK(db, dn_edges_of(t, node, (dn_dir)dir, types[ty], &it));
+	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+		while (j < hi && (m[j].dir != dir || m[j].type != ty))
+			j++;
+		cr_assert_lt(j, hi, "node %zu dir %d type %d: more entries than the model's", i, dir, ty);
+		cr_assert_eq(a.nbr, m[j].nbr, "node %zu dir %d type %d entry %zu", i, dir, ty, n);
+		cr_assert_eq(a.edge, m[j].edge, "node %zu dir %d type %d entry %zu", i, dir, ty, n);
+		j++;
+		n++;
+	}
+	cr_assert_eq(rc, DN_DONE);
+	dn_iter_free(it);
+	while (j < hi && (m[j].dir != dir || m[j].type != ty))
+		j++;
+	cr_assert_eq(j, hi, "node %zu dir %d type %d: %zu entries, fewer than the model's", i, dir, ty, n);
+	uint64_t deg;
+	TU_OK(db, dn_degree(t, node, (dn_dir)dir, types[ty], &deg));
+	cr_assert_eq(deg, n);
+}
+
 /* One transaction of random edges (a hub, parallel edges, self loops, four
  * types) over nodes; afterwards each node's adjacency, read per direction
  * and type, must be exactly the model's entries in (neighbour, edge)
@@ -671,39 +701,29 @@ static void bulk_adjacency_against_model(size_t run_entries, size_t nnodes, size
 	dn_adj_run_entries = saved;
 	qsort(m, nm, sizeof *m, cmp_model);
 
-	t = tu_begin(db, DN_TXN_RDONLY);
+	/* read back in id order (an adjacency cursor steps from one node's
+	 * groups to the next), backwards and in a scattered order (it
+	 * searches), each group of a node in turn and then every other one */
+	size_t *first = malloc((nnodes + 1) * sizeof *first);
+	cr_assert(first);
 	size_t k = 0;
 	for (size_t i = 0; i < nnodes; i++) {
-		for (int dir = DN_OUT; dir <= DN_IN; dir++) {
-			for (int ty = 0; ty < 4; ty++) {
-				size_t first = k;
-				while (k < nm && m[k].node == ids[i] && m[k].dir == dir && m[k].type == ty)
-					k++;
-				dn_iter *it;
-				dn_adj a;
-				int rc;
-				size_t j = first;
-				TU_OK(db, dn_edges_of(t, ids[i], (dn_dir)dir, types[ty], &it));
-				while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
-					cr_assert_lt(j, k, "node %zu dir %d type %d: more entries than the model's %zu", i,
-					             dir, ty, k - first);
-					cr_assert_eq(a.nbr, m[j].nbr, "node %zu dir %d type %d entry %zu", i, dir, ty, j - first);
-					cr_assert_eq(a.edge, m[j].edge, "node %zu dir %d type %d entry %zu", i, dir, ty,
-					             j - first);
-					j++;
-				}
-				cr_assert_eq(rc, DN_DONE);
-				dn_iter_free(it);
-				cr_assert_eq(j, k, "node %zu dir %d type %d: %zu entries, model %zu", i, dir, ty, j - first,
-				             k - first);
-				uint64_t deg;
-				TU_OK(db, dn_degree(t, ids[i], (dn_dir)dir, types[ty], &deg));
-				cr_assert_eq(deg, k - first);
-			}
-		}
+		first[i] = k;
+		while (k < nm && m[k].node == ids[i])
+			k++;
 	}
+	first[nnodes] = k;
+	t = tu_begin(db, DN_TXN_RDONLY);
+	for (int order = 0; order < 3; order++)
+		for (size_t step = 0; step < nnodes; step++) {
+			size_t i = order == 0 ? step : order == 1 ? nnodes - 1 - step : (step * 7919) % nnodes;
+			for (int g = 0; g < 8; g++)
+				if (order < 2 || (g + i) % 2 == 0)
+					check_group(t, m, first[i], first[i + 1], ids[i], i, DN_OUT + g / 4, g % 4);
+		}
 	cr_assert_eq(k, nm, "the model has entries of nodes the loop did not visit");
 	dn_txn_abort(t);
+	free(first);
 	free(m);
 	free(ids);
 }
