@@ -133,6 +133,18 @@ int dn_x_match_row(dn_x_match *m, const dn_value *row);
 int dn_x_match_more(dn_x_match *m, size_t want);
 bool dn_x_match_active(const dn_x_match *m);
 void dn_x_match_free(dn_x_match *m);
+/* The counting form of a MATCH of one single-hop path whose rows only a
+ * count per end node needs (op_match.c decides when): for the input row,
+ * each end node reached from a start node that passes its tests, in the
+ * order the rows would first have reached it, with the number of matches
+ * that reach it and the first start node and relationship among them.
+ * The end node's labels and WHERE parts (which read it alone) are tested
+ * once per end. *ends is owned by the matcher until the next call. */
+typedef struct dn_x_count {
+	dn_id end, start, rel;
+	uint64_t n;
+} dn_x_count;
+int dn_x_match_count(dn_x_match *m, const dn_value *row, const dn_x_count **ends, size_t *n);
 int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out);
 int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals, dn_value *out);
 

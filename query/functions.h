@@ -48,6 +48,10 @@ typedef struct dn_cy_agg_ops {
 	int (*step)(void *state, const dn_value *args, size_t nargs, char *err, size_t cap);
 	int (*final)(void *state, dn_value *out, char *err, size_t cap);
 	void (*free)(void *state);
+	/* count only (NULL elsewhere): as if step saw `times` rows whose
+	 * argument is not null; the counting MATCH (op_match.c) hands on one
+	 * row per end node with the number of matches that reached it */
+	void (*add)(void *state, uint64_t times);
 } dn_cy_agg_ops;
 
 typedef struct dn_cy_func {

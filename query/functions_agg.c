@@ -76,6 +76,11 @@ static int agg_count_step(void *state, const dn_value *a, size_t n, char *err, s
 	return 0;
 }
 
+static void agg_count_add(void *state, uint64_t times)
+{
+	((agg_state *)state)->count += (int64_t)times;
+}
+
 static int agg_count_final(void *state, dn_value *out, char *err, size_t cap)
 {
 	(void)err, (void)cap;
@@ -317,7 +322,7 @@ static int agg_pct_disc_final(void *state, dn_value *out, char *err, size_t cap)
 	return 0;
 }
 
-const dn_cy_agg_ops dn_fn_agg_count = { agg_init, agg_count_step, agg_count_final, agg_free };
+const dn_cy_agg_ops dn_fn_agg_count = { agg_init, agg_count_step, agg_count_final, agg_free, agg_count_add };
 const dn_cy_agg_ops dn_fn_agg_sum = { agg_init, agg_sum_step, agg_sum_final, agg_free };
 const dn_cy_agg_ops dn_fn_agg_avg = { agg_init, agg_avg_step, agg_avg_final, agg_free };
 const dn_cy_agg_ops dn_fn_agg_min = { agg_init, agg_min_step, agg_best_final, agg_free };

@@ -59,7 +59,24 @@ typedef struct matcher {
 	size_t want;
 	dn_id *ends;
 	size_t nends, endpos;
+	struct m_fast *fast; /* per plan filter: its simple form, if it has one */
 } matcher;
+
+/*
+ * A WHERE part of the form `v.key OP constant` (OP a comparison, the
+ * constant a literal or a parameter, either side) is tested on the one
+ * property's value, without the evaluator: the constant is evaluated once
+ * per MATCH. Anything unusual (v not an entity, a read that fails) goes to
+ * the evaluator, which gives the same answer or the error.
+ */
+typedef struct m_fast {
+	int state;      /* 0: not looked at yet, 1: simple, 2: the evaluator */
+	int32_t slot;   /* v's */
+	const char *key;
+	size_t klen;
+	dn_ast_op op;   /* with the property on the left */
+	dn_value c;     /* the constant */
+} m_fast;
 
 /* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */
 #define M_SUSPEND 99
@@ -216,6 +233,16 @@ static int m_dir(const dn_ast *rp)
  * pattern's direction and types and is not used yet. */
 typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st);
 
+/* Whether type alternative t of a relationship pattern repeats an earlier
+ * one ([:T|:T] names a type twice: once is enough). */
+static bool m_type_again(const dn_ast *rp, uint32_t t)
+{
+	for (uint32_t u = 0; u < t; u++)
+		if (!strcmp(rp->u.rel.types.item[u]->u.name.s, rp->u.rel.types.item[t]->u.name.s))
+			return true;
+	return false;
+}
+
 /* Calls fn for each adjacency entry of node along dir that fits the
  * relationship pattern's types and is not used yet. direct: fn opens no
  * iterator of its own (the breadth-first searches), so it is called while
@@ -227,10 +254,7 @@ static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int di
 	uint32_t nt = rp->u.rel.types.n;
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		dn_iter *it;
-		bool again = false; /* [:T|:T] names a type twice: once is enough */
-		for (uint32_t u = 0; u < t && !again; u++)
-			again = !strcmp(rp->u.rel.types.item[u]->u.name.s, rp->u.rel.types.item[t]->u.name.s);
-		if (again)
+		if (m_type_again(rp, t))
 			continue;
 		dn_adj a;
 		int rc = dn_edges_of(m->x->txn, node, (dn_dir)dir, nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
@@ -454,18 +478,91 @@ out:
 	return rc;
 }
 
+/* Looks at filter k: whether it has the simple form. */
+static int m_fast_prepare(matcher *m, size_t k, m_fast *fs)
+{
+	const dn_ast *e = m->plan->filters[k].expr;
+	fs->state = 2;
+	if (e->kind != DN_AST_BINOP || e->op < DN_OP_EQ || e->op > DN_OP_GE)
+		return 0;
+	const dn_ast *l = e->u.bin.l, *r = e->u.bin.r;
+	dn_ast_op op = e->op;
+	if (l->kind != DN_AST_PROP) { /* `5 < n.x` is `n.x > 5` */
+		const dn_ast *t = l;
+		l = r;
+		r = t;
+		op = op == DN_OP_LT ? DN_OP_GT : op == DN_OP_GT ? DN_OP_LT : op == DN_OP_LE ? DN_OP_GE
+		   : op == DN_OP_GE ? DN_OP_LE : op;
+	}
+	if (l->kind != DN_AST_PROP || l->u.prop.expr->kind != DN_AST_VAR || l->u.prop.expr->u.name.slot < 0)
+		return 0;
+	if (r->kind != DN_AST_INT && r->kind != DN_AST_FLOAT && r->kind != DN_AST_STRING && r->kind != DN_AST_BOOL &&
+	    r->kind != DN_AST_PARAM)
+		return 0;
+	int rc = dn_x_eval_at(m->x, m->row, r, &fs->c);
+	if (rc)
+		return rc;
+	fs->slot = l->u.prop.expr->u.name.slot;
+	fs->key = l->u.prop.key->u.name.s;
+	fs->klen = l->u.prop.key->u.name.len;
+	fs->op = op;
+	fs->state = 1;
+	return 0;
+}
+
+static void m_fast_free(matcher *m)
+{
+	for (size_t k = 0; m->fast && k < m->plan->nfilters; k++)
+		dn_value_free(&m->fast[k].c);
+	free(m->fast);
+	m->fast = NULL;
+}
+
+/* Tests a simple filter: 1 when the evaluator must (*keep untouched). */
+static int m_fast_test(matcher *m, const m_fast *fs, bool *keep)
+{
+	const dn_value *v = &m->row[fs->slot];
+	dn_value have;
+	if ((v->type != DN_NODE && v->type != DN_REL) ||
+	    (v->type == DN_NODE ? dn_node_prop_get : dn_edge_prop_get)(m->x->txn, (dn_id)v->u.i, fs->key, fs->klen, &have))
+		return 1;
+	dn_value t;
+	switch (fs->op) {
+	case DN_OP_EQ: t = dn_cy_equals(&have, &fs->c); break;
+	case DN_OP_NE:
+		t = dn_cy_equals(&have, &fs->c);
+		t.u.b = !t.u.b; /* null stays null */
+		break;
+	case DN_OP_LT: t = dn_cy_compare(DN_CY_LT, &have, &fs->c); break;
+	case DN_OP_LE: t = dn_cy_compare(DN_CY_LE, &have, &fs->c); break;
+	case DN_OP_GT: t = dn_cy_compare(DN_CY_GT, &have, &fs->c); break;
+	default: t = dn_cy_compare(DN_CY_GE, &have, &fs->c); break;
+	}
+	*keep = t.type == DN_BOOL && t.u.b;
+	dn_value_free(&have);
+	return 0;
+}
+
 /* Tests the WHERE parts the plan placed at (p, i), or those left for a
  * whole match (at_emit): *keep false when one of them fails. */
 static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep)
 {
 	*keep = true;
+	if (!m->fast && m->plan->nfilters && !(m->fast = calloc(m->plan->nfilters, sizeof *m->fast)))
+		return DN_ENOMEM;
 	for (size_t k = 0; *keep && k < m->plan->nfilters; k++) {
 		const dn_plan_filter *f = &m->plan->filters[k];
 		if (f->at_emit != at_emit || (!at_emit && (f->p != p || f->i != i)))
 			continue;
+		m_fast *fs = &m->fast[k];
+		int rc = fs->state ? 0 : m_fast_prepare(m, k, fs);
+		if (rc)
+			return rc;
+		if (fs->state == 1 && !m_fast_test(m, fs, keep))
+			continue;
 		m->x->bound = m->bound;
 		dn_eval_env env = dn_x_env_of(m->x, m->row);
-		int rc = dn_eval_pred(&env, f->expr, keep);
+		rc = dn_eval_pred(&env, f->expr, keep);
 		if (rc)
 			return rc;
 	}
@@ -1127,6 +1224,11 @@ struct dn_x_match {
 	dn_id top_id;        /* else the candidate being matched */
 	bool active;         /* a row is being matched */
 	bool *before;        /* the slots bound before the MATCH */
+	/* the counting form: the ends in order of first reach, and an open
+	 * addressing map end id -> index + 1 */
+	dn_x_count *cnt;
+	size_t ncnt, capcnt;
+	size_t *cslots, ncslots;
 };
 
 int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **mm)
@@ -1252,7 +1354,155 @@ void dn_x_match_free(dn_x_match *r)
 	free(r->m.walk);
 	free(r->m.lmemo);
 	free(r->m.ends);
+	free(r->cnt);
+	free(r->cslots);
+	m_fast_free(&r->m);
 	free(r);
+}
+
+/* --- the counting form ----------------------------------------------------------------- */
+
+static size_t count_hash(dn_id id)
+{
+	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17);
+}
+
+/* One more match reaching end from start over rel. */
+static int count_add(dn_x_match *r, dn_id end, dn_id start, dn_id rel)
+{
+	if ((r->ncnt + 1) * 2 > r->ncslots) {
+		size_t ns = r->ncslots ? 2 * r->ncslots : 1024, mask = ns - 1;
+		size_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return DN_ENOMEM;
+		for (size_t k = 0; k < r->ncnt; k++) {
+			size_t h = count_hash(r->cnt[k].end) & mask;
+			while (sl[h])
+				h = (h + 1) & mask;
+			sl[h] = k + 1;
+		}
+		free(r->cslots);
+		r->cslots = sl;
+		r->ncslots = ns;
+	}
+	size_t mask = r->ncslots - 1, h = count_hash(end) & mask;
+	for (; r->cslots[h]; h = (h + 1) & mask)
+		if (r->cnt[r->cslots[h] - 1].end == end) {
+			r->cnt[r->cslots[h] - 1].n++;
+			return 0;
+		}
+	if (r->ncnt == r->capcnt) {
+		size_t cap = r->capcnt ? 2 * r->capcnt : 256;
+		dn_x_count *c = realloc(r->cnt, cap * sizeof *c);
+		if (!c)
+			return DN_ENOMEM;
+		r->cnt = c;
+		r->capcnt = cap;
+	}
+	r->cnt[r->ncnt] = (dn_x_count){end, start, rel, 1};
+	r->cslots[h] = ++r->ncnt;
+	return 0;
+}
+
+/* Counts the ends of start node id's hop into r. */
+static int count_hop(dn_x_match *r, const dn_ast *rp, dn_id id)
+{
+	matcher *m = &r->m;
+	uint32_t nt = rp->u.rel.types.n;
+	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
+		if (m_type_again(rp, t))
+			continue;
+		dn_iter *it;
+		dn_adj a;
+		int rc = dn_edges_of(m->x->txn, id, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
+		if (rc == DN_ENOTFOUND)
+			continue;
+		if (rc)
+			return dn_x_engine_fail(m->x, rp, rc);
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW && !(rc = count_add(r, a.nbr, id, a.edge)))
+			;
+		dn_iter_free(it);
+		if (rc != DN_DONE)
+			return rc;
+	}
+	return 0;
+}
+
+/* Tests end node k of the counts against the far node pattern fp and the
+ * WHERE parts placed at it. */
+static int count_end_ok(dn_x_match *r, const dn_ast *fp, bool trusted, dn_id id, bool *ok)
+{
+	matcher *m = &r->m;
+	int rc = 0;
+	*ok = true;
+	if (!trusted && ((rc = m_node_ok(m, fp, id, ok)) || !*ok))
+		return rc;
+	if (!fp->u.node.var)
+		return 0;
+	int32_t s = fp->u.node.var->u.name.slot;
+	m->row[s] = dn_x_entity(id, DN_NODE);
+	m->bound[s] = true;
+	rc = m_filter(m, false, 0, 2, ok);
+	m->row[s] = dn_value_null();
+	m->bound[s] = false;
+	return rc;
+}
+
+int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends, size_t *n)
+{
+	matcher *m = &r->m;
+	dn_path_plan *pp = &m->plan->paths[0];
+	const dn_ast *np = pp->path->u.path.elems.item[0], *rp = pp->path->u.path.elems.item[1],
+	             *fp = pp->path->u.path.elems.item[2];
+	*ends = NULL;
+	*n = 0;
+	r->ncnt = 0;
+	if (r->cslots)
+		memset(r->cslots, 0, r->ncslots * sizeof *r->cslots);
+	int rc = dn_x_match_row(r, row); /* the row, and the start's iterator */
+	r->active = false;
+	if (rc)
+		return rc;
+	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
+	bool trusted = r->top_prechecked || (pp->all_labeled[0] && !np->u.node.props);
+	dn_id id;
+	while (r->it && (rc = dn_iter_next(r->it, &id)) == DN_ROW) {
+		bool ok = true;
+		if (!trusted && (rc = m_node_ok(m, np, id, &ok)))
+			return rc;
+		if (!ok)
+			continue;
+		pp->rows[0]++;
+		if (ss >= 0) {
+			m->row[ss] = dn_x_entity(id, DN_NODE);
+			m->bound[ss] = true;
+		}
+		if ((rc = m_filter(m, false, 0, 0, &ok)) || (ok && (rc = count_hop(r, rp, id))))
+			return rc;
+	}
+	if (r->it && rc != DN_DONE)
+		return dn_x_engine_fail(m->x, r->c, rc);
+	dn_iter_free(r->it);
+	r->it = NULL;
+	if (ss >= 0) {
+		m->row[ss] = dn_value_null();
+		m->bound[ss] = false;
+	}
+	/* the ends: their labels and WHERE parts, once each */
+	bool ftrusted = pp->all_labeled[2] && !fp->u.node.props;
+	size_t keep = 0;
+	for (size_t k = 0; k < r->ncnt; k++) {
+		bool ok;
+		if ((rc = count_end_ok(r, fp, ftrusted, r->cnt[k].end, &ok)))
+			return rc;
+		if (ok) {
+			pp->rows[2] += r->cnt[k].n;
+			r->cnt[keep++] = r->cnt[k];
+		}
+	}
+	*ends = r->cnt;
+	*n = keep;
+	return 0;
 }
 
 /* --- patterns inside expressions ----------------------------------------------------- */
@@ -1291,6 +1541,7 @@ int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals,
 	matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, starts, &plan};
 	if (!rc)
 		rc = m_paths(&m, 0);
+	m_fast_free(&m);
 	dn_plan_match_free(&plan);
 	if (!rc && !comp) {
 		*out = dn_value_bool(found.n > 0);
@@ -1371,6 +1622,7 @@ int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
 			rc = m.walk_start ? dn_x_row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
 		if (!rc)
 			rc = m_paths(&m, 0);
+		m_fast_free(&m);
 		dn_plan_match_free(&plan);
 		free(m.walk_start);
 		free(m.used);

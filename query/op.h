@@ -125,6 +125,14 @@ int dn_op_unwind_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);      
 int dn_op_call_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);              /* op_call.c */
 int dn_op_projection_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_op **out); /* op_project.c */
 int dn_op_aggregate_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);         /* op_aggregate.c */
+/* Turns Match operator op into its counting form when the aggregating
+ * clause agg (its aggregate calls: fa) needs no more of its rows than a
+ * count per end node: one single-hop path, count(*) or counts of pattern
+ * variables only, and nothing else reading the start node or the
+ * relationship. Then each row it gives stands for dn_op_match_weights(op)[i]
+ * rows (the weights of its last batch); otherwise NULL. op_match.c */
+bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa);
+const uint64_t *dn_op_match_weights(const dn_op *op);
 /* Sort of c's ORDER BY; top > 0: only the first top rows are wanted. */
 int dn_op_sort_new(exec *x, const dn_ast *c, bool aggregating, size_t top, dn_op *child, dn_op **out); /* op_sort.c */
 int dn_op_results_new(exec *x, const dn_ast *ret, const int32_t *slots, size_t ncols, dn_op *child,

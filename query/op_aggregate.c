@@ -44,13 +44,19 @@ typedef struct op_aggregate {
 		size_t g; /* group + 1; 0: empty */
 	} *memo;
 	size_t memo_cap, memo_n;
+	bool weighted;     /* the input is a counting Match: each row stands
+	                      for its weight's worth of rows */
 	rows in, outrows;  /* the input batch; the groups' rows */
 	size_t pos;
 	bool built;
 } op_aggregate;
 
-static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row)
+static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row, uint64_t weight)
 {
+	if (weight) { /* a counting Match's row: count() only, of what is never null */
+		a->f->agg->add(g->state[k], weight);
+		return 0;
+	}
 	const dn_ast *f = a->node;
 	dn_value args[2] = {{0}, {0}};
 	uint32_t n = f->u.func.args.n;
@@ -152,8 +158,9 @@ static int memo_put(op_aggregate *o, dn_id id, size_t g)
 	return 0;
 }
 
-/* Steps the groups with one input row. */
-static int agg_row(op_aggregate *o, const dn_value *row)
+/* Steps the groups with one input row (weight: the rows it stands for,
+ * 0 when not weighted). */
+static int agg_row(op_aggregate *o, const dn_value *row, uint64_t weight)
 {
 	exec *x = o->base.x;
 	const dn_ast_list *items = &o->base.clause->u.proj.items;
@@ -166,7 +173,7 @@ static int agg_row(op_aggregate *o, const dn_value *row)
 		hit = &only;
 	if (hit && hit->g) { /* the node's group: its keys are the same */
 		for (size_t a = 0; a < o->fa.n && !rc; a++)
-			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row);
+			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row, weight);
 		return rc;
 	}
 	if ((rc = keys_reserve(o, g)))
@@ -189,7 +196,7 @@ static int agg_row(op_aggregate *o, const dn_value *row)
 	if (!rc && node)
 		rc = memo_put(o, (dn_id)node->u.i, found);
 	for (size_t a = 0; a < o->fa.n && !rc; a++)
-		rc = agg_step(x, &o->fa.calls[a], &o->groups[found], a, row);
+		rc = agg_step(x, &o->fa.calls[a], &o->groups[found], a, row, weight);
 	return rc;
 }
 
@@ -291,8 +298,9 @@ static int aggregate_next(dn_op *op, rows *out, size_t want)
 	if (!o->built) {
 		while ((rc = dn_op_next(op->child[0], &o->in, DN_OP_BATCH)) == DN_ROW) {
 			op->x->bound = o->in.bound;
+			const uint64_t *w = o->weighted ? dn_op_match_weights(op->child[0]) : NULL;
 			for (size_t r = 0; r < o->in.n; r++)
-				if ((rc = agg_row(o, o->in.v + r * o->in.width)))
+				if ((rc = agg_row(o, o->in.v + r * o->in.width, w ? w[r] : 0)))
 					return rc;
 		}
 		if (rc != DN_DONE || (rc = agg_finish(o)))
@@ -326,6 +334,8 @@ int dn_op_aggregate_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out)
 		o->is_key[i] = o->fa.n == before;
 		o->nkeys += o->is_key[i];
 	}
+	if (!rc)
+		o->weighted = dn_op_match_count(child, c, &o->fa);
 	/* the keys read one node variable only: a node finds its group by id */
 	o->memo_slot = -1;
 	for (uint32_t i = 0; i < items->n && !rc; i++) {

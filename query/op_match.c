@@ -21,6 +21,14 @@ typedef struct op_match {
 	rows in, pending; /* the input batch, and matches not pulled yet */
 	size_t in_pos, pos;
 	double est_in;    /* rows in, estimated */
+	/* the counting form (dn_op_match_count): the current input row's ends,
+	 * and the weight of each row of the last batch */
+	bool counting;
+	int32_t slot[3];  /* start, relationship and end variables (-1: none) */
+	const dn_x_count *ends;
+	size_t nends, epos;
+	uint64_t *weights;
+	size_t capweights;
 } op_match;
 
 /*
@@ -94,9 +102,54 @@ static int match_next(dn_op *op, rows *out, size_t want)
 	}
 }
 
+/* The counting form: a row per end node (the start and relationship the
+ * first match had), weighted by the matches that reach it. */
+static int count_next(dn_op *op, rows *out, size_t want)
+{
+	op_match *o = (op_match *)op;
+	int rc;
+	if (want > o->capweights) {
+		uint64_t *w = realloc(o->weights, want * sizeof *w);
+		if (!w)
+			return DN_ENOMEM;
+		o->weights = w;
+		o->capweights = want;
+	}
+	for (;;) {
+		if (o->epos < o->nends) {
+			const dn_value *in = o->in.v + (o->in_pos - 1) * o->in.width;
+			for (size_t k = 0; k < want && o->epos < o->nends; k++) {
+				const dn_x_count *e = &o->ends[o->epos++];
+				dn_value *row = dn_x_rows_add(out);
+				if (!row)
+					return DN_ENOMEM;
+				if ((rc = dn_x_row_copy(row, in, o->in.width)))
+					return rc;
+				const dn_id id[3] = {e->start, e->rel, e->end};
+				for (int s = 0; s < 3; s++)
+					if (o->slot[s] >= 0)
+						row[o->slot[s]] = dn_x_entity(id[s], s == 1 ? DN_REL : DN_NODE);
+				o->weights[k] = e->n;
+			}
+			return DN_ROW;
+		}
+		if (o->in_pos < o->in.n) {
+			if ((rc = dn_x_match_count(o->m, o->in.v + o->in_pos++ * o->in.width, &o->ends, &o->nends)))
+				return rc;
+			o->epos = 0;
+			continue;
+		}
+		if ((rc = dn_op_next(op->child[0], &o->in, DN_OP_BATCH)) != DN_ROW)
+			return rc;
+		o->in_pos = 0;
+	}
+}
+
 static void match_close(dn_op *op)
 {
 	op_match *o = (op_match *)op;
+	o->ends = NULL;
+	o->nends = o->epos = 0;
 	dn_x_match_free(o->m);
 	o->m = NULL;
 	dn_x_rows_free(&o->in);
@@ -108,6 +161,7 @@ static void match_free(dn_op *op)
 	op_match *o = (op_match *)op;
 	if (o->planned)
 		dn_plan_match_free(&o->plan);
+	free(o->weights);
 }
 
 typedef struct line_ctx {
@@ -142,6 +196,109 @@ static int match_explain(dn_op *op, dn_prof *prof, int depth)
 static const dn_op_vt match_vt = {"Match", match_open, match_next, match_close, match_free, match_explain};
 static const dn_op_vt optional_vt = {"OptionalMatch", match_open, match_next, match_close, match_free,
                                      match_explain};
+static const dn_op_vt count_vt = {"MatchCount", match_open, count_next, match_close, match_free, match_explain};
+
+/* What the clause's expressions may read, for the counting form. */
+typedef struct count_reads {
+	int32_t start, rel, end; /* the pattern's variables (-1: none) */
+	bool bad;                /* read start or rel outside a count(), or anything but end in a filter */
+	bool filter;             /* checking an end node's filter: only end may be read */
+} count_reads;
+
+static int count_read(dn_ast *child, dn_ast *parent, void *ctx)
+{
+	count_reads *r = ctx;
+	if (child->kind != DN_AST_VAR || child->u.name.slot < 0)
+		return 0;
+	int32_t s = child->u.name.slot;
+	bool counted = parent && parent->kind == DN_AST_FUNC && parent->u.func.args.n == 1 &&
+	               parent->u.func.args.item[0] == child && !parent->u.func.distinct;
+	if (r->filter ? s != r->end : (s == r->start || s == r->rel) && !counted)
+		r->bad = true;
+	return 0;
+}
+
+static bool count_reads_ok(count_reads *r, const dn_ast *e)
+{
+	if (e) {
+		count_read((dn_ast *)e, NULL, r);
+		dn_ast_walk((dn_ast *)e, count_read, r);
+	}
+	return !r->bad;
+}
+
+static int32_t var_slot(const dn_ast *v)
+{
+	return v ? v->u.name.slot : -1;
+}
+
+bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
+{
+	op_match *o = (op_match *)op;
+	if (op->vt != &match_vt || o->plan.n != 1)
+		return false;
+	const dn_path_plan *pp = &o->plan.paths[0];
+	const dn_ast *path = pp->path;
+	if (path->u.path.elems.n != 3 || path->u.path.var || path->u.path.shortest != DN_PATH_PLAIN ||
+	    (pp->start != DN_START_SEEK && pp->start != DN_START_LABEL && pp->start != DN_START_ALL))
+		return false;
+	const dn_ast *np = path->u.path.elems.item[0], *rp = path->u.path.elems.item[1], *fp = path->u.path.elems.item[2];
+	if (rp->u.rel.varlen || rp->u.rel.props || fp->u.node.props)
+		return false;
+	count_reads r = {var_slot(np->u.node.var), var_slot(rp->u.rel.var), var_slot(fp->u.node.var), false, false};
+	const bool *before = op->child[0]->bound;
+	for (int s = 0; s < 3; s++) {
+		int32_t v = s == 0 ? r.start : s == 1 ? r.rel : r.end;
+		if (v >= 0 && before[v])
+			return false; /* bound earlier: the match is a test, not a walk */
+	}
+	if (r.end >= 0 && r.end == r.start)
+		return false;
+	/* the WHERE parts: at the start (they read it alone), or the end's own */
+	for (size_t k = 0; k < o->plan.nfilters; k++) {
+		const dn_plan_filter *f = &o->plan.filters[k];
+		r.filter = true;
+		if (f->at_emit || f->p != 0 || (f->i != 0 && (f->i != 2 || !count_reads_ok(&r, f->expr))))
+			return false;
+	}
+	r.filter = false;
+	/* count(*), or count of a pattern variable (never null), only */
+	for (size_t a = 0; a < fa->n; a++) {
+		const dn_ast *f = fa->calls[a].node;
+		if (!fa->calls[a].f->agg->add || f->u.func.distinct)
+			return false;
+		if (f->u.func.args.n == 1) {
+			const dn_ast *v = f->u.func.args.item[0];
+			int32_t s = v->kind == DN_AST_VAR ? v->u.name.slot : -1;
+			if (s < 0 || (s != r.start && s != r.rel && s != r.end))
+				return false;
+		} else if (f->u.func.args.n) {
+			return false;
+		}
+	}
+	/* nothing after it reads the start or the relationship: the groups'
+	 * keys depend on the end (or on what was bound before) only */
+	const dn_ast_list *items = &agg->u.proj.items;
+	for (uint32_t i = 0; i < items->n; i++)
+		if (!count_reads_ok(&r, items->item[i]->u.item.expr))
+			return false;
+	for (uint32_t i = 0; i < agg->u.proj.order.n; i++)
+		if (!count_reads_ok(&r, agg->u.proj.order.item[i]->u.sort.expr))
+			return false;
+	if (!count_reads_ok(&r, agg->u.proj.where))
+		return false;
+	o->counting = true;
+	o->slot[0] = r.start;
+	o->slot[1] = r.rel;
+	o->slot[2] = r.end;
+	op->vt = &count_vt;
+	return true;
+}
+
+const uint64_t *dn_op_match_weights(const dn_op *op)
+{
+	return op->vt == &count_vt ? ((const op_match *)op)->weights : NULL;
+}
 
 int dn_op_match_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_op **out)
 {
