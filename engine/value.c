@@ -36,32 +36,6 @@ static void value_set_err(int *err, int code)
 		*err = code;
 }
 
-dn_value dn_value_null(void)
-{
-	return value_of_type(DN_NULL);
-}
-
-dn_value dn_value_bool(bool b)
-{
-	dn_value v = value_of_type(DN_BOOL);
-	v.u.b = b;
-	return v;
-}
-
-dn_value dn_value_int(int64_t i)
-{
-	dn_value v = value_of_type(DN_INT);
-	v.u.i = i;
-	return v;
-}
-
-dn_value dn_value_float(double f)
-{
-	dn_value v = value_of_type(DN_FLOAT);
-	v.u.f = f;
-	return v;
-}
-
 dn_value dn_value_date(int32_t days)
 {
 	dn_value v = value_of_type(DN_DATE);

@@ -123,10 +123,36 @@ typedef struct dn_value {
 	} u;
 } dn_value;
 
-dn_value dn_value_null(void);
-dn_value dn_value_bool(bool b);
-dn_value dn_value_int(int64_t i);
-dn_value dn_value_float(double f);
+/* The scalar constructors are inline: a query builds millions of them
+ * (every comparison's answer, every entity it binds). The whole union
+ * is set, as the other constructors set it. */
+static inline dn_value dn_value_of_type_(uint8_t type)
+{
+	dn_value v = {.type = type, .u.dur = {0, 0, 0}};
+	return v;
+}
+static inline dn_value dn_value_null(void)
+{
+	return dn_value_of_type_(DN_NULL);
+}
+static inline dn_value dn_value_bool(bool b)
+{
+	dn_value v = dn_value_of_type_(DN_BOOL);
+	v.u.b = b;
+	return v;
+}
+static inline dn_value dn_value_int(int64_t i)
+{
+	dn_value v = dn_value_of_type_(DN_INT);
+	v.u.i = i;
+	return v;
+}
+static inline dn_value dn_value_float(double f)
+{
+	dn_value v = dn_value_of_type_(DN_FLOAT);
+	v.u.f = f;
+	return v;
+}
 dn_value dn_value_date(int32_t days);
 /* A DATETIME at ms milliseconds since the epoch, in UTC ("...Z"). */
 dn_value dn_value_datetime(int64_t ms);
