@@ -1003,7 +1003,13 @@ static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t k
 	if (!rc && (rc = dn_rec_find(&r, k, &t->arena, &v, &tmp)))
 		return dn_error(t->db, rc, "%s %llu: record is corrupted", kind == DN_REC_NODE ? "node" : "edge",
 		                (unsigned long long)id);
-	return rc ? rc : v ? dn_value_copy(out, v) : 0;
+	if (rc || !v)
+		return rc;
+	if (v->type == DN_STRING || v->type == DN_LIST || v->type == DN_MAP || v->type == DN_PATH)
+		return dn_value_copy(out, v);
+	*out = *v; /* nothing to own */
+	out->owned = 0;
+	return 0;
 }
 
 int dn_node_has_labels(dn_txn *t, dn_id id, const char *const *labels, size_t n, bool *ok)

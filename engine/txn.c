@@ -714,16 +714,13 @@ fail_nolmdb:
 	return rc;
 }
 
-int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out)
+/* Begins a read transaction with opts o and like's clearances (marking
+ * tokens keep their ids forever, so they carry over as they are). */
+static int begin_cleared_like(dn_txn *like, const dn_txn_opts *o, dn_txn **out)
 {
-	dn_txn_opts o = {.as_of_pos = pos, .as_of_time_ms = time_ms};
-	*out = NULL;
-	if (!like || (!pos && !time_ms))
-		return DN_EINVAL;
-	int rc = dn_txn_begin(like->db, DN_TXN_RDONLY, &o, out);
+	int rc = dn_txn_begin(like->db, DN_TXN_RDONLY, o, out);
 	if (rc || !like->restricted)
 		return rc;
-	/* the same clearances: marking tokens keep their ids forever */
 	dn_txn *t = *out;
 	t->clear = dn_calloc(like->nclear ? like->nclear : 1, sizeof *t->clear);
 	if (!t->clear) {
@@ -734,6 +731,34 @@ int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out
 	memcpy(t->clear, like->clear, like->nclear * sizeof *t->clear);
 	t->nclear = like->nclear;
 	t->restricted = true;
+	return 0;
+}
+
+int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out)
+{
+	dn_txn_opts o = {.as_of_pos = pos, .as_of_time_ms = time_ms};
+	*out = NULL;
+	if (!like || (!pos && !time_ms))
+		return DN_EINVAL;
+	return begin_cleared_like(like, &o, out);
+}
+
+int dn_txn_begin_twin(dn_txn *like, dn_txn **out)
+{
+	*out = NULL;
+	if (!like || !like->rdonly)
+		return DN_EINVAL;
+	int rc = dn_txn_check_usable(like);
+	if (rc)
+		return rc;
+	dn_txn_opts o = {.as_of_pos = like->as_of ? like->base_pos : 0};
+	if ((rc = begin_cleared_like(like, &o, out)))
+		return rc;
+	if (mdb_txn_id((*out)->txn) != mdb_txn_id(like->txn)) {
+		dn_txn_abort(*out);
+		*out = NULL;
+		return dn_error(like->db, DN_EBUSY, "the snapshot has moved on: a writer committed since it began");
+	}
 	return 0;
 }
 

@@ -124,34 +124,24 @@ typedef struct dn_value {
 } dn_value;
 
 /* The scalar constructors are inline: a query builds millions of them
- * (every comparison's answer, every entity it binds). The whole union
- * is set, as the other constructors set it. */
-static inline dn_value dn_value_of_type_(uint8_t type)
-{
-	dn_value v = {.type = type, .u.dur = {0, 0, 0}};
-	return v;
-}
+ * (every comparison's answer, every entity it binds), and one initializer
+ * lets the compiler write the value where it goes. Readers read the
+ * member of the value's type only. */
 static inline dn_value dn_value_null(void)
 {
-	return dn_value_of_type_(DN_NULL);
+	return (dn_value){.type = DN_NULL};
 }
 static inline dn_value dn_value_bool(bool b)
 {
-	dn_value v = dn_value_of_type_(DN_BOOL);
-	v.u.b = b;
-	return v;
+	return (dn_value){.type = DN_BOOL, .u.b = b};
 }
 static inline dn_value dn_value_int(int64_t i)
 {
-	dn_value v = dn_value_of_type_(DN_INT);
-	v.u.i = i;
-	return v;
+	return (dn_value){.type = DN_INT, .u.i = i};
 }
 static inline dn_value dn_value_float(double f)
 {
-	dn_value v = dn_value_of_type_(DN_FLOAT);
-	v.u.f = f;
-	return v;
+	return (dn_value){.type = DN_FLOAT, .u.f = f};
 }
 dn_value dn_value_date(int32_t days);
 /* A DATETIME at ms milliseconds since the epoch, in UTC ("...Z"). */
@@ -325,6 +315,16 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
  * errors; DN_EINVAL when both pos and time_ms are 0.
  */
 int dn_txn_begin_as_of(dn_txn *like, uint64_t pos, int64_t time_ms, dn_txn **out);
+/*
+ * Begins a read-only transaction that sees exactly what the read
+ * transaction `like` sees (the same snapshot, as-of position and
+ * clearances), for another thread to read beside it: a transaction is
+ * used by one thread at a time, its twin by another. Returns 0, DN_EBUSY
+ * when a writer has committed since `like` began (that snapshot cannot be
+ * opened again; too many readers gives it too), DN_EINVAL when `like` is
+ * not a read transaction, or dn_txn_begin's errors.
+ */
+int dn_txn_begin_twin(dn_txn *like, dn_txn **out);
 /*
  * Commits and frees the transaction (a read transaction is simply ended).
  * A write transaction that changed anything receives the next log

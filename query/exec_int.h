@@ -76,7 +76,10 @@ dn_eval_env dn_x_env_of(exec *x, const dn_value *row);
 int dn_x_eval_at(exec *x, const dn_value *row, const dn_ast *e, dn_value *out);
 
 /* A node or relationship value of an id. */
-dn_value dn_x_entity(dn_id id, int type);
+static inline dn_value dn_x_entity(dn_id id, int type)
+{
+	return (dn_value){.type = (uint8_t)type, .u.i = (int64_t)id};
+}
 
 /* CREATE of one path for a row (MERGE creates through it), and one SET
  * item (MERGE's ON CREATE / ON MATCH). */
@@ -145,6 +148,11 @@ typedef struct dn_x_count {
 	uint64_t n;
 } dn_x_count;
 int dn_x_match_count(dn_x_match *m, const dn_value *row, const dn_x_count **ends, size_t *n);
+/* The counting form splits its start nodes among threads (up to the
+ * CPUs, at most 8) when each gets at least dn_x_count_par_min of them;
+ * dn_x_count_threads > 0 sets the number of CPUs (tests, benchmarks). */
+extern size_t dn_x_count_par_min;
+extern int dn_x_count_threads;
 int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out);
 int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals, dn_value *out);
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "exec_int.h"
 #include "value_ops.h"
@@ -217,12 +219,6 @@ static void m_unbind(matcher *m, int32_t slot, bool was)
 	m->bound[slot] = false;
 }
 
-dn_value dn_x_entity(dn_id id, int type)
-{
-	dn_value v = dn_value_int((int64_t)id);
-	v.type = (uint8_t)type;
-	return v;
-}
 
 static int m_dir(const dn_ast *rp)
 {
@@ -518,14 +514,27 @@ static void m_fast_free(matcher *m)
 	m->fast = NULL;
 }
 
-/* Tests a simple filter: 1 when the evaluator must (*keep untouched). */
-static int m_fast_test(matcher *m, const m_fast *fs, bool *keep)
+/* Tests a simple filter on v (its variable's value) in txn: 1 when the
+ * evaluator must (*keep untouched). Reads nothing of the matcher: the
+ * counting form's threads call it. */
+static int fast_test(dn_txn *txn, const m_fast *fs, const dn_value *v, bool *keep)
 {
-	const dn_value *v = &m->row[fs->slot];
 	dn_value have;
 	if ((v->type != DN_NODE && v->type != DN_REL) ||
-	    (v->type == DN_NODE ? dn_node_prop_get : dn_edge_prop_get)(m->x->txn, (dn_id)v->u.i, fs->key, fs->klen, &have))
+	    (v->type == DN_NODE ? dn_node_prop_get : dn_edge_prop_get)(txn, (dn_id)v->u.i, fs->key, fs->klen, &have))
 		return 1;
+	if (have.type == DN_INT && fs->c.type == DN_INT) { /* the common case, without the general order */
+		int64_t a = have.u.i, b = fs->c.u.i;
+		switch (fs->op) {
+		case DN_OP_EQ: *keep = a == b; break;
+		case DN_OP_NE: *keep = a != b; break;
+		case DN_OP_LT: *keep = a < b; break;
+		case DN_OP_LE: *keep = a <= b; break;
+		case DN_OP_GT: *keep = a > b; break;
+		default: *keep = a >= b; break;
+		}
+		return 0;
+	}
 	dn_value t;
 	switch (fs->op) {
 	case DN_OP_EQ: t = dn_cy_equals(&have, &fs->c); break;
@@ -541,6 +550,11 @@ static int m_fast_test(matcher *m, const m_fast *fs, bool *keep)
 	*keep = t.type == DN_BOOL && t.u.b;
 	dn_value_free(&have);
 	return 0;
+}
+
+static int m_fast_test(matcher *m, const m_fast *fs, bool *keep)
+{
+	return fast_test(m->x->txn, fs, &m->row[fs->slot], keep);
 }
 
 /* Tests the WHERE parts the plan placed at (p, i), or those left for a
@@ -1215,6 +1229,14 @@ static int m_paths(matcher *m, uint32_t p)
  * operator can stop after any candidate and go on later; a path that
  * starts at a bound node (or a shortestPath) is matched whole.
  */
+/* The counting form: the ends in order of first reach, and an open
+ * addressing map end id -> index + 1. */
+typedef struct count_table {
+	dn_x_count *cnt;
+	size_t ncnt, capcnt;
+	size_t *slots, nslots;
+} count_table;
+
 struct dn_x_match {
 	matcher m;
 	const dn_ast *c;
@@ -1224,11 +1246,9 @@ struct dn_x_match {
 	dn_id top_id;        /* else the candidate being matched */
 	bool active;         /* a row is being matched */
 	bool *before;        /* the slots bound before the MATCH */
-	/* the counting form: the ends in order of first reach, and an open
-	 * addressing map end id -> index + 1 */
-	dn_x_count *cnt;
-	size_t ncnt, capcnt;
-	size_t *cslots, ncslots;
+	count_table ct; /* the counting form's ends */
+	dn_id *starts;  /* and its start candidates */
+	size_t nstarts, capstarts;
 };
 
 int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **mm)
@@ -1354,72 +1374,88 @@ void dn_x_match_free(dn_x_match *r)
 	free(r->m.walk);
 	free(r->m.lmemo);
 	free(r->m.ends);
-	free(r->cnt);
-	free(r->cslots);
+	free(r->ct.cnt);
+	free(r->ct.slots);
+	free(r->starts);
 	m_fast_free(&r->m);
 	free(r);
 }
 
 /* --- the counting form ----------------------------------------------------------------- */
 
+size_t dn_x_count_par_min = 8192;
+int dn_x_count_threads;
+
 static size_t count_hash(dn_id id)
 {
 	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17);
 }
 
-/* One more match reaching end from start over rel. */
-static int count_add(dn_x_match *r, dn_id end, dn_id start, dn_id rel)
+/* The entry of end in ct (a free slot when it has none). */
+static size_t *count_slot(const count_table *ct, dn_id end)
 {
-	if ((r->ncnt + 1) * 2 > r->ncslots) {
-		size_t ns = r->ncslots ? 2 * r->ncslots : 1024, mask = ns - 1;
+	size_t mask = ct->nslots - 1, h = count_hash(end) & mask;
+	for (; ct->slots[h]; h = (h + 1) & mask)
+		if (ct->cnt[ct->slots[h] - 1].end == end)
+			break;
+	return &ct->slots[h];
+}
+
+/* n more matches reaching end, the first from start over rel. */
+static int count_add(count_table *ct, dn_id end, dn_id start, dn_id rel, uint64_t n)
+{
+	if ((ct->ncnt + 1) * 2 > ct->nslots) {
+		size_t ns = ct->nslots ? 2 * ct->nslots : 1024;
 		size_t *sl = calloc(ns, sizeof *sl);
 		if (!sl)
 			return DN_ENOMEM;
-		for (size_t k = 0; k < r->ncnt; k++) {
-			size_t h = count_hash(r->cnt[k].end) & mask;
-			while (sl[h])
-				h = (h + 1) & mask;
-			sl[h] = k + 1;
-		}
-		free(r->cslots);
-		r->cslots = sl;
-		r->ncslots = ns;
+		free(ct->slots);
+		ct->slots = sl;
+		ct->nslots = ns;
+		for (size_t k = 0; k < ct->ncnt; k++)
+			*count_slot(ct, ct->cnt[k].end) = k + 1;
 	}
-	size_t mask = r->ncslots - 1, h = count_hash(end) & mask;
-	for (; r->cslots[h]; h = (h + 1) & mask)
-		if (r->cnt[r->cslots[h] - 1].end == end) {
-			r->cnt[r->cslots[h] - 1].n++;
-			return 0;
-		}
-	if (r->ncnt == r->capcnt) {
-		size_t cap = r->capcnt ? 2 * r->capcnt : 256;
-		dn_x_count *c = realloc(r->cnt, cap * sizeof *c);
+	size_t *slot = count_slot(ct, end);
+	if (*slot) {
+		ct->cnt[*slot - 1].n += n;
+		return 0;
+	}
+	if (ct->ncnt == ct->capcnt) {
+		size_t cap = ct->capcnt ? 2 * ct->capcnt : 256;
+		dn_x_count *c = realloc(ct->cnt, cap * sizeof *c);
 		if (!c)
 			return DN_ENOMEM;
-		r->cnt = c;
-		r->capcnt = cap;
+		ct->cnt = c;
+		ct->capcnt = cap;
 	}
-	r->cnt[r->ncnt] = (dn_x_count){end, start, rel, 1};
-	r->cslots[h] = ++r->ncnt;
+	ct->cnt[ct->ncnt] = (dn_x_count){end, start, rel, n};
+	*slot = ++ct->ncnt;
 	return 0;
 }
 
-/* Counts the ends of start node id's hop into r. */
-static int count_hop(dn_x_match *r, const dn_ast *rp, dn_id id)
+static void count_clear(count_table *ct)
 {
-	matcher *m = &r->m;
+	ct->ncnt = 0;
+	if (ct->slots)
+		memset(ct->slots, 0, ct->nslots * sizeof *ct->slots);
+}
+
+/* Counts the ends of start node id's hop (relationship pattern rp) into
+ * ct, reading in txn: 0 or the engine's code. */
+static int count_hop(dn_txn *txn, const dn_ast *rp, dn_id id, count_table *ct)
+{
 	uint32_t nt = rp->u.rel.types.n;
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		if (m_type_again(rp, t))
 			continue;
 		dn_iter *it;
 		dn_adj a;
-		int rc = dn_edges_of(m->x->txn, id, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
+		int rc = dn_edges_of(txn, id, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
 		if (rc == DN_ENOTFOUND)
 			continue;
 		if (rc)
-			return dn_x_engine_fail(m->x, rp, rc);
-		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW && !(rc = count_add(r, a.nbr, id, a.edge)))
+			return rc;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW && !(rc = count_add(ct, a.nbr, id, a.edge, 1)))
 			;
 		dn_iter_free(it);
 		if (rc != DN_DONE)
@@ -1428,8 +1464,8 @@ static int count_hop(dn_x_match *r, const dn_ast *rp, dn_id id)
 	return 0;
 }
 
-/* Tests end node k of the counts against the far node pattern fp and the
- * WHERE parts placed at it. */
+/* Tests end node id against the far node pattern fp and the WHERE parts
+ * placed at it. */
 static int count_end_ok(dn_x_match *r, const dn_ast *fp, bool trusted, dn_id id, bool *ok)
 {
 	matcher *m = &r->m;
@@ -1448,6 +1484,175 @@ static int count_end_ok(dn_x_match *r, const dn_ast *fp, bool trusted, dn_id id,
 	return rc;
 }
 
+/*
+ * One thread's share of the start nodes, when the start's tests need no
+ * evaluator (its labels, and WHERE parts of the simple form on its
+ * properties): each share reads in a transaction of its own on the same
+ * snapshot (dn_txn_begin_twin) into a table of its own, and the tables
+ * are merged in the order of the shares, so the ends keep the order of
+ * first reach a single thread gives.
+ */
+typedef struct count_share {
+	dn_txn *txn;
+	const dn_id *ids;
+	size_t n;
+	const dn_ast *rp;
+	const char *const *labels; /* NULL: the start nodes fit their pattern */
+	uint32_t nlabels;
+	const m_fast *const *tests;
+	size_t ntests;
+	count_table ct;
+	uint64_t starts; /* the ones with the labels */
+	int rc;          /* 0, the engine's code, or M_EVAL: a test needs the evaluator */
+	char msg[256];   /* the engine's message of rc (kept per thread) */
+	pthread_t thread;
+} count_share;
+
+#define M_EVAL 98
+
+static void *count_share_run(void *arg)
+{
+	count_share *c = arg;
+	int rc = 0;
+	for (size_t k = 0; !rc && k < c->n; k++) {
+		dn_id id = c->ids[k];
+		bool ok = true;
+		if (c->labels && (rc = dn_node_has_labels(c->txn, id, c->labels, c->nlabels, &ok)) == DN_ENOTFOUND)
+			rc = 0, ok = false;
+		if (rc || !ok)
+			continue;
+		c->starts++;
+		dn_value v = dn_x_entity(id, DN_NODE);
+		for (size_t f = 0; ok && !rc && f < c->ntests; f++)
+			if (fast_test(c->txn, c->tests[f], &v, &ok))
+				rc = M_EVAL;
+		if (!rc && ok)
+			rc = count_hop(c->txn, c->rp, id, &c->ct);
+	}
+	c->rc = rc;
+	if (rc && rc != M_EVAL)
+		snprintf(c->msg, sizeof c->msg, "%s", dn_errmsg(dn_txn_db(c->txn)));
+	return NULL;
+}
+
+/* How many threads count the start candidates (1: this one alone). */
+static size_t count_threads(size_t n)
+{
+	long cpus = dn_x_count_threads > 0 ? dn_x_count_threads : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = n / (dn_x_count_par_min ? dn_x_count_par_min : 1);
+	if (cpus < 1)
+		cpus = 1;
+	if (k > (size_t)cpus)
+		k = (size_t)cpus;
+	return k > 8 ? 8 : k ? k : 1;
+}
+
+/* Counts r->starts on several threads into r->ct: 0, M_EVAL when a share
+ * met what only the evaluator can decide (the caller counts alone then),
+ * or an error. */
+static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, const dn_ast *rp, bool trusted)
+{
+	matcher *m = &r->m;
+	const char *names[8];
+	const m_fast *tests[16];
+	size_t ntests = 0;
+	uint32_t nl = np->u.node.labels.n;
+	if (!trusted && (np->u.node.props || nl > 8))
+		return M_EVAL;
+	for (uint32_t l = 0; l < nl && l < 8; l++)
+		names[l] = np->u.node.labels.item[l]->u.name.s;
+	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
+	for (size_t k = 0; k < m->plan->nfilters; k++) {
+		const dn_plan_filter *f = &m->plan->filters[k];
+		if (f->at_emit || f->p != 0 || f->i != 0)
+			continue;
+		int rc = m->fast[k].state ? 0 : m_fast_prepare(m, k, &m->fast[k]);
+		if (rc)
+			return rc;
+		if (m->fast[k].state != 1 || m->fast[k].slot != ss || ntests == 16)
+			return M_EVAL;
+		tests[ntests++] = &m->fast[k];
+	}
+	count_share *sh = calloc(nthreads, sizeof *sh);
+	if (!sh)
+		return DN_ENOMEM;
+	size_t made = 0, per = r->nstarts / nthreads;
+	int rc = 0;
+	for (; made < nthreads; made++) {
+		count_share *c = &sh[made];
+		c->txn = m->x->txn;
+		if (made && (rc = dn_txn_begin_twin(m->x->txn, &c->txn))) {
+			rc = rc == DN_EBUSY ? M_EVAL : rc; /* no twin: one thread then */
+			break;
+		}
+		c->ids = r->starts + made * per;
+		c->n = made + 1 == nthreads ? r->nstarts - made * per : per;
+		c->rp = rp;
+		c->labels = trusted ? NULL : names;
+		c->nlabels = nl;
+		c->tests = tests;
+		c->ntests = ntests;
+		if (made && pthread_create(&c->thread, NULL, count_share_run, c)) {
+			dn_txn_abort(c->txn);
+			rc = M_EVAL;
+			break;
+		}
+	}
+	if (!rc)
+		count_share_run(&sh[0]);
+	for (size_t k = 1; k < made; k++) {
+		pthread_join(sh[k].thread, NULL);
+		dn_txn_abort(sh[k].txn);
+	}
+	for (size_t k = 0; !rc && k < nthreads; k++)
+		if ((rc = sh[k].rc) && rc != M_EVAL)
+			rc = dn_x_fail(m->x, r->c, rc, "%s", sh[k].msg[0] ? sh[k].msg : dn_strerror(rc));
+	count_clear(&r->ct);
+	for (size_t k = 0; !rc && k < nthreads; k++) {
+		m->plan->paths[0].rows[0] += sh[k].starts;
+		for (size_t e = 0; !rc && e < sh[k].ct.ncnt; e++) {
+			const dn_x_count *c = &sh[k].ct.cnt[e];
+			rc = count_add(&r->ct, c->end, c->start, c->rel, c->n);
+		}
+	}
+	for (size_t k = 0; k < nthreads; k++) {
+		free(sh[k].ct.cnt);
+		free(sh[k].ct.slots);
+	}
+	free(sh);
+	return rc;
+}
+
+/* Counts r->starts on this thread, with the matcher's own tests. */
+static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool trusted)
+{
+	matcher *m = &r->m;
+	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
+	int rc = 0;
+	count_clear(&r->ct);
+	for (size_t k = 0; k < r->nstarts; k++) {
+		dn_id id = r->starts[k];
+		bool ok = true;
+		if (!trusted && (rc = m_node_ok(m, np, id, &ok)))
+			break;
+		if (!ok)
+			continue;
+		m->plan->paths[0].rows[0]++;
+		if (ss >= 0) {
+			m->row[ss] = dn_x_entity(id, DN_NODE);
+			m->bound[ss] = true;
+		}
+		if ((rc = m_filter(m, false, 0, 0, &ok)) ||
+		    (ok && (rc = count_hop(m->x->txn, rp, id, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
+			break;
+	}
+	if (ss >= 0) {
+		m->row[ss] = dn_value_null();
+		m->bound[ss] = false;
+	}
+	return rc;
+}
+
 int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends, size_t *n)
 {
 	matcher *m = &r->m;
@@ -1456,51 +1661,42 @@ int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends
 	             *fp = pp->path->u.path.elems.item[2];
 	*ends = NULL;
 	*n = 0;
-	r->ncnt = 0;
-	if (r->cslots)
-		memset(r->cslots, 0, r->ncslots * sizeof *r->cslots);
 	int rc = dn_x_match_row(r, row); /* the row, and the start's iterator */
 	r->active = false;
 	if (rc)
 		return rc;
-	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
-	bool trusted = r->top_prechecked || (pp->all_labeled[0] && !np->u.node.props);
+	if (!m->fast && m->plan->nfilters && !(m->fast = calloc(m->plan->nfilters, sizeof *m->fast)))
+		return DN_ENOMEM;
+	/* the start candidates, then their ends */
 	dn_id id;
-	while (r->it && (rc = dn_iter_next(r->it, &id)) == DN_ROW) {
-		bool ok = true;
-		if (!trusted && (rc = m_node_ok(m, np, id, &ok)))
+	r->nstarts = 0;
+	while (r->it && (rc = dn_iter_next(r->it, &id)) == DN_ROW)
+		if ((rc = m_push(&r->starts, &r->nstarts, &r->capstarts, id)))
 			return rc;
-		if (!ok)
-			continue;
-		pp->rows[0]++;
-		if (ss >= 0) {
-			m->row[ss] = dn_x_entity(id, DN_NODE);
-			m->bound[ss] = true;
-		}
-		if ((rc = m_filter(m, false, 0, 0, &ok)) || (ok && (rc = count_hop(r, rp, id))))
-			return rc;
-	}
 	if (r->it && rc != DN_DONE)
 		return dn_x_engine_fail(m->x, r->c, rc);
 	dn_iter_free(r->it);
 	r->it = NULL;
-	if (ss >= 0) {
-		m->row[ss] = dn_value_null();
-		m->bound[ss] = false;
-	}
+	bool trusted = r->top_prechecked || (pp->all_labeled[0] && !np->u.node.props);
+	size_t nthreads = count_threads(r->nstarts);
+	rc = nthreads > 1 ? count_parallel(r, nthreads, np, rp, trusted) : M_EVAL;
+	if (rc == M_EVAL)
+		rc = count_alone(r, np, rp, trusted);
+	if (rc)
+		return rc;
 	/* the ends: their labels and WHERE parts, once each */
 	bool ftrusted = pp->all_labeled[2] && !fp->u.node.props;
 	size_t keep = 0;
-	for (size_t k = 0; k < r->ncnt; k++) {
+	for (size_t k = 0; k < r->ct.ncnt; k++) {
 		bool ok;
-		if ((rc = count_end_ok(r, fp, ftrusted, r->cnt[k].end, &ok)))
+		if ((rc = count_end_ok(r, fp, ftrusted, r->ct.cnt[k].end, &ok)))
 			return rc;
 		if (ok) {
-			pp->rows[2] += r->cnt[k].n;
-			r->cnt[keep++] = r->cnt[k];
+			pp->rows[2] += r->ct.cnt[k].n;
+			r->ct.cnt[keep++] = r->ct.cnt[k];
 		}
 	}
-	*ends = r->cnt;
+	*ends = r->ct.cnt;
 	*n = keep;
 	return 0;
 }

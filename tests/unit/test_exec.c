@@ -305,6 +305,14 @@ static bool plan_has(dn_db *db, const char *text, const char *op)
 	return seen;
 }
 
+/* tmpl with its one "%s" replaced by what, into out (cap bytes). */
+static void fill(char *out, size_t cap, const char *tmpl, const char *what)
+{
+	const char *at = strstr(tmpl, "%s");
+	cr_assert(at && strlen(tmpl) + strlen(what) < cap);
+	snprintf(out, cap, "%.*s%s%s", (int)(at - tmpl), tmpl, what, at + 2);
+}
+
 /* A random multigraph for the equivalence tests below: 120 nodes, A and
  * some also B, x of mixed types (integers, floats, a NaN, strings,
  * booleans, missing), k with ties; 900 edges of types T and U with
@@ -367,8 +375,8 @@ Test(exec, the_counting_match_gives_what_the_rows_give)
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		char q1[1024], q2[1024];
-		snprintf(q1, sizeof q1, cases[c].q, cases[c].count);
-		snprintf(q2, sizeof q2, cases[c].q, cases[c].rows);
+		fill(q1, sizeof q1, cases[c].q, cases[c].count);
+		fill(q2, sizeof q2, cases[c].q, cases[c].rows);
 		char *want = strdup(ints(db, q2));
 		cr_expect_str_eq(ints(db, q1), want, "%s", q1);
 		cr_expect(strlen(want) > 0 && strcmp(want, "0"), "%s: no rows to compare", q2);
@@ -408,5 +416,52 @@ Test(exec, a_simple_filter_keeps_what_the_evaluator_keeps)
 	/* some of them keep nodes: the comparisons are not all empty */
 	cr_expect_str_neq(ints(db, "MATCH (a:A) WHERE a.x >= 3 RETURN count(*)"), "0");
 	cr_expect_str_neq(ints(db, "MATCH (a:A) WHERE a.x = '3' RETURN count(*)"), "0");
+	dn_close(db);
+}
+
+/* The counting form's threads (query/match.c). */
+extern size_t dn_x_count_par_min;
+extern int dn_x_count_threads;
+
+/*
+ * The counting form split among threads, each reading its share of the
+ * start nodes in a twin transaction, must give what one thread gives and
+ * what the rows give: the start's labels tested by the engine, simple
+ * filters, a filter only the evaluator can test (the threads give up and
+ * one thread counts), an as-of read, and ends merged in the order a
+ * single thread reaches them (the first rows, without ORDER BY).
+ */
+Test(exec, the_counting_match_on_threads_gives_what_one_thread_gives)
+{
+	dn_db *db = mixed_graph("exec_count_threads");
+	const char *qs[] = {
+	    "MATCH (a:A)-[:T]->(b:B) WHERE a.x >= 3 WITH b, %s AS n RETURN b.i * 1000 + n AS v",
+	    "MATCH (a:A:B)-[:T|U]-(b) WHERE a.k <> 2 AND a.s = 'q' WITH b.k AS k, %s AS n RETURN k * 1000 + n AS v",
+	    "MATCH (a:A)-[:U]->(b) WHERE toInteger(a.i) % 5 > 1 WITH b, %s AS n RETURN b.i * 1000 + n AS v",
+	    "AS OF 3 MATCH (a:A)-[:T]->(b:B) WHERE a.x >= 3 WITH b, %s AS n RETURN b.i * 1000 + n AS v",
+	    "AS OF 4 MATCH (a:A)-[:T|U]->(b:B) WHERE a.k <> 1 RETURN %s AS v",
+	};
+	/* one more commit, so that AS OF 3 and 4 read the past */
+	write_q(db, "MATCH (a:A), (b:A) WHERE a.i >= 100 AND b.i = 219 - a.i CREATE (a)-[:T]->(b), (b)-[:U]->(a)");
+	size_t saved_min = dn_x_count_par_min;
+	int saved_threads = dn_x_count_threads;
+	for (size_t q = 0; q < sizeof qs / sizeof *qs; q++) {
+		char q1[512], q2[512];
+		fill(q1, sizeof q1, qs[q], "count(*)");
+		fill(q2, sizeof q2, qs[q], "sum(1)");
+		dn_x_count_par_min = SIZE_MAX; /* one thread */
+		char *one = strdup(ints(db, q1));
+		char *rows = strdup(ints(db, q2));
+		dn_x_count_par_min = 8;
+		dn_x_count_threads = 3;
+		cr_expect_str_eq(ints(db, q1), one, "%s on three threads", q1);
+		cr_expect_str_eq(one, rows, "%s", q1);
+		cr_expect(strlen(one) > 0 && strcmp(one, "0"), "%s: nothing counted", q1);
+		cr_expect(plan_has(db, q1, "MatchCount"), "%s", q1);
+		dn_x_count_par_min = saved_min;
+		dn_x_count_threads = saved_threads;
+		free(one);
+		free(rows);
+	}
 	dn_close(db);
 }
