@@ -309,6 +309,44 @@ Test(history, as_of_time_and_bad_positions)
 	cr_assert_eq(dn_txn_begin(db, 0, &o, &t), DN_EINVAL);
 }
 
+/* A twin sees what its read transaction sees (the snapshot, and the past
+ * of an as-of one), and is refused once a writer has moved on. */
+Test(history, a_twin_reads_the_same_snapshot)
+{
+	const char *l = "Case";
+	dn_id id;
+	dn_txn *t = tu_begin(db, 0);
+	TU_OK(db, dn_node_create(t, &l, 1, NULL, 0, NULL, &id));
+	tu_commit(t);
+	dn_txn *r = tu_begin(db, DN_TXN_RDONLY), *asof, *twin;
+	dn_txn_opts o = {.as_of_pos = 1};
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &asof));
+	t = tu_begin(db, 0);
+	TU_OK(db, dn_node_create(t, &l, 1, NULL, 0, NULL, &id));
+	tu_commit(t);
+	uint64_t n;
+	/* r began before the second node: its twin cannot be had now */
+	cr_assert_eq(dn_txn_begin_twin(r, &twin), DN_EBUSY);
+	dn_txn_abort(r);
+	r = tu_begin(db, DN_TXN_RDONLY);
+	TU_OK(db, dn_txn_begin_twin(r, &twin));
+	TU_OK(db, dn_count_nodes(twin, &n));
+	cr_assert_eq(n, 2);
+	dn_txn_abort(twin);
+	dn_txn_abort(asof);
+	TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &asof));
+	TU_OK(db, dn_txn_begin_twin(asof, &twin));
+	TU_OK(db, dn_count_nodes(twin, &n));
+	cr_assert_eq(n, 1, "an as-of transaction's twin sees %llu nodes at position 1", (unsigned long long)n);
+	cr_assert_eq(dn_txn_position(twin), 1);
+	dn_txn_abort(twin);
+	dn_txn_abort(asof);
+	dn_txn_abort(r);
+	t = tu_begin(db, 0);
+	cr_assert_eq(dn_txn_begin_twin(t, &twin), DN_EINVAL); /* a writer has none */
+	dn_txn_abort(t);
+}
+
 Test(history, log_records_principal_and_changes)
 {
 	dn_txn_opts o = {0};
