@@ -146,6 +146,8 @@ void dn_x_match_free(dn_x_match *m);
 typedef struct dn_x_count {
 	dn_id end, start, rel;
 	uint64_t n;
+	uint64_t at, seq; /* the first match: its start's place among the start
+	                     candidates, its place in that start's adjacency */
 } dn_x_count;
 int dn_x_match_count(dn_x_match *m, const dn_value *row, const dn_x_count **ends, size_t *n);
 /* The counting form splits its start nodes among threads (up to the

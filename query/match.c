@@ -1401,9 +1401,11 @@ static size_t *count_slot(const count_table *ct, dn_id end)
 	return &ct->slots[h];
 }
 
-/* n more matches reaching end, the first from start over rel. */
-static int count_add(count_table *ct, dn_id end, dn_id start, dn_id rel, uint64_t n)
+/* n more matches reaching end; e is the first of them (end, start, rel,
+ * where it was found). */
+static int count_add(count_table *ct, const dn_x_count *e, uint64_t n)
 {
+	dn_id end = e->end;
 	if ((ct->ncnt + 1) * 2 > ct->nslots) {
 		size_t ns = ct->nslots ? 2 * ct->nslots : 1024;
 		size_t *sl = calloc(ns, sizeof *sl);
@@ -1417,7 +1419,14 @@ static int count_add(count_table *ct, dn_id end, dn_id start, dn_id rel, uint64_
 	}
 	size_t *slot = count_slot(ct, end);
 	if (*slot) {
-		ct->cnt[*slot - 1].n += n;
+		dn_x_count *c = &ct->cnt[*slot - 1];
+		c->n += n;
+		if (e->at < c->at || (e->at == c->at && e->seq < c->seq)) { /* found earlier */
+			c->start = e->start;
+			c->rel = e->rel;
+			c->at = e->at;
+			c->seq = e->seq;
+		}
 		return 0;
 	}
 	if (ct->ncnt == ct->capcnt) {
@@ -1428,7 +1437,8 @@ static int count_add(count_table *ct, dn_id end, dn_id start, dn_id rel, uint64_
 		ct->cnt = c;
 		ct->capcnt = cap;
 	}
-	ct->cnt[ct->ncnt] = (dn_x_count){end, start, rel, n};
+	ct->cnt[ct->ncnt] = *e;
+	ct->cnt[ct->ncnt].n = n;
 	*slot = ++ct->ncnt;
 	return 0;
 }
@@ -1440,11 +1450,12 @@ static void count_clear(count_table *ct)
 		memset(ct->slots, 0, ct->nslots * sizeof *ct->slots);
 }
 
-/* Counts the ends of start node id's hop (relationship pattern rp) into
- * ct, reading in txn: 0 or the engine's code. */
-static int count_hop(dn_txn *txn, const dn_ast *rp, dn_id id, count_table *ct)
+/* Counts the ends of start node id (start candidate at) along the
+ * relationship pattern rp into ct, reading in txn: 0 or the engine's code. */
+static int count_hop(dn_txn *txn, const dn_ast *rp, dn_id id, uint64_t at, count_table *ct)
 {
 	uint32_t nt = rp->u.rel.types.n;
+	dn_x_count e = {0, id, 0, 1, at, 0};
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		if (m_type_again(rp, t))
 			continue;
@@ -1455,8 +1466,13 @@ static int count_hop(dn_txn *txn, const dn_ast *rp, dn_id id, count_table *ct)
 			continue;
 		if (rc)
 			return rc;
-		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW && !(rc = count_add(ct, a.nbr, id, a.edge, 1)))
-			;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+			e.end = a.nbr;
+			e.rel = a.edge;
+			if ((rc = count_add(ct, &e, 1)))
+				break;
+			e.seq++;
+		}
 		dn_iter_free(it);
 		if (rc != DN_DONE)
 			return rc;
@@ -1487,15 +1503,20 @@ static int count_end_ok(dn_x_match *r, const dn_ast *fp, bool trusted, dn_id id,
 /*
  * One thread's share of the start nodes, when the start's tests need no
  * evaluator (its labels, and WHERE parts of the simple form on its
- * properties): each share reads in a transaction of its own on the same
- * snapshot (dn_txn_begin_twin) into a table of its own, and the tables
- * are merged in the order of the shares, so the ends keep the order of
- * first reach a single thread gives.
+ * properties): the start candidates are cut in blocks dealt to the
+ * threads in turn (the work of a block varies with what its filters keep,
+ * so no thread gets one long stretch) and each thread reads its blocks in
+ * a transaction of its own on the same snapshot
+ * (dn_txn_begin_twin) into a table of its own. The tables are merged and
+ * the ends put back in the order of their first match, which is the
+ * order one thread gives.
  */
 typedef struct count_share {
 	dn_txn *txn;
-	const dn_id *ids;
+	const dn_id *ids;       /* every start candidate */
 	size_t n;
+	size_t block;           /* candidates in a block */
+	size_t first, stride;   /* its blocks: first, first + stride, ... */
 	const dn_ast *rp;
 	const char *const *labels; /* NULL: the start nodes fit their pattern */
 	uint32_t nlabels;
@@ -1514,7 +1535,14 @@ static void *count_share_run(void *arg)
 {
 	count_share *c = arg;
 	int rc = 0;
-	for (size_t k = 0; !rc && k < c->n; k++) {
+	for (size_t k = 0, end = 0; !rc; k++) {
+		if (k == end) {
+			k = c->first * c->block;
+			c->first += c->stride;
+			if (k >= c->n)
+				break;
+			end = k + c->block < c->n ? k + c->block : c->n;
+		}
 		dn_id id = c->ids[k];
 		bool ok = true;
 		if (c->labels && (rc = dn_node_has_labels(c->txn, id, c->labels, c->nlabels, &ok)) == DN_ENOTFOUND)
@@ -1527,12 +1555,20 @@ static void *count_share_run(void *arg)
 			if (fast_test(c->txn, c->tests[f], &v, &ok))
 				rc = M_EVAL;
 		if (!rc && ok)
-			rc = count_hop(c->txn, c->rp, id, &c->ct);
+			rc = count_hop(c->txn, c->rp, id, k, &c->ct);
 	}
 	c->rc = rc;
 	if (rc && rc != M_EVAL)
 		snprintf(c->msg, sizeof c->msg, "%s", dn_errmsg(dn_txn_db(c->txn)));
 	return NULL;
+}
+
+static int count_cmp_first(const void *a, const void *b)
+{
+	const dn_x_count *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* How many threads count the start candidates (1: this one alone). */
@@ -1576,7 +1612,7 @@ static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, cons
 	count_share *sh = calloc(nthreads, sizeof *sh);
 	if (!sh)
 		return DN_ENOMEM;
-	size_t made = 0, per = r->nstarts / nthreads;
+	size_t made = 0;
 	int rc = 0;
 	for (; made < nthreads; made++) {
 		count_share *c = &sh[made];
@@ -1585,8 +1621,12 @@ static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, cons
 			rc = rc == DN_EBUSY ? M_EVAL : rc; /* no twin: one thread then */
 			break;
 		}
-		c->ids = r->starts + made * per;
-		c->n = made + 1 == nthreads ? r->nstarts - made * per : per;
+		c->ids = r->starts;
+		c->n = r->nstarts;
+		c->first = made;
+		c->stride = nthreads;
+		c->block = r->nstarts / (8 * nthreads); /* eight blocks a thread at least, */
+		c->block = c->block < 1 ? 1 : c->block > 1024 ? 1024 : c->block; /* of at most 1024 */
 		c->rp = rp;
 		c->labels = trusted ? NULL : names;
 		c->nlabels = nl;
@@ -1612,9 +1652,11 @@ static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, cons
 		m->plan->paths[0].rows[0] += sh[k].starts;
 		for (size_t e = 0; !rc && e < sh[k].ct.ncnt; e++) {
 			const dn_x_count *c = &sh[k].ct.cnt[e];
-			rc = count_add(&r->ct, c->end, c->start, c->rel, c->n);
+			rc = count_add(&r->ct, c, c->n);
 		}
 	}
+	if (!rc) /* the order of first match (the map is rebuilt by the next count) */
+		qsort(r->ct.cnt, r->ct.ncnt, sizeof *r->ct.cnt, count_cmp_first);
 	for (size_t k = 0; k < nthreads; k++) {
 		free(sh[k].ct.cnt);
 		free(sh[k].ct.slots);
@@ -1643,7 +1685,7 @@ static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool t
 			m->bound[ss] = true;
 		}
 		if ((rc = m_filter(m, false, 0, 0, &ok)) ||
-		    (ok && (rc = count_hop(m->x->txn, rp, id, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
+		    (ok && (rc = count_hop(m->x->txn, rp, id, k, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
 			break;
 	}
 	if (ss >= 0) {
