@@ -355,7 +355,17 @@ int dn_error_lmdb(const dn_db *db, int mdb_rc, const char *what);
 void dn_error_clear(const dn_db *db);
 
 /* varints and zigzag (record.c) */
-size_t dn_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v);
+size_t dn_varint_get_long(const uint8_t *p, const uint8_t *end, uint64_t *v);
+/* A varint at p (before end): its length, 0 if malformed. One byte (ids of
+ * tokens, counts, most positions) is read inline. */
+static inline size_t dn_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	if (p < end && *p < 0x80) {
+		*v = *p;
+		return 1;
+	}
+	return dn_varint_get_long(p, end, v);
+}
 static inline uint64_t dn_zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static inline int64_t dn_unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 

@@ -38,7 +38,7 @@ enum {
 	META_MARKS = 32,
 };
 
-size_t dn_varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)
+size_t dn_varint_get_long(const uint8_t *p, const uint8_t *end, uint64_t *v)
 {
 	uint64_t x = 0;
 	unsigned shift = 0;
@@ -349,7 +349,22 @@ static int rec_decode(const uint8_t *p, size_t len, dn_arena *a, dn_rec *r, bool
 {
 	const uint8_t *end = p + len;
 	uint64_t u;
-	memset(r, 0, sizeof *r);
+	/* field by field, all but the marks array (read up to nmarks): a
+	 * memset of the whole is a string instruction, slow to start, and a
+	 * property read decodes a record's head for every node it reads */
+	r->kind = 0;
+	r->version_pos = r->created_pos = 0;
+	r->type = 0;
+	r->src = r->dst = 0;
+	r->source = r->record = NULL;
+	r->source_len = r->record_len = 0;
+	r->reliability = 0;
+	r->credibility = 0;
+	r->nmarks = r->nlabels = r->nprops = 0;
+	r->labels = NULL;
+	r->props = NULL;
+	r->praw = r->pend = NULL;
+	r->lazy = false;
 	r->valid_from = r->valid_to = DN_TIME_UNSET;
 	if (len < 1 || (*p != DN_REC_NODE && *p != DN_REC_EDGE))
 		return DN_ECORRUPT;
