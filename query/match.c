@@ -894,15 +894,35 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	size_t idx;
 	bfs_level lv = {&b, 0, start, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
 	int rc = bfs_add(&b, start, 0, &idx);
-	/* level by level: the nodes of depth d are nodes[lo..hi) */
+	/* level by level: the nodes of depth d are nodes[lo..hi), expanded in
+	 * id order, so that each adjacency seek lands near the last one (the
+	 * engine steps forward instead of searching) */
+	struct bfs_order {
+		dn_id id;
+		size_t k;
+	} *order = NULL;
+	size_t cap = 0;
 	for (size_t lo = 0, hi = b.n; !rc && lo < hi; lo = hi, hi = b.n) {
 		if (max >= 0 && (int64_t)b.nodes[lo].depth >= max)
 			break;
-		for (size_t k = lo; !rc && k < hi; k++) {
-			lv.from = k;
-			rc = m_each_adj_dir(m, p, i, b.nodes[k].id, m_dir(rp), !rp_props(m, p, i), bfs_expand, &lv);
+		if (hi - lo > cap) {
+			cap = 2 * (hi - lo);
+			struct bfs_order *o = realloc(order, cap * sizeof *o);
+			if (!o) {
+				rc = DN_ENOMEM;
+				break;
+			}
+			order = o;
+		}
+		for (size_t k = lo; k < hi; k++)
+			order[k - lo] = (struct bfs_order){b.nodes[k].id, k};
+		qsort(order, hi - lo, sizeof *order, cmp_id); /* by the id first in each */
+		for (size_t j = 0; !rc && j < hi - lo; j++) {
+			lv.from = order[j].k;
+			rc = m_each_adj_dir(m, p, i, order[j].id, m_dir(rp), !rp_props(m, p, i), bfs_expand, &lv);
 		}
 	}
+	free(order);
 	/* the walk holds the start node: m_node adds each end node again */
 	size_t mark = m->nwalk;
 	m->nwalk--;
