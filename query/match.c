@@ -837,6 +837,42 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts n records of size bytes (a multiple of 8) by the dn_id each
+ * starts with: an LSD radix sort a byte a pass, skipping the bytes every
+ * id shares (ids are small: most high bytes are zero); qsort for a few.
+ * A breadth-first search sorts each level and its ends. */
+static int sort_by_id(void *base, size_t n, size_t size)
+{
+	if (n < 64) {
+		qsort(base, n, size, cmp_id);
+		return 0;
+	}
+	uint8_t *a = base, *b = malloc(n * size);
+	if (!b)
+		return DN_ENOMEM;
+	uint8_t *src = a, *dst = b;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((*(const dn_id *)(src + i * size) >> shift) & 0xFF) + 1]++;
+		if (count[((*(const dn_id *)src >> shift) & 0xFF) + 1] == n)
+			continue; /* every id has this byte */
+		for (int c = 0; c < 256; c++)
+			count[c + 1] += count[c];
+		for (size_t i = 0; i < n; i++) {
+			const uint8_t *r = src + i * size;
+			memcpy(dst + count[(*(const dn_id *)r >> shift) & 0xFF]++ * size, r, size);
+		}
+		uint8_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * size);
+	free(b);
+	return 0;
+}
+
 /*
  * Hands the end nodes ends[pos..n) on to the rest of the pattern (rc: an
  * error before, passed through). A first hop of the MATCH operator's first
@@ -916,7 +952,7 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 		}
 		for (size_t k = lo; k < hi; k++)
 			order[k - lo] = (struct bfs_order){b.nodes[k].id, k};
-		qsort(order, hi - lo, sizeof *order, cmp_id); /* by the id first in each */
+		rc = sort_by_id(order, hi - lo, sizeof *order);
 		for (size_t j = 0; !rc && j < hi - lo; j++) {
 			lv.from = order[j].k;
 			rc = m_each_adj_dir(m, p, i, order[j].id, m_dir(rp), !rp_props(m, p, i), bfs_expand, &lv);
@@ -941,7 +977,7 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	for (size_t k = 1; !rc && k < b.n; k++)
 		ends[nends++] = b.nodes[k].id;
 	if (!rc && m_end_reads(m, p, i + 1))
-		qsort(ends + first, nends - first, sizeof *ends, cmp_id);
+		rc = sort_by_id(ends + first, nends - first, sizeof *ends);
 	rc = m_bfs_emit(m, p, i, ends, nends, pos, rc);
 	m->nwalk = mark;
 	bfs_free(&b);

@@ -84,10 +84,45 @@ static bool tupleset_eq(void *ctx, size_t a, size_t b)
 	return true;
 }
 
+/* An entity among the entities seen: no copy, no general hash. */
+static int tupleset_add_id(dn_tupleset *t, const dn_value *v, bool *fresh)
+{
+	uint64_t key = 2 * (uint64_t)v->u.i + (v->type == DN_REL) + 1;
+	if ((t->nids + 1) * 2 > t->capids) {
+		size_t cap = t->capids ? 2 * t->capids : 256;
+		uint64_t *ids = calloc(cap, sizeof *ids);
+		if (!ids)
+			return DN_ENOMEM;
+		for (size_t i = 0; i < t->capids; i++) {
+			if (!t->ids[i])
+				continue;
+			size_t h = (size_t)((t->ids[i] * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+			while (ids[h])
+				h = (h + 1) & (cap - 1);
+			ids[h] = t->ids[i];
+		}
+		free(t->ids);
+		t->ids = ids;
+		t->capids = cap;
+	}
+	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (t->capids - 1);
+	for (; t->ids[h]; h = (h + 1) & (t->capids - 1))
+		if (t->ids[h] == key) {
+			*fresh = false;
+			return 0;
+		}
+	t->ids[h] = key;
+	t->nids++;
+	*fresh = true;
+	return 0;
+}
+
 int dn_tupleset_add(dn_tupleset *t, const dn_value *vals, bool *fresh)
 {
 	size_t k = t->k;
 	*fresh = false;
+	if (k == 1 && (vals->type == DN_NODE || vals->type == DN_REL))
+		return tupleset_add_id(t, vals, fresh);
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
 		dn_value *v = realloc(t->v, cap * (k ? k : 1) * sizeof *v);
@@ -120,6 +155,7 @@ void dn_tupleset_free(dn_tupleset *t)
 	for (size_t i = 0; t->v && i < t->n * t->k; i++)
 		dn_value_free(&t->v[i]);
 	free(t->v);
+	free(t->ids);
 	dn_rowset_free(&t->set);
 	size_t k = t->k;
 	memset(t, 0, sizeof *t);

@@ -45,6 +45,10 @@ typedef struct dn_tupleset {
 	dn_value *v; /* n * k values */
 	size_t n, cap;
 	dn_rowset set;
+	/* one-value tuples that are nodes or relationships (count(DISTINCT
+	 * f) after a search): their ids, open addressing, 2 id + (rel), + 1 */
+	uint64_t *ids;
+	size_t nids, capids;
 } dn_tupleset;
 /* Adds a copy of vals (k values) unless an equivalent tuple is in the set:
  * *fresh tells which. Returns 0 or DN_ENOMEM. */

@@ -465,3 +465,20 @@ Test(exec, the_counting_match_on_threads_gives_what_one_thread_gives)
 	}
 	dn_close(db);
 }
+
+/* DISTINCT over nodes and relationships keeps their ids apart from other
+ * values (a node and a relationship may share an id): the same counts as
+ * DISTINCT over their ids, which takes the general path. */
+Test(exec, distinct_entities_count_as_their_ids)
+{
+	dn_db *db = mixed_graph("exec_distinct_ids");
+	cr_expect_str_eq(ints(db, "MATCH (a:A)-[r:T]->(b) RETURN count(DISTINCT a) * 10000 + count(DISTINCT r) AS v"),
+	                 ints(db, "MATCH (a:A)-[r:T]->(b) RETURN count(DISTINCT id(a)) * 10000 + count(DISTINCT id(r)) AS v"));
+	cr_expect_str_eq(ints(db, "MATCH (a:A)-[r:T]->(b) WITH b, count(DISTINCT a) AS n RETURN sum(n) AS v"),
+	                 ints(db, "MATCH (a:A)-[r:T]->(b) WITH b, count(DISTINCT id(a)) AS n RETURN sum(n) AS v"));
+	/* a node and a relationship of the same id, twice each, and the id */
+	cr_expect_str_eq(ints(db, "MATCH (a:A), ()-[r]->() WHERE id(a) = id(r) WITH a, r LIMIT 1 "
+	                          "UNWIND [a, r, a, id(a), r, id(r)] AS x RETURN count(DISTINCT x) AS v"),
+	                 "3");
+	dn_close(db);
+}
