@@ -41,13 +41,25 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, un
 		MDB_cursor *c = t->rdonly ? dn_txn_cursor(t, dbi) : NULL;
 		MDB_val k = {8, key};
 		int rc = MDB_NOTFOUND;
-		/* ids read one after another (a label scan over nodes made
-		 * together) are usually the next key: one step, no search. The
-		 * cursor is shared, so the key it lands on is checked. */
+		/* ids read in ascending order (a label scan over nodes made
+		 * together, a search's sorted ends) are usually the next key or
+		 * a few keys on: steps, no search. The cursor is shared, so the
+		 * key each step lands on is checked. */
 		dn_id *next = &t->rnext[dbi == DBI_NODES ? 0 : 1];
-		if (c && id == *next && (rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0 &&
-		    (k.mv_size != 8 || memcmp(k.mv_data, key, 8)))
-			rc = MDB_NOTFOUND;
+		if (c && *next && id >= *next && id - *next < 8) {
+			for (dn_id s = *next; s <= id; s++) {
+				if ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) || k.mv_size != 8) {
+					rc = MDB_NOTFOUND;
+					break;
+				}
+				int cmp = memcmp(k.mv_data, key, 8);
+				if (cmp >= 0) {
+					rc = cmp ? MDB_NOTFOUND : 0;
+					break;
+				}
+				rc = MDB_NOTFOUND;
+			}
+		}
 		if (rc) {
 			k = (MDB_val){8, key};
 			rc = c ? mdb_cursor_get(c, &k, &v, MDB_SET_KEY) : dn_get(t, dbi, key, 8, &v);
