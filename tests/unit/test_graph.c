@@ -742,3 +742,38 @@ Test(graph, bulk_adjacency_wide_runs)
 {
 	bulk_adjacency_against_model(256, 3000, 20000); /* runs too short to count groups: radix sort */
 }
+
+/* Records read in ascending id order, one after another and with gaps,
+ * across deleted nodes: each read finds its own node (the cursor steps
+ * there) or none for a deleted one, and reads in between (a label test)
+ * move the cursor without misleading the next read. */
+Test(graph, records_read_in_order_with_gaps)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id ids[600];
+	for (int i = 0; i < 600; i++)
+		ids[i] = mk_node(t, "R", "i", dn_value_int(i));
+	for (int i = 0; i < 600; i += 3)
+		TU_OK(db, dn_node_delete(t, ids[i]));
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	for (int stride = 1; stride <= 11; stride++)
+		for (int i = stride % 4; i < 600; i += stride) {
+			dn_value v;
+			int rc = dn_node_prop_get(t, ids[i], "i", 1, &v);
+			if (i % 3 == 0) {
+				cr_assert_eq(rc, DN_ENOTFOUND, "deleted node %d (stride %d) read", i, stride);
+				continue;
+			}
+			cr_assert_eq(rc, 0, "node %d (stride %d): %s", i, stride, dn_errmsg(db));
+			cr_assert_eq(v.type, DN_INT);
+			cr_assert_eq(v.u.i, i, "node %d (stride %d) read as %lld", i, stride, (long long)v.u.i);
+			if (i % 7 == 0) { /* another read moves the records' cursor */
+				bool ok;
+				int j = 599 - i;
+				cr_assert_eq(dn_node_has_labels(t, ids[j], (const char *[]){"R"}, 1, &ok),
+				             j % 3 ? 0 : DN_ENOTFOUND, "node %d", j);
+			}
+		}
+	dn_txn_abort(t);
+}
