@@ -102,31 +102,41 @@ static int key_cmp(const MDB_val *a, const MDB_val *b)
 	return c ? c : a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
 }
 
-/* The first key >= the scan's start. An adjacency cursor that a read
+/* The first key >= want for cursor cur, and the scan's start below. An
+ * adjacency cursor that a read
  * transaction's last scan left near it (nodes visited in id order, as a
  * label scan gives them: the last scan stopped on the key after its
  * group) steps there instead of searching; a search compares keys along
  * the page, a step does not. */
-static int scan_set_range(dn_txn *t, dn_scan *s, MDB_val *k, MDB_val *v)
+static int cursor_seek_near(MDB_cursor *cur, const MDB_val *want, MDB_val *k, MDB_val *v)
 {
-	MDB_val want = {s->key_len, s->key}, pk, pv;
+	MDB_val pk, pv;
 	int c;
-	if (s->chunked && t->rdonly && mdb_cursor_get(s->c, k, v, MDB_GET_CURRENT) == 0) {
-		if ((c = key_cmp(k, &want)) < 0) {
+	if (mdb_cursor_get(cur, k, v, MDB_GET_CURRENT) == 0) {
+		if ((c = key_cmp(k, want)) < 0) {
 			for (int step = 0; step < 4; step++) {
-				int rc = mdb_cursor_get(s->c, k, v, MDB_NEXT);
-				if (rc || key_cmp(k, &want) >= 0)
+				int rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
+				if (rc || key_cmp(k, want) >= 0)
 					return rc;
 			}
 		} else if (c == 0) {
 			return 0;
 		} else {
 			/* here already when the key before lies below the start */
-			int rc = mdb_cursor_get(s->c, &pk, &pv, MDB_PREV);
-			if (rc == MDB_NOTFOUND || (rc == 0 && key_cmp(&pk, &want) < 0))
-				return mdb_cursor_get(s->c, k, v, rc ? MDB_FIRST : MDB_NEXT);
+			int rc = mdb_cursor_get(cur, &pk, &pv, MDB_PREV);
+			if (rc == MDB_NOTFOUND || (rc == 0 && key_cmp(&pk, want) < 0))
+				return mdb_cursor_get(cur, k, v, rc ? MDB_FIRST : MDB_NEXT);
 		}
 	}
+	*k = *want;
+	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+}
+
+static int scan_set_range(dn_txn *t, dn_scan *s, MDB_val *k, MDB_val *v)
+{
+	MDB_val want = {s->key_len, s->key};
+	if (s->chunked && t->rdonly)
+		return cursor_seek_near(s->c, &want, k, v);
 	*k = want;
 	return mdb_cursor_get(s->c, k, v, MDB_SET_RANGE);
 }
@@ -454,6 +464,105 @@ fail:
 	dn_iter_free(it);
 	*out = NULL;
 	return rc;
+}
+
+/* --- the adjacency reader ----------------------------------------------- */
+
+struct dn_adj_reader {
+	dn_txn *t;
+	dn_dir dir;
+	const char *type; /* the fallback's */
+	bool has_type, none; /* none: no such type, so no entries */
+	uint32_t tid;
+	MDB_cursor *c;    /* NULL: through dn_edges_of (as-of, restricted, a writer) */
+};
+
+int dn_adj_reader_open(dn_txn *t, dn_dir dir, const char *type, dn_adj_reader **out)
+{
+	*out = NULL;
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	if (dir < DN_OUT || dir > DN_BOTH)
+		return dn_error(t->db, DN_EINVAL, "bad direction %d", (int)dir);
+	dn_adj_reader *r = dn_calloc(1, sizeof *r);
+	if (!r)
+		return dn_error(t->db, DN_ENOMEM, "out of memory");
+	r->t = t;
+	r->dir = dir;
+	r->type = type;
+	r->has_type = type != NULL;
+	if (type && (rc = dn_tok_lookup(t, DN_TOKEN_TYPE, type, strlen(type), &r->tid))) {
+		if (rc != DN_ENOTFOUND) {
+			free(r);
+			return rc;
+		}
+		r->none = true;
+	}
+	if (t->rdonly && !t->as_of && !t->restricted && (rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_ADJ], &r->c))) {
+		free(r);
+		return dn_error_lmdb(t->db, rc, "cursor");
+	}
+	*out = r;
+	return 0;
+}
+
+void dn_adj_reader_close(dn_adj_reader *r)
+{
+	if (!r)
+		return;
+	if (r->c)
+		mdb_cursor_close(r->c);
+	free(r);
+}
+
+/* One direction of node's entries, read from the chunks in place. */
+static int reader_dir(dn_adj_reader *r, dn_id node, uint8_t dir, dn_adj_fn fn, void *ctx)
+{
+	uint8_t key[DN_ADJ_KEY_LEN];
+	size_t plen = r->has_type ? DN_ADJ_KEY_LEN : 9;
+	dn_key_put_u64(key, node);
+	key[8] = dir;
+	dn_key_put_u32(key + 9, r->has_type ? r->tid : 0);
+	MDB_val want = {DN_ADJ_KEY_LEN, key}, k, v;
+	int rc = cursor_seek_near(r->c, &want, &k, &v);
+	for (; rc == 0; rc = mdb_cursor_get(r->c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < DN_ADJ_KEY_LEN || memcmp(k.mv_data, key, plen))
+			return 0;
+		if (v.mv_size % DN_ADJ_VAL_LEN)
+			return dn_error(r->t->db, DN_ECORRUPT, "adjacency chunk of %zu bytes", v.mv_size);
+		dn_adj a = {.type = dn_key_get_u32((const uint8_t *)k.mv_data + 9), .dir = (dn_dir)dir};
+		for (const uint8_t *p = v.mv_data, *end = p + v.mv_size; p < end; p += DN_ADJ_VAL_LEN) {
+			a.nbr = dn_key_get_u64(p);
+			a.edge = dn_key_get_u64(p + 8);
+			if (r->dir == DN_BOTH && dir == DN_IN && a.nbr == node)
+				continue; /* a self-loop, given under OUT */
+			if ((rc = fn(ctx, &a)))
+				return rc;
+		}
+	}
+	return rc == MDB_NOTFOUND ? 0 : dn_error_lmdb(r->t->db, rc, "adjacency");
+}
+
+int dn_adj_reader_each(dn_adj_reader *r, dn_id node, dn_adj_fn fn, void *ctx)
+{
+	int rc = dn_txn_check_usable(r->t);
+	if (rc || r->none)
+		return rc;
+	if (!r->c) { /* the general path: as-of history, clearances, a writer's pending edges */
+		dn_iter *it;
+		dn_adj a;
+		if ((rc = dn_edges_of(r->t, node, r->dir, r->type, &it)))
+			return rc == DN_ENOTFOUND ? 0 : rc;
+		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW && !(rc = fn(ctx, &a)))
+			;
+		dn_iter_free(it);
+		return rc == DN_DONE ? 0 : rc;
+	}
+	dn_txn_begin_call(r->t);
+	if (r->dir != DN_IN && (rc = reader_dir(r, node, DN_OUT, fn, ctx)))
+		return rc;
+	return r->dir != DN_OUT ? reader_dir(r, node, DN_IN, fn, ctx) : 0;
 }
 
 static int visible_id(dn_txn *t, uint8_t kind, dn_id id, bool *ok)

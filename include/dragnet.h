@@ -501,6 +501,25 @@ int dn_edges_all(dn_txn *txn, dn_iter **out);
 /* Edges of a node in a direction, optionally of one type (NULL = all).
  * DN_ENOTFOUND if the node is not visible. */
 int dn_edges_of(dn_txn *txn, dn_id node, dn_dir dir, const char *type, dn_iter **out);
+/*
+ * An adjacency reader for nodes taken in ascending id order (a label
+ * scan's, a sorted frontier's): dn_adj_reader_each hands fn the same
+ * entries dn_edges_of would give for node along dir and of type (NULL:
+ * every type; DN_BOTH gives a self-loop once), reading the stored chunks
+ * in place and stepping its cursor forward instead of searching when the
+ * node lies just past the last one. Nodes out of order are fine, only
+ * slower; a node that does not exist or is not visible has no entries.
+ * fn returns 0 to go on; anything else stops the walk and is returned.
+ * The reader belongs to its transaction: close it before the transaction
+ * ends. Writes in the transaction are seen (as-of, restricted and write
+ * transactions read through dn_edges_of). Open returns 0, DN_EINVAL (bad
+ * direction), DN_ENOMEM or DN_ETXN.
+ */
+typedef struct dn_adj_reader dn_adj_reader;
+typedef int (*dn_adj_fn)(void *ctx, const dn_adj *a);
+int dn_adj_reader_open(dn_txn *txn, dn_dir dir, const char *type, dn_adj_reader **out);
+int dn_adj_reader_each(dn_adj_reader *r, dn_id node, dn_adj_fn fn, void *ctx);
+void dn_adj_reader_close(dn_adj_reader *r);
 /* Next id of a node or edge iterator: DN_ROW with *id, DN_DONE, or an error. */
 int dn_iter_next(dn_iter *it, dn_id *id);
 /* Next entry of an adjacency iterator: DN_ROW with *adj, DN_DONE, or an error. */

@@ -1439,6 +1439,9 @@ void dn_x_match_free(dn_x_match *r)
 
 /* --- the counting form ----------------------------------------------------------------- */
 
+/* A count that only the evaluator (or one thread) can do. */
+#define M_EVAL 98
+
 size_t dn_x_count_par_min = 8192;
 int dn_x_count_threads;
 
@@ -1506,34 +1509,67 @@ static void count_clear(count_table *ct)
 		memset(ct->slots, 0, ct->nslots * sizeof *ct->slots);
 }
 
-/* Counts the ends of start node id (start candidate at) along the
- * relationship pattern rp into ct, reading in txn: 0 or the engine's code. */
-static int count_hop(dn_txn *txn, const dn_ast *rp, dn_id id, uint64_t at, count_table *ct)
+/* The relationship pattern's readers, one per type it names (or one for
+ * every type), in a transaction: a hop's adjacency, start after start. */
+typedef struct count_readers {
+	dn_adj_reader *r[16];
+	size_t n;
+} count_readers;
+
+static void count_readers_close(count_readers *cr)
+{
+	for (size_t k = 0; k < cr->n; k++)
+		dn_adj_reader_close(cr->r[k]);
+	cr->n = 0;
+}
+
+/* 0, the engine's code, or M_EVAL: more types than readers. */
+static int count_readers_open(dn_txn *txn, const dn_ast *rp, count_readers *cr)
 {
 	uint32_t nt = rp->u.rel.types.n;
-	dn_x_count e = {0, id, 0, 1, at, 0};
+	cr->n = 0;
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		if (m_type_again(rp, t))
 			continue;
-		dn_iter *it;
-		dn_adj a;
-		int rc = dn_edges_of(txn, id, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
-		if (rc == DN_ENOTFOUND)
-			continue;
-		if (rc)
-			return rc;
-		while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
-			e.end = a.nbr;
-			e.rel = a.edge;
-			if ((rc = count_add(ct, &e, 1)))
-				break;
-			e.seq++;
+		if (cr->n == sizeof cr->r / sizeof *cr->r) {
+			count_readers_close(cr);
+			return M_EVAL;
 		}
-		dn_iter_free(it);
-		if (rc != DN_DONE)
+		int rc = dn_adj_reader_open(txn, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL,
+		                            &cr->r[cr->n]);
+		if (rc) {
+			count_readers_close(cr);
 			return rc;
+		}
+		cr->n++;
 	}
 	return 0;
+}
+
+typedef struct count_hop_ctx {
+	count_table *ct;
+	dn_x_count e;
+} count_hop_ctx;
+
+static int count_hop_one(void *ctx, const dn_adj *a)
+{
+	count_hop_ctx *h = ctx;
+	h->e.end = a->nbr;
+	h->e.rel = a->edge;
+	int rc = count_add(h->ct, &h->e, 1);
+	h->e.seq++;
+	return rc;
+}
+
+/* Counts the ends of start node id (start candidate at) into ct: 0 or the
+ * engine's code. */
+static int count_hop(count_readers *cr, dn_id id, uint64_t at, count_table *ct)
+{
+	count_hop_ctx h = {ct, {0, id, 0, 1, at, 0}};
+	int rc = 0;
+	for (size_t k = 0; !rc && k < cr->n; k++)
+		rc = dn_adj_reader_each(cr->r[k], id, count_hop_one, &h);
+	return rc;
 }
 
 /* Tests end node id against the far node pattern fp and the WHERE parts
@@ -1585,12 +1621,11 @@ typedef struct count_share {
 	pthread_t thread;
 } count_share;
 
-#define M_EVAL 98
-
 static void *count_share_run(void *arg)
 {
 	count_share *c = arg;
-	int rc = 0;
+	count_readers cr;
+	int rc = count_readers_open(c->txn, c->rp, &cr);
 	for (size_t k = 0, end = 0; !rc; k++) {
 		if (k == end) {
 			k = c->first * c->block;
@@ -1611,8 +1646,9 @@ static void *count_share_run(void *arg)
 			if (fast_test(c->txn, c->tests[f], &v, &ok))
 				rc = M_EVAL;
 		if (!rc && ok)
-			rc = count_hop(c->txn, c->rp, id, k, &c->ct);
+			rc = count_hop(&cr, id, k, &c->ct);
 	}
+	count_readers_close(&cr);
 	c->rc = rc;
 	if (rc && rc != M_EVAL)
 		snprintf(c->msg, sizeof c->msg, "%s", dn_errmsg(dn_txn_db(c->txn)));
@@ -1726,7 +1762,10 @@ static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool t
 {
 	matcher *m = &r->m;
 	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
-	int rc = 0;
+	count_readers cr;
+	int rc = count_readers_open(m->x->txn, rp, &cr);
+	if (rc)
+		return dn_x_engine_fail(m->x, rp, rc);
 	count_clear(&r->ct);
 	for (size_t k = 0; k < r->nstarts; k++) {
 		dn_id id = r->starts[k];
@@ -1741,9 +1780,10 @@ static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool t
 			m->bound[ss] = true;
 		}
 		if ((rc = m_filter(m, false, 0, 0, &ok)) ||
-		    (ok && (rc = count_hop(m->x->txn, rp, id, k, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
+		    (ok && (rc = count_hop(&cr, id, k, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
 			break;
 	}
+	count_readers_close(&cr);
 	if (ss >= 0) {
 		m->row[ss] = dn_value_null();
 		m->bound[ss] = false;

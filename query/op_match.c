@@ -243,8 +243,8 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
 	    (pp->start != DN_START_SEEK && pp->start != DN_START_LABEL && pp->start != DN_START_ALL))
 		return false;
 	const dn_ast *np = path->u.path.elems.item[0], *rp = path->u.path.elems.item[1], *fp = path->u.path.elems.item[2];
-	if (rp->u.rel.varlen || rp->u.rel.props || fp->u.node.props)
-		return false;
+	if (rp->u.rel.varlen || rp->u.rel.props || fp->u.node.props || rp->u.rel.types.n > 16)
+		return false; /* (16: the adjacency readers a count keeps) */
 	count_reads r = {var_slot(np->u.node.var), var_slot(rp->u.rel.var), var_slot(fp->u.node.var), false, false};
 	const bool *before = op->child[0]->bound;
 	for (int s = 0; s < 3; s++) {

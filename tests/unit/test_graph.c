@@ -637,6 +637,44 @@ static int cmp_model(const void *a, const void *b)
 	return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
+typedef struct adj_list {
+	dn_adj a[16384];
+	size_t n;
+} adj_list;
+
+static int adj_collect(void *ctx, const dn_adj *a)
+{
+	adj_list *l = ctx;
+	cr_assert_lt(l->n, 16384);
+	l->a[l->n++] = *a;
+	return 0;
+}
+
+/* What reader r gives for node is what dn_edges_of gives. */
+static void reader_matches_iterator(dn_txn *t, dn_adj_reader *r, dn_id node, dn_dir dir, const char *type)
+{
+	static adj_list got;
+	got.n = 0;
+	TU_OK(db, dn_adj_reader_each(r, node, adj_collect, &got));
+	dn_iter *it;
+	dn_adj a;
+	size_t j = 0;
+	int rc;
+	TU_OK(db, dn_edges_of(t, node, dir, type, &it));
+	while ((rc = dn_iter_next_adj(it, &a)) == DN_ROW) {
+		cr_assert_lt(j, got.n, "node %llu dir %d type %s: the reader gave %zu entries, fewer",
+		             (unsigned long long)node, dir, type ? type : "*", got.n);
+		cr_assert(got.a[j].nbr == a.nbr && got.a[j].edge == a.edge && got.a[j].type == a.type &&
+		              got.a[j].dir == a.dir,
+		          "node %llu dir %d type %s: entry %zu differs", (unsigned long long)node, dir, type ? type : "*", j);
+		j++;
+	}
+	cr_assert_eq(rc, DN_DONE);
+	dn_iter_free(it);
+	cr_assert_eq(j, got.n, "node %llu dir %d type %s: the reader gave %zu entries, the iterator %zu",
+	             (unsigned long long)node, dir, type ? type : "*", got.n, j);
+}
+
 /* Node i's group (dir, type ty), read through dn_edges_of, must be the
  * model's entries m[lo..hi) of that direction and type, in order, and its
  * degree their number. */
@@ -722,6 +760,25 @@ static void bulk_adjacency_against_model(size_t run_entries, size_t nnodes, size
 					check_group(t, m, first[i], first[i + 1], ids[i], i, DN_OUT + g / 4, g % 4);
 		}
 	cr_assert_eq(k, nm, "the model has entries of nodes the loop did not visit");
+	/* the adjacency readers give what dn_edges_of gives, in every
+	 * direction (a self-loop once both ways), of each type and of all,
+	 * nodes taken in order, backwards and scattered */
+	static const char *rtypes[] = {"A", "B", "C", "D", NULL};
+	for (int order = 0; order < 3; order++) {
+		dn_adj_reader *rd[3][5];
+		for (int d = 0; d < 3; d++)
+			for (int ty = 0; ty < 5; ty++)
+				TU_OK(db, dn_adj_reader_open(t, (dn_dir)(DN_OUT + d), rtypes[ty], &rd[d][ty]));
+		for (size_t step = 0; step < nnodes; step++) {
+			size_t i = order == 0 ? step : order == 1 ? nnodes - 1 - step : (step * 7919) % nnodes;
+			for (int d = 0; d < 3; d++)
+				for (int ty = 0; ty < 5; ty++)
+					reader_matches_iterator(t, rd[d][ty], ids[i], (dn_dir)(DN_OUT + d), rtypes[ty]);
+		}
+		for (int d = 0; d < 3; d++)
+			for (int ty = 0; ty < 5; ty++)
+				dn_adj_reader_close(rd[d][ty]);
+	}
 	dn_txn_abort(t);
 	free(first);
 	free(m);
