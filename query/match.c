@@ -648,6 +648,18 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 	return rc ? dn_x_engine_fail(m->x, np, rc) : 0;
 }
 
+/* The adjacency readers of a relationship pattern (the counting form's,
+ * below; a breadth-first search's too). */
+typedef struct count_readers {
+	dn_adj_reader *r[16];
+	size_t n;
+} count_readers;
+static int count_readers_open(dn_txn *txn, const dn_ast *rp, count_readers *cr);
+static void count_readers_close(count_readers *cr);
+/* A count that only the evaluator (or one thread) can do; too many types
+ * for the readers. */
+#define M_EVAL 98
+
 /*
  * shortestPath((a)-[r:T*min..max]-(b)) and allShortestPaths(...): a
  * breadth-first search from a's node to b's (both must be bound by an
@@ -911,6 +923,18 @@ static bool m_end_reads(const matcher *m, uint32_t p, uint32_t i)
 	return false;
 }
 
+typedef struct bfs_read {
+	matcher *m;
+	uint32_t p, i;
+	bfs_level *lv;
+} bfs_read;
+
+static int bfs_read_one(void *ctx, const dn_adj *a)
+{
+	bfs_read *r = ctx;
+	return m_used(r->m, a->edge) ? 0 : bfs_expand(r->m, r->p, r->i, a, r->lv);
+}
+
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 {
 	if (m->resuming && m->ends && p == 0 && i == 1) {
@@ -938,6 +962,14 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 		size_t k;
 	} *order = NULL;
 	size_t cap = 0;
+	/* the relationship's adjacency through readers (unless its property
+	 * map must be read: then entries are collected first) */
+	count_readers cr = {.n = 0};
+	bool direct = !rp_props(m, p, i);
+	if (!rc && direct && (rc = count_readers_open(m->x->txn, rp, &cr)) == M_EVAL)
+		rc = 0, direct = false;
+	else if (rc && direct)
+		rc = dn_x_engine_fail(m->x, rp, rc);
 	for (size_t lo = 0, hi = b.n; !rc && lo < hi; lo = hi, hi = b.n) {
 		if (max >= 0 && (int64_t)b.nodes[lo].depth >= max)
 			break;
@@ -955,10 +987,18 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 		rc = sort_by_id(order, hi - lo, sizeof *order);
 		for (size_t j = 0; !rc && j < hi - lo; j++) {
 			lv.from = order[j].k;
-			rc = m_each_adj_dir(m, p, i, order[j].id, m_dir(rp), !rp_props(m, p, i), bfs_expand, &lv);
+			if (direct) {
+				bfs_read rd = {m, p, i, &lv};
+				for (size_t t = 0; !rc && t < cr.n; t++)
+					if ((rc = dn_adj_reader_each(cr.r[t], order[j].id, bfs_read_one, &rd)) && rc != DN_ENOMEM)
+						rc = dn_x_engine_fail(m->x, rp, rc); /* (bfs_expand fails for memory only) */
+			} else {
+				rc = m_each_adj_dir(m, p, i, order[j].id, m_dir(rp), false, bfs_expand, &lv);
+			}
 		}
 	}
 	free(order);
+	count_readers_close(&cr);
 	/* the walk holds the start node: m_node adds each end node again */
 	size_t mark = m->nwalk;
 	m->nwalk--;
@@ -1439,9 +1479,6 @@ void dn_x_match_free(dn_x_match *r)
 
 /* --- the counting form ----------------------------------------------------------------- */
 
-/* A count that only the evaluator (or one thread) can do. */
-#define M_EVAL 98
-
 size_t dn_x_count_par_min = 8192;
 int dn_x_count_threads;
 
@@ -1511,10 +1548,6 @@ static void count_clear(count_table *ct)
 
 /* The relationship pattern's readers, one per type it names (or one for
  * every type), in a transaction: a hop's adjacency, start after start. */
-typedef struct count_readers {
-	dn_adj_reader *r[16];
-	size_t n;
-} count_readers;
 
 static void count_readers_close(count_readers *cr)
 {

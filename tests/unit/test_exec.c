@@ -482,3 +482,31 @@ Test(exec, distinct_entities_count_as_their_ids)
 	                 "3");
 	dn_close(db);
 }
+
+/* A variable-length hop under count(DISTINCT) is a breadth-first search
+ * (levels in id order, adjacency through readers); naming the
+ * relationship makes the matcher enumerate every trail instead. Both
+ * must reach the same end nodes, the start included when a closed trail
+ * passes it. */
+Test(exec, a_search_reaches_what_the_trails_reach)
+{
+	dn_db *db = mixed_graph("exec_bfs_trails");
+	static const char *pats[] = {
+	    "(a:A {i: %d})-[%s:T*1..3]-(b)",         "(a:A {i: %d})-[%s:T*1..3]->(b:B)",
+	    "(a:A {i: %d})<-[%s:T|U*1..3]-(b)",        "(a:A {i: %d})-[%s*1..2]-(b) WHERE b.k <> 3",
+	    "(a:A {i: %d})-[%s:U|T|U*0..2]->(b:A)",
+	};
+	for (size_t k = 0; k < sizeof pats / sizeof *pats; k++)
+		for (int start = 0; start < 120; start += 37) {
+			char pat1[256], pat2[256], q1[512], q2[512];
+			snprintf(pat1, sizeof pat1, pats[k], start, "");
+			snprintf(pat2, sizeof pat2, pats[k], start, "r");
+			snprintf(q1, sizeof q1, "MATCH %s RETURN count(DISTINCT b) AS c", pat1);
+			snprintf(q2, sizeof q2, "MATCH %s RETURN count(DISTINCT b) AS c", pat2);
+			char *want = strdup(ints(db, q2));
+			cr_expect_str_eq(ints(db, q1), want, "%s", q1);
+			cr_expect(plan_has(db, q1, "BreadthFirstExpand") && !plan_has(db, q2, "BreadthFirstExpand"), "%s", q1);
+			free(want);
+		}
+	dn_close(db);
+}
