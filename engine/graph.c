@@ -1024,6 +1024,120 @@ static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t k
 	return 0;
 }
 
+/* --- the property reader ------------------------------------------------- */
+
+struct dn_prop_reader {
+	dn_txn *t;
+	char *key;
+	size_t klen;
+	uint32_t tok;
+	bool none;        /* no element has the key */
+	MDB_cursor *c;    /* NULL: through dn_node_prop_get (as-of, restricted, a writer) */
+	dn_id next;       /* the id after the last one read (0: none) */
+	dn_arena arena;   /* the record's head and a list value */
+	dn_value owned;   /* the fallback's copy */
+};
+
+int dn_prop_reader_open(dn_txn *t, const char *key, size_t klen, dn_prop_reader **out)
+{
+	*out = NULL;
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	dn_prop_reader *r = dn_calloc(1, sizeof *r);
+	if (!r || !(r->key = dn_malloc(klen + 1))) {
+		free(r);
+		return dn_error(t->db, DN_ENOMEM, "out of memory");
+	}
+	memcpy(r->key, key, klen);
+	r->key[klen] = '\0';
+	r->klen = klen;
+	r->t = t;
+	if ((rc = dn_tok_lookup(t, DN_TOKEN_KEY, key, klen, &r->tok))) {
+		if (rc != DN_ENOTFOUND) {
+			dn_prop_reader_close(r);
+			return rc;
+		}
+		r->none = true;
+	}
+	if (t->rdonly && !t->as_of && !t->restricted && (rc = mdb_cursor_open(t->txn, t->db->dbi[DBI_NODES], &r->c))) {
+		r->c = NULL;
+		dn_prop_reader_close(r);
+		return dn_error_lmdb(t->db, rc, "cursor");
+	}
+	r->owned = dn_value_null();
+	*out = r;
+	return 0;
+}
+
+void dn_prop_reader_close(dn_prop_reader *r)
+{
+	if (!r)
+		return;
+	if (r->c)
+		mdb_cursor_close(r->c);
+	dn_value_free(&r->owned);
+	dn_arena_free(&r->arena);
+	free(r->key);
+	free(r);
+}
+
+int dn_prop_reader_get(dn_prop_reader *r, dn_id id, const dn_value **v)
+{
+	*v = NULL;
+	int rc = dn_txn_check_usable(r->t);
+	if (rc)
+		return rc;
+	if (!r->c) {
+		dn_value_free(&r->owned);
+		if ((rc = dn_node_prop_get(r->t, id, r->key, r->klen, &r->owned)))
+			return rc;
+		*v = r->owned.type == DN_NULL ? NULL : &r->owned;
+		return 0;
+	}
+	uint8_t key[8];
+	MDB_val k = {8, key}, val;
+	dn_key_put_u64(key, id);
+	rc = MDB_NOTFOUND;
+	if (r->next && id >= r->next && id - r->next < 8) {
+		/* a few steps on from the last key read (the cursor is the
+		 * reader's own): each step passes one id, so id is reached or
+		 * passed (then it is not there) within id - next + 1 steps */
+		for (dn_id s = r->next; s <= id && rc; s++) {
+			int got = mdb_cursor_get(r->c, &k, &val, MDB_NEXT);
+			if (got == MDB_NOTFOUND)
+				goto gone;
+			if (got)
+				return dn_error_lmdb(r->t->db, got, "read");
+			int cmp = k.mv_size == 8 ? memcmp(k.mv_data, key, 8) : 1;
+			if (cmp > 0)
+				goto gone;
+			if (!cmp)
+				rc = 0;
+		}
+	}
+	if (rc) { /* not stepped to: searched */
+		k = (MDB_val){8, key};
+		rc = mdb_cursor_get(r->c, &k, &val, MDB_SET_KEY);
+	}
+	if (rc == MDB_NOTFOUND)
+		goto gone;
+	if (rc)
+		return dn_error_lmdb(r->t->db, rc, "read");
+	r->next = id + 1;
+	dn_rec rec;
+	dn_arena_reset(&r->arena);
+	if ((rc = dn_rec_decode_head(val.mv_data, val.mv_size, &r->arena, &rec)) ||
+	    (!r->none && (rc = dn_rec_find(&rec, r->tok, &r->arena, v, &r->owned))))
+		return dn_error(r->t->db, rc, "node %llu: record is corrupted", (unsigned long long)id);
+	if (*v == &r->owned) /* borrowed from the record: not to be freed */
+		r->owned.owned = 0;
+	return 0;
+gone:
+	r->next = 0;
+	return dn_error(r->t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
+}
+
 int dn_node_has_labels(dn_txn *t, dn_id id, const char *const *labels, size_t n, bool *ok)
 {
 	dn_rec r;

@@ -433,6 +433,22 @@ int dn_node_has_labels(dn_txn *txn, dn_id id, const char *const *labels, size_t 
 int dn_edge_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
 /* True when the node exists and is visible. */
 bool dn_node_exists(dn_txn *txn, dn_id id);
+/*
+ * A property reader: property `key` of nodes taken in ascending id order
+ * (a label scan's, a search's sorted ends), each read stepping the reader's
+ * cursor forward instead of searching when the node lies just past the
+ * last one, and decoding the record only up to the key. Nodes out of order
+ * are fine, only slower. dn_prop_reader_get sets *v to the value, borrowed
+ * (valid until the reader's next call or the transaction's end), or NULL
+ * when the node has no such property; it returns 0, DN_ENOTFOUND (no such
+ * node, or not visible), DN_ECORRUPT or DN_ETXN. As-of, restricted and
+ * write transactions read through dn_node_prop_get. Close the reader
+ * before its transaction ends.
+ */
+typedef struct dn_prop_reader dn_prop_reader;
+int dn_prop_reader_open(dn_txn *txn, const char *key, size_t klen, dn_prop_reader **out);
+int dn_prop_reader_get(dn_prop_reader *r, dn_id id, const dn_value **v);
+void dn_prop_reader_close(dn_prop_reader *r);
 /* Sets one property; a DN_NULL value removes it. Returns 0, DN_ENOTFOUND,
  * DN_ECONSTRAINT, DN_EREADONLY, DN_EINVAL, DN_ETOOBIG. */
 int dn_node_set_prop(dn_txn *txn, dn_id id, const char *key, const dn_value *value);

@@ -62,6 +62,7 @@ typedef struct matcher {
 	dn_id *ends;
 	size_t nends, endpos;
 	struct m_fast *fast; /* per plan filter: its simple form, if it has one */
+	bool readers;        /* the simple forms may keep property readers */
 } matcher;
 
 /*
@@ -78,6 +79,7 @@ typedef struct m_fast {
 	size_t klen;
 	dn_ast_op op;   /* with the property on the left */
 	dn_value c;     /* the constant */
+	dn_prop_reader *rd; /* the matcher's reader of the key, once opened */
 } m_fast;
 
 /* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */
@@ -508,8 +510,10 @@ static int m_fast_prepare(matcher *m, size_t k, m_fast *fs)
 
 static void m_fast_free(matcher *m)
 {
-	for (size_t k = 0; m->fast && k < m->plan->nfilters; k++)
+	for (size_t k = 0; m->fast && k < m->plan->nfilters; k++) {
 		dn_value_free(&m->fast[k].c);
+		dn_prop_reader_close(m->fast[k].rd);
+	}
 	free(m->fast);
 	m->fast = NULL;
 }
@@ -517,14 +521,21 @@ static void m_fast_free(matcher *m)
 /* Tests a simple filter on v (its variable's value) in txn: 1 when the
  * evaluator must (*keep untouched). Reads nothing of the matcher: the
  * counting form's threads call it. */
-static int fast_test(dn_txn *txn, const m_fast *fs, const dn_value *v, bool *keep)
+static int fast_test(dn_txn *txn, dn_prop_reader *rd, const m_fast *fs, const dn_value *v, bool *keep)
 {
-	dn_value have;
-	if ((v->type != DN_NODE && v->type != DN_REL) ||
-	    (v->type == DN_NODE ? dn_node_prop_get : dn_edge_prop_get)(txn, (dn_id)v->u.i, fs->key, fs->klen, &have))
+	dn_value own = dn_value_null();
+	const dn_value *have = &own;
+	if (v->type == DN_NODE && rd) {
+		if (dn_prop_reader_get(rd, (dn_id)v->u.i, &have))
+			return 1;
+		if (!have)
+			have = &own;
+	} else if ((v->type != DN_NODE && v->type != DN_REL) ||
+	           (v->type == DN_NODE ? dn_node_prop_get : dn_edge_prop_get)(txn, (dn_id)v->u.i, fs->key, fs->klen, &own)) {
 		return 1;
-	if (have.type == DN_INT && fs->c.type == DN_INT) { /* the common case, without the general order */
-		int64_t a = have.u.i, b = fs->c.u.i;
+	}
+	if (have->type == DN_INT && fs->c.type == DN_INT) { /* the common case, without the general order */
+		int64_t a = have->u.i, b = fs->c.u.i;
 		switch (fs->op) {
 		case DN_OP_EQ: *keep = a == b; break;
 		case DN_OP_NE: *keep = a != b; break;
@@ -537,24 +548,30 @@ static int fast_test(dn_txn *txn, const m_fast *fs, const dn_value *v, bool *kee
 	}
 	dn_value t;
 	switch (fs->op) {
-	case DN_OP_EQ: t = dn_cy_equals(&have, &fs->c); break;
+	case DN_OP_EQ: t = dn_cy_equals(have, &fs->c); break;
 	case DN_OP_NE:
-		t = dn_cy_equals(&have, &fs->c);
+		t = dn_cy_equals(have, &fs->c);
 		t.u.b = !t.u.b; /* null stays null */
 		break;
-	case DN_OP_LT: t = dn_cy_compare(DN_CY_LT, &have, &fs->c); break;
-	case DN_OP_LE: t = dn_cy_compare(DN_CY_LE, &have, &fs->c); break;
-	case DN_OP_GT: t = dn_cy_compare(DN_CY_GT, &have, &fs->c); break;
-	default: t = dn_cy_compare(DN_CY_GE, &have, &fs->c); break;
+	case DN_OP_LT: t = dn_cy_compare(DN_CY_LT, have, &fs->c); break;
+	case DN_OP_LE: t = dn_cy_compare(DN_CY_LE, have, &fs->c); break;
+	case DN_OP_GT: t = dn_cy_compare(DN_CY_GT, have, &fs->c); break;
+	default: t = dn_cy_compare(DN_CY_GE, have, &fs->c); break;
 	}
 	*keep = t.type == DN_BOOL && t.u.b;
-	dn_value_free(&have);
+	dn_value_free(&own);
 	return 0;
 }
 
-static int m_fast_test(matcher *m, const m_fast *fs, bool *keep)
+static int m_fast_test(matcher *m, m_fast *fs, bool *keep)
 {
-	return fast_test(m->x->txn, fs, &m->row[fs->slot], keep);
+	/* a MATCH's own filters read through a property reader (a search's
+	 * ends and a scan's nodes come in id order); a pattern inside an
+	 * expression, matched anew for each row, does not keep one */
+	if (!fs->rd && m->readers && m->row[fs->slot].type == DN_NODE &&
+	    dn_prop_reader_open(m->x->txn, fs->key, fs->klen, &fs->rd))
+		fs->rd = NULL;
+	return fast_test(m->x->txn, fs->rd, fs, &m->row[fs->slot], keep);
 }
 
 /* Tests the WHERE parts the plan placed at (p, i), or those left for a
@@ -1367,6 +1384,7 @@ int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bo
 	r->m.bound = blk ? (bool *)(r->m.walk_start + np) : NULL;
 	r->before = blk ? r->m.bound + w : NULL;
 	r->m.lmemo_on = true;
+	r->m.readers = true;
 	r->m.resumable = true;
 	r->m.want = DN_X_MATCH_BATCH;
 	if (!r->m.walk_start || !r->m.row || !r->m.bound || !r->before)
@@ -1658,7 +1676,10 @@ static void *count_share_run(void *arg)
 {
 	count_share *c = arg;
 	count_readers cr;
+	dn_prop_reader *prd[16] = {NULL};
 	int rc = count_readers_open(c->txn, c->rp, &cr);
+	for (size_t f = 0; !rc && f < c->ntests; f++)
+		rc = dn_prop_reader_open(c->txn, c->tests[f]->key, c->tests[f]->klen, &prd[f]);
 	for (size_t k = 0, end = 0; !rc; k++) {
 		if (k == end) {
 			k = c->first * c->block;
@@ -1676,12 +1697,14 @@ static void *count_share_run(void *arg)
 		c->starts++;
 		dn_value v = dn_x_entity(id, DN_NODE);
 		for (size_t f = 0; ok && !rc && f < c->ntests; f++)
-			if (fast_test(c->txn, c->tests[f], &v, &ok))
+			if (fast_test(c->txn, prd[f], c->tests[f], &v, &ok))
 				rc = M_EVAL;
 		if (!rc && ok)
 			rc = count_hop(&cr, id, k, &c->ct);
 	}
 	count_readers_close(&cr);
+	for (size_t f = 0; f < c->ntests; f++)
+		dn_prop_reader_close(prd[f]);
 	c->rc = rc;
 	if (rc && rc != M_EVAL)
 		snprintf(c->msg, sizeof c->msg, "%s", dn_errmsg(dn_txn_db(c->txn)));

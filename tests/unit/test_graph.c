@@ -834,3 +834,48 @@ Test(graph, records_read_in_order_with_gaps)
 		}
 	dn_txn_abort(t);
 }
+
+/* A property reader gives what dn_node_prop_get gives, nodes taken in
+ * order with gaps, backwards and across deleted ones, in a read
+ * transaction (its own cursor) and in a write transaction (through
+ * dn_node_prop_get), for a key some nodes lack and one none has. */
+Test(graph, a_property_reader_reads_what_a_get_reads)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id ids[500];
+	for (int i = 0; i < 500; i++)
+		ids[i] = i % 5 == 4 ? mk_node(t, "P", "other", dn_value_int(i)) : mk_node(t, "P", "v", dn_value_int(i));
+	for (int i = 0; i < 500; i += 7)
+		TU_OK(db, dn_node_delete(t, ids[i]));
+	tu_commit(t);
+	for (int w = 0; w < 2; w++) {
+		t = tu_begin(db, w ? 0 : DN_TXN_RDONLY);
+		dn_prop_reader *r, *none;
+		TU_OK(db, dn_prop_reader_open(t, "v", 1, &r));
+		TU_OK(db, dn_prop_reader_open(t, "nokey", 5, &none));
+		for (int stride = 1; stride <= 10; stride += 3)
+			for (int back = 0; back < 2; back++)
+				for (int s = 0; s < 500; s += stride) {
+					int i = back ? 499 - s : s;
+					const dn_value *v;
+					dn_value want;
+					int rc = dn_prop_reader_get(r, ids[i], &v), wrc = dn_node_prop_get(t, ids[i], "v", 1, &want);
+					cr_assert_eq(rc, wrc, "node %d (stride %d%s): %d, get %d", i, stride, back ? ", backwards" : "",
+					             rc, wrc);
+					cr_assert_eq(rc, i % 7 ? 0 : DN_ENOTFOUND, "node %d", i);
+					if (rc)
+						continue;
+					if (i % 5 == 4) {
+						cr_assert_null(v, "node %d has no v", i);
+					} else {
+						cr_assert(v && v->type == DN_INT && v->u.i == i, "node %d read wrong", i);
+						cr_assert_eq(want.u.i, i);
+					}
+					cr_assert_eq(dn_prop_reader_get(none, ids[i], &v), 0);
+					cr_assert_null(v);
+				}
+		dn_prop_reader_close(r);
+		dn_prop_reader_close(none);
+		dn_txn_abort(t);
+	}
+}
