@@ -688,6 +688,7 @@ typedef struct bfs_node {
 	dn_id id;
 	uint32_t depth;
 	size_t first_parent; /* index into parents, or SIZE_MAX */
+	dn_id tree_edge;     /* the relationship it was first reached over (0: the start) */
 	dn_id branch;        /* variable-length search: the first relationship on
 	                        its tree path (0 at the start) */
 } bfs_node;
@@ -766,7 +767,7 @@ static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
 		}
 		b->bits[id >> 6] |= UINT64_C(1) << (id & 63);
 	}
-	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX};
+	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX, 0, 0};
 	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
 	while (b->slots[h])
 		h = (h + 1) & (b->nslots - 1);
@@ -821,8 +822,7 @@ typedef struct bfs_level {
 /* The relationship that reached node index k of b first (0 at start). */
 static dn_id bfs_tree_edge(const bfs *b, size_t k)
 {
-	size_t pi = b->nodes[k].first_parent;
-	return pi == SIZE_MAX ? 0 : b->parents[pi].edge;
+	return b->nodes[k].tree_edge;
 }
 
 static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void *st)
@@ -844,7 +844,8 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 		if ((rc = bfs_add(b, a->nbr, depth + 1, &at)))
 			return rc;
 		b->nodes[at].branch = lv->from == 0 ? a->edge : branch;
-		return bfs_parent_add(b, at, lv->from, a->edge);
+		b->nodes[at].tree_edge = a->edge; /* its predecessors are not needed: only its ends are */
+		return 0;
 	}
 	if (lv->closes)
 		return 0;

@@ -64,8 +64,19 @@ static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_val
 	int rc = 0;
 	if (n > 2)
 		return dn_x_fail(x, f, DN_ESEMANTIC, "too many arguments");
-	for (uint32_t i = 0; i < n && !rc; i++)
-		rc = dn_x_eval_at(x, row, f->u.func.args.item[i], &args[i]);
+	bool shallow[2] = {false, false};
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		const dn_ast *e = f->u.func.args.item[i];
+		if (e->kind == DN_AST_VAR && e->u.name.slot >= 0 && x->bound && x->bound[e->u.name.slot]) {
+			/* a variable's value as it is in the row: no copy (the step
+			 * copies what it keeps) */
+			args[i] = row[e->u.name.slot];
+			args[i].owned = 0;
+			shallow[i] = true;
+		} else {
+			rc = dn_x_eval_at(x, row, e, &args[i]);
+		}
+	}
 	bool dup = false;
 	if (!rc && f->u.func.distinct && n && !(dup = args[0].type == DN_NULL)) {
 		g->seen[k].k = 1;
@@ -80,7 +91,8 @@ static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_val
 			                   "%s", err);
 	}
 	for (uint32_t i = 0; i < n; i++)
-		dn_value_free(&args[i]);
+		if (!shallow[i])
+			dn_value_free(&args[i]);
 	return rc;
 }
 
