@@ -708,6 +708,8 @@ typedef struct bfs {
 	size_t np, capp;
 	uint64_t *bits; /* the ids reached, below BFS_BITS_MAX: a test without probing */
 	size_t nbits;
+	bool no_slots;  /* a directed search for ends: the bits answer every
+	                   question until an id above them comes (slots then) */
 } bfs;
 
 #define BFS_BITS_MAX (UINT64_C(1) << 28) /* 32 MiB of bits at most */
@@ -730,8 +732,12 @@ static size_t bfs_find(const bfs *b, dn_id id)
 
 static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
 {
-	if ((b->n + 1) * 2 > b->nslots) {
-		size_t ns = b->nslots ? b->nslots * 2 : 1024;
+	if (b->no_slots && id >= BFS_BITS_MAX)
+		b->no_slots = false; /* the slots are built for every node below */
+	if (!b->no_slots && (b->n + 1) * 2 > b->nslots) {
+		size_t ns = b->nslots ? b->nslots : 1024;
+		while ((b->n + 1) * 2 > ns)
+			ns *= 2;
 		size_t *sl = calloc(ns, sizeof *sl);
 		if (!sl)
 			return DN_ENOMEM;
@@ -768,10 +774,12 @@ static int bfs_add(bfs *b, dn_id id, uint32_t depth, size_t *idx)
 		b->bits[id >> 6] |= UINT64_C(1) << (id & 63);
 	}
 	b->nodes[b->n] = (bfs_node){id, depth, SIZE_MAX, 0, 0};
-	size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
-	while (b->slots[h])
-		h = (h + 1) & (b->nslots - 1);
-	b->slots[h] = b->n + 1;
+	if (!b->no_slots) {
+		size_t h = (id * 0x9E3779B97F4A7C15ull) & (b->nslots - 1);
+		while (b->slots[h])
+			h = (h + 1) & (b->nslots - 1);
+		b->slots[h] = b->n + 1;
+	}
 	*idx = b->n++;
 	return 0;
 }
@@ -839,7 +847,7 @@ static int bfs_expand(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, void 
 	int known = bfs_bit(b, a->nbr);
 	if (known == 1 && (lv->closes || (!lv->undirected && a->nbr != lv->start)))
 		return 0; /* reached before, and nothing more to learn from it */
-	size_t at = known == 0 ? SIZE_MAX : bfs_find(b, a->nbr);
+	size_t at = known == 0 ? SIZE_MAX : a->nbr == lv->start ? 0 : bfs_find(b, a->nbr); /* the start is first */
 	if (at == SIZE_MAX) {
 		if ((rc = bfs_add(b, a->nbr, depth + 1, &at)))
 			return rc;
@@ -971,6 +979,7 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	bfs b = {0};
 	size_t idx;
 	bfs_level lv = {&b, 0, start, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
+	b.no_slots = !lv.undirected; /* directed, its bits tell all it asks (bfs_expand) */
 	int rc = bfs_add(&b, start, 0, &idx);
 	/* level by level: the nodes of depth d are nodes[lo..hi), expanded in
 	 * id order, so that each adjacency seek lands near the last one (the
