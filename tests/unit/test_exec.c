@@ -510,3 +510,76 @@ Test(exec, a_search_reaches_what_the_trails_reach)
 		}
 	dn_close(db);
 }
+
+/* The integer column 0 of every row of text, read in txn. */
+static char *ints_in(dn_db *db, dn_txn *txn, const char *text)
+{
+	static char out[65536];
+	dn_stmt *s = prep(db, text);
+	cr_assert_eq(dn_stmt_execute(s, txn), 0, "%s: %s", text, dn_stmt_error(s)->message);
+	collect(s, SIZE_MAX, out, sizeof out);
+	dn_stmt_free(s);
+	return out;
+}
+
+/* A reader not cleared for a marking counts none of what it marks, on one
+ * thread or several: 40 comments, every fourth marked SECRET, every fifth
+ * relationship marked SECRET, and one creator marked SECRET. */
+Test(exec, the_counting_match_counts_what_the_reader_may_see)
+{
+	dn_db *db = tu_open(tu_fresh_dir("exec_count_marks"), NULL);
+	dn_txn *t = tu_begin(db, 0);
+	const char *person = "P", *comment = "C";
+	dn_meta secret = {0};
+	secret.marking = "SECRET";
+	dn_id p[3], c;
+	for (int i = 0; i < 3; i++) {
+		dn_prop pr = {"id", dn_value_int(i)};
+		TU_OK(db, dn_node_create(t, &person, 1, &pr, 1, i == 2 ? &secret : NULL, &p[i]));
+	}
+	for (int i = 0; i < 100; i++) { /* creators of nothing: the comments are the smaller scan */
+		dn_prop pr = {"id", dn_value_int(1000 + i)};
+		TU_OK(db, dn_node_create(t, &person, 1, &pr, 1, NULL, &c));
+	}
+	for (int i = 0; i < 40; i++) {
+		dn_prop pr = {"d", dn_value_int(i)};
+		TU_OK(db, dn_node_create(t, &comment, 1, &pr, 1, i % 4 == 3 ? &secret : NULL, &c));
+		dn_id e;
+		TU_OK(db, dn_edge_create(t, c, p[i % 3], "BY", NULL, 0, i % 5 == 1 ? &secret : NULL, &e));
+	}
+	tu_commit(t);
+	const char *q = "MATCH (c:C)-[:BY]->(p:P) WHERE c.d >= 4 WITH p.id AS id, count(*) AS n "
+	                "RETURN id * 100 + n AS v ORDER BY v";
+	cr_assert(plan_has(db, q, "MatchCount"));
+	/* the comments d >= 4 by creator (i % 3), those with i % 4 == 3 hidden */
+	char want[64] = "", all[64] = "";
+	for (int pi = 0; pi < 3; pi++) {
+		int n = 0, seen = 0;
+		for (int i = 4; i < 40; i++)
+			if (i % 3 == pi) {
+				n++;
+				seen += i % 4 != 3 && i % 5 != 1;
+			}
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s%d", pi ? "," : "", pi * 100 + n);
+		if (pi < 2)
+			snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", pi ? "," : "", pi * 100 + seen);
+	}
+	size_t saved_min = dn_x_count_par_min;
+	int saved_threads = dn_x_count_threads;
+	for (int threads = 0; threads < 2; threads++) {
+		dn_x_count_par_min = threads ? 4 : SIZE_MAX;
+		dn_x_count_threads = threads ? 3 : saved_threads;
+		const char *cleared[] = {"SECRET"}, *none[] = {"OTHER"};
+		dn_txn_opts o = {.clearances = cleared, .n_clearances = 1};
+		TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+		cr_expect_str_eq(ints_in(db, t, q), all, "cleared, %s", threads ? "threads" : "one thread");
+		dn_txn_abort(t);
+		o.clearances = none;
+		TU_OK(db, dn_txn_begin(db, DN_TXN_RDONLY, &o, &t));
+		cr_expect_str_eq(ints_in(db, t, q), want, "not cleared, %s", threads ? "threads" : "one thread");
+		dn_txn_abort(t);
+	}
+	dn_x_count_par_min = saved_min;
+	dn_x_count_threads = saved_threads;
+	dn_close(db);
+}
