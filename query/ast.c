@@ -323,6 +323,7 @@ static int walk_node(walk *w, dn_ast *n)
 		walk_kid(w, n, n->u.pcomp.proj);
 		break;
 	case DN_AST_PATTERN_PRED: walk_kid(w, n, n->u.pred.path); break;
+	case DN_AST_EXISTS_SUB: walk_kid(w, n, n->u.sub.query); break;
 	default: break;
 	}
 	return w->rc;
@@ -983,6 +984,12 @@ static void dump_node(dump *d, const dn_ast *n)
 		open_(d, n, "pattern-pred");
 		sp(d);
 		dump_node(d, n->u.pred.path);
+		close_(d);
+		break;
+	case DN_AST_EXISTS_SUB:
+		open_(d, n, "exists");
+		sp(d);
+		dump_node(d, n->u.sub.query);
 		close_(d);
 		break;
 	default:

@@ -102,7 +102,8 @@
 	X(QUANT, "quant")              /* u.comp, op: all/any/none/single */      \
 	X(REDUCE, "reduce")            /* u.reduce */                             \
 	X(PATTERN_COMP, "pattern-comp") /* u.pcomp */                             \
-	X(PATTERN_PRED, "pattern-pred") /* u.pred: a pattern used as a predicate */
+	X(PATTERN_PRED, "pattern-pred") /* u.pred: a pattern used as a predicate */ \
+	X(EXISTS_SUB, "exists")        /* u.sub: EXISTS { ... } */
 
 typedef enum dn_ast_kind {
 #define X(k, name) DN_AST_##k,
@@ -396,6 +397,12 @@ struct dn_ast {
 		struct {
 			dn_ast *path; /* PATH */
 		} pred;
+		/* EXISTS_SUB: EXISTS { pattern [WHERE ...] } (held as the query
+		 * MATCH pattern [WHERE ...]) or EXISTS { query }: true when the
+		 * query, run with the variables in scope, gives a row. */
+		struct {
+			dn_ast *query; /* QUERY */
+		} sub;
 	} u;
 };
 

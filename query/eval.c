@@ -960,6 +960,7 @@ static int eval(ev *x, const dn_ast *e, dn_value *out)
 	case DN_AST_MAP_PROJ: return eval_mapproj(x, e, out);
 	case DN_AST_PATTERN_COMP:
 	case DN_AST_PATTERN_PRED:
+	case DN_AST_EXISTS_SUB:
 		if (x->env->pattern) {
 			/* the pattern sees the comprehensions' variables around it */
 			dn_eval_local loc[16];

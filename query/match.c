@@ -18,6 +18,7 @@
 
 #include "exec_int.h"
 #include "value_ops.h"
+#include "op.h"
 
 /* --- MATCH ------------------------------------------------------------------------ */
 
@@ -1907,12 +1908,37 @@ int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends
 
 /* --- patterns inside expressions ----------------------------------------------------- */
 
+/* EXISTS { query }: the subquery's tree from the outer row (row, with
+ * bound), pulled for one row. */
+static int env_exists(exec *x, const dn_ast *node, const dn_value *row, const bool *bound, dn_value *out)
+{
+	const dn_ast **comp_nodes = x->comp_nodes;
+	const dn_value *comp_vals = x->comp_vals;
+	size_t ncomp = x->ncomp;
+	dn_op *root = NULL;
+	rows b = {0};
+	int rc = dn_op_build_subquery(x, node->u.sub.query, row, bound, &root);
+	if (!rc && !(rc = dn_op_batch_init(root, &b)) && !(rc = dn_op_open(root)))
+		rc = dn_op_next(root, &b, 1);
+	if (rc == DN_ROW || rc == DN_DONE) {
+		*out = dn_value_bool(rc == DN_ROW);
+		rc = 0;
+	}
+	dn_op_close(root);
+	dn_op_free(root);
+	dn_x_rows_free(&b);
+	x->comp_nodes = comp_nodes;
+	x->comp_vals = comp_vals;
+	x->ncomp = ncomp;
+	return rc;
+}
+
 int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
                        dn_value *out)
 {
 	exec *x = ctx;
-	bool comp = node->kind == DN_AST_PATTERN_COMP;
-	dn_ast *path = comp ? node->u.pcomp.path : node->u.pred.path;
+	bool comp = node->kind == DN_AST_PATTERN_COMP, sub = node->kind == DN_AST_EXISTS_SUB;
+	dn_ast *path = sub ? NULL : comp ? node->u.pcomp.path : node->u.pred.path;
 	dn_ast_list paths = {&path, 1};
 	const dn_value *saved_row = x->row;
 	const bool *saved_bound = x->bound;
@@ -1935,15 +1961,19 @@ int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals,
 		found.bound[locals[i].slot] = true;
 	}
 	dn_match_plan plan = {0};
-	if (!rc && (rc = dn_plan_paths(x->txn, &paths, comp ? node->u.pcomp.where : NULL, found.bound, x->width, 0,
-	                               &plan)))
+	if (!rc && sub) /* EXISTS { }: the subquery, not a pattern */
+		rc = env_exists(x, node, row, found.bound, out);
+	if (!rc && !sub &&
+	    (rc = dn_plan_paths(x->txn, &paths, comp ? node->u.pcomp.where : NULL, found.bound, x->width, 0, &plan)))
 		rc = dn_x_engine_fail(x, node, rc);
 	matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, starts, &plan};
-	if (!rc)
+	if (!rc && !sub)
 		rc = m_paths(&m, 0);
 	m_fast_free(&m);
 	dn_plan_match_free(&plan);
-	if (!rc && !comp) {
+	if (sub) {
+		/* the answer is in *out */
+	} else if (!rc && !comp) {
 		*out = dn_value_bool(found.n > 0);
 	} else if (!rc) {
 		dn_value *items = calloc(found.n ? found.n : 1, sizeof *items);

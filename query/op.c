@@ -228,17 +228,32 @@ int dn_op_xform_new(exec *x, const dn_op_vt *vt, const dn_ast *c, dn_op_xform_fn
 
 /* --- Argument: the one empty row a query starts from --------------------------- */
 
+/* An Argument, and the row it gives (an EXISTS { } subquery's: the outer
+ * row; NULL: the empty row). */
+typedef struct op_arg {
+	dn_op base;
+	const dn_value *row;
+} op_arg;
+
 static int arg_next(dn_op *op, rows *out, size_t want)
 {
 	(void)want;
-	return dn_x_rows_add(out) ? (op->done = true, DN_ROW) : DN_ENOMEM;
+	const op_arg *a = (const op_arg *)op;
+	dn_value *row = dn_x_rows_add(out);
+	if (!row)
+		return DN_ENOMEM;
+	int rc = a->row ? dn_x_row_copy(row, a->row, op->x->width) : 0;
+	if (rc)
+		return rc;
+	op->done = true;
+	return DN_ROW;
 }
 
 static const dn_op_vt arg_vt = {"Argument", NULL, arg_next, NULL, NULL, NULL};
 
 int dn_op_argument_new(exec *x, dn_op **out)
 {
-	*out = dn_op_new(x, &arg_vt, sizeof(dn_op), NULL, NULL);
+	*out = dn_op_new(x, &arg_vt, sizeof(op_arg), NULL, NULL);
 	return *out ? 0 : DN_ENOMEM;
 }
 
@@ -289,7 +304,27 @@ void dn_op_bind_clause(exec *x, const dn_ast *c, bool *bound)
 	}
 }
 
+static int build_query(exec *x, const dn_ast *q, const dn_value *row, const bool *bound, dn_op **root,
+                       char ***cols, size_t *ncols);
+
 int dn_op_build_query(exec *x, const dn_ast *q, dn_op **root, char ***cols, size_t *ncols)
+{
+	return build_query(x, q, NULL, NULL, root, cols, ncols);
+}
+
+int dn_op_build_subquery(exec *x, const dn_ast *q, const dn_value *row, const bool *bound, dn_op **root)
+{
+	char **cols = NULL;
+	size_t ncols = 0;
+	int rc = build_query(x, q, row, bound, root, &cols, &ncols);
+	for (size_t i = 0; i < ncols; i++)
+		free(cols[i]);
+	free(cols);
+	return rc;
+}
+
+static int build_query(exec *x, const dn_ast *q, const dn_value *row, const bool *bound, dn_op **root,
+                       char ***cols, size_t *ncols)
 {
 	dn_op *cur = NULL;
 	const dn_ast *ret = NULL;
@@ -297,6 +332,10 @@ int dn_op_build_query(exec *x, const dn_ast *q, dn_op **root, char ***cols, size
 	*cols = NULL;
 	*ncols = 0;
 	int rc = dn_op_argument_new(x, &cur);
+	if (!rc && row) { /* the outer row, its variables bound */
+		((op_arg *)cur)->row = row;
+		memcpy(cur->bound, bound, x->width);
+	}
 	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
 		const dn_ast *c = q->u.query.clauses.item[i];
 		dn_op *next = NULL;
@@ -331,6 +370,10 @@ int dn_op_build_query(exec *x, const dn_ast *q, dn_op **root, char ***cols, size
 		return rc;
 	/* the result: RETURN's items, and with RETURN * first every variable
 	 * in scope, by name; a query without RETURN has no columns */
+	if (!ret && row) { /* EXISTS { pattern }: its matches are its rows */
+		*root = cur;
+		return 0;
+	}
 	int32_t *slots = NULL;
 	size_t n = 0;
 	if (ret)

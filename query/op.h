@@ -106,6 +106,9 @@ void dn_op_bind_clause(exec *x, const dn_ast *c, bool *bound);
 /* The operator tree of one query (its clauses in order) under a Results
  * operator giving RETURN's columns (ncols names, owned by *cols). */
 int dn_op_build_query(exec *x, const dn_ast *q, dn_op **root, char ***cols, size_t *ncols);
+/* The tree of an EXISTS { } subquery q, starting from the outer row (its
+ * bound slots: bound; row must outlive the tree). */
+int dn_op_build_subquery(exec *x, const dn_ast *q, const dn_value *row, const bool *bound, dn_op **root);
 /* UNION [ALL] of the query roots parts[0..n) (each a Results operator;
  * perm[k][c]: part k's column for column c of ncols). Takes parts, perm
  * and their arrays (freed on failure too). */

@@ -689,7 +689,8 @@ static dn_ast *parse_clause(dn_parser *p)
 static bool at_query_end(const dn_parser *p)
 {
 	const dn_token *t = dn_parser_peek(p);
-	return t->kind == DN_TOK_EOF || t->kind == DN_TOK_SEMI || dn_tok_is_kw(t, DN_KW_UNION);
+	return t->kind == DN_TOK_EOF || t->kind == DN_TOK_SEMI || dn_tok_is_kw(t, DN_KW_UNION) ||
+	       (p->subq && t->kind == DN_TOK_RBRACE);
 }
 
 /* One single query: clauses up to UNION, ';' or the end. */
@@ -715,6 +716,22 @@ static dn_ast *parse_single(dn_parser *p)
 		return dn_parser_error(p, DN_ESYNTAX, star_call->off, star_call->len, "UnexpectedSyntax",
 		                       "YIELD * is allowed only in a CALL that is the whole query");
 	dn_parser_close(p, q);
+	return q;
+}
+
+dn_ast *dn_parse_subquery(dn_parser *p)
+{
+	p->subq++;
+	dn_ast *q = parse_single(p);
+	p->subq--;
+	for (uint32_t i = 0; q && i < q->u.query.clauses.n; i++) {
+		const dn_ast *c = q->u.query.clauses.item[i];
+		if (c->kind != DN_AST_MATCH && c->kind != DN_AST_WITH && c->kind != DN_AST_RETURN &&
+		    c->kind != DN_AST_UNWIND)
+			return dn_parser_error(p, DN_ESYNTAX, c->off, c->len, "InvalidClauseComposition",
+			                       "an EXISTS subquery only reads: %s is not allowed in it",
+			                       dn_ast_kind_name(c->kind));
+	}
 	return q;
 }
 

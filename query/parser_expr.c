@@ -615,6 +615,36 @@ static dn_ast *parse_bracket(dn_parser *p)
 	return n;
 }
 
+/* EXISTS { pattern [WHERE expr] } or EXISTS { query }: a query either
+ * way, the short form held as MATCH pattern [WHERE expr]. */
+static dn_ast *parse_exists(dn_parser *p)
+{
+	dn_ast *n = dn_parser_node(p, DN_AST_EXISTS_SUB, dn_parser_next(p)->off);
+	if (!n || !dn_parser_expect(p, DN_TOK_LBRACE))
+		return NULL;
+	const dn_token *f = dn_parser_peek(p);
+	bool full = f->kind == DN_TOK_IDENT && !(f->flags & DN_TOKF_QUOTED) && f->kw != DN_KW_NONE_ &&
+	            dn_lex_keyword_reserved(f->kw);
+	if (full) {
+		n->u.sub.query = dn_parse_subquery(p);
+	} else {
+		dn_ast *q = dn_parser_node(p, DN_AST_QUERY, f->off), *m = dn_parser_node(p, DN_AST_MATCH, f->off);
+		if (!q || !m || !(m->u.match.pattern = dn_parse_pattern(p)))
+			return NULL;
+		if (dn_parser_accept_kw(p, DN_KW_WHERE) && !(m->u.match.where = dn_parse_expr(p)))
+			return NULL;
+		dn_parser_close(p, m);
+		if (!dn_parser_push(p, &q->u.query.clauses, m))
+			return NULL;
+		dn_parser_close(p, q);
+		n->u.sub.query = q;
+	}
+	if (!n->u.sub.query || !dn_parser_expect(p, DN_TOK_RBRACE))
+		return NULL;
+	dn_parser_close(p, n);
+	return n;
+}
+
 static dn_ast *parse_case(dn_parser *p)
 {
 	dn_ast *n = dn_parser_node(p, DN_AST_CASE, dn_parser_next(p)->off);
@@ -773,6 +803,9 @@ static dn_ast *parse_ident_atom(dn_parser *p)
 	}
 	case DN_KW_CASE: return parse_case(p);
 	case DN_KW_EXISTS:
+		if (t1->kind == DN_TOK_LBRACE)
+			return parse_exists(p);
+		break;
 	case DN_KW_COUNT:
 	case DN_KW_COLLECT:
 		if (t1->kind == DN_TOK_LBRACE) {

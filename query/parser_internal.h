@@ -29,6 +29,7 @@ typedef struct dn_parser {
 	int rc;    /* first error code; parsing unwinds once it is set */
 	int nest;  /* recursion depth (DN_PARSE_MAX_DEPTH) */
 	int depth; /* tree depth estimate (DN_PARSE_MAX_TREE) */
+	int subq;  /* inside EXISTS { }: a '}' ends a query */
 } dn_parser;
 
 /* Token access. The last token (EOF or ERROR) repeats past the end. */
@@ -108,6 +109,10 @@ dn_ast *dn_parse_name(dn_parser *p, const char *what);
 dn_ast *dn_parser_name_node(dn_parser *p, int kind, const dn_token *t);
 /* Whether the current token can be a variable name. */
 bool dn_parser_at_var(const dn_parser *p);
+
+/* The query of EXISTS { ... } after its '{' (parser.c): clauses up to the
+ * '}', reading only. */
+dn_ast *dn_parse_subquery(dn_parser *p);
 
 /* parser_expr.c */
 dn_ast *dn_parse_expr(dn_parser *p);

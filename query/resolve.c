@@ -117,6 +117,8 @@ enum {
 };
 
 static int rs_nomem(rs *r);
+static int rs_subquery(rs *r, dn_ast *q);
+static void cols_free(rs_cols *c);
 static int rs_error(rs *r, const dn_ast *at, const char *tck, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -748,6 +750,9 @@ static int rs_expr(rs *r, dn_ast *e, unsigned x, rs_type *out)
 	case DN_AST_PATTERN_PRED:
 		*out = ty(T_BOOL);
 		return rs_paths(r, &e->u.pred.path, 1, P_PRED);
+	case DN_AST_EXISTS_SUB:
+		*out = ty(T_BOOL);
+		return rs_subquery(r, e->u.sub.query);
 	default: return 0;
 	}
 }
@@ -1146,6 +1151,52 @@ static int rs_query(rs *r, dn_ast *q, rs_cols *cols)
 			return rc;
 	}
 	return 0;
+}
+
+/* EXISTS { query }: its clauses see the variables in scope (it is run
+ * for each outer row), and what it binds stays inside it. */
+static int rs_subquery(rs *r, dn_ast *q)
+{
+	size_t n0 = r->sc.n;
+	rs_var *outer = dn_malloc((n0 ? n0 : 1) * sizeof *outer);
+	dn_ast **mi = r->match_items;
+	size_t nmatch = r->nmatch;
+	const rs_scope *pre = r->pre;
+	size_t cap = n0 + 1;
+	for (uint32_t i = 0; i < q->u.query.clauses.n; i++)
+		if (q->u.query.clauses.item[i]->kind == DN_AST_RETURN)
+			cap += q->u.query.clauses.item[i]->u.proj.items.n;
+	rs_cols cols = {dn_calloc(cap, sizeof *cols.name), dn_calloc(cap, sizeof *cols.len), 0};
+	if (!outer || !cols.name || !cols.len) {
+		free(outer);
+		cols_free(&cols);
+		return rs_nomem(r);
+	}
+	memcpy(outer, r->sc.v, n0 * sizeof *outer);
+	r->match_items = NULL;
+	r->nmatch = 0;
+	r->pre = NULL;
+	int rc = 0;
+	for (uint32_t i = 0; !rc && i < q->u.query.clauses.n; i++) {
+		dn_ast *c = q->u.query.clauses.item[i];
+		if (c->kind == DN_AST_RETURN && c->u.proj.star)
+			rc = rs_error(r, c, "UnexpectedSyntax", "RETURN * is not supported inside EXISTS { }");
+		else
+			rc = rs_clause(r, c, &cols);
+	}
+	/* the outer scope again (a WITH inside may have replaced it) */
+	if (!rc && r->sc.cap < n0)
+		rc = rs_nomem(r);
+	if (!rc) {
+		memcpy(r->sc.v, outer, n0 * sizeof *outer);
+		r->sc.n = n0;
+	}
+	r->match_items = mi;
+	r->nmatch = nmatch;
+	r->pre = pre;
+	free(outer);
+	cols_free(&cols);
+	return rc;
 }
 
 static bool cols_same(const rs_cols *a, const rs_cols *b)
