@@ -1185,6 +1185,32 @@ int dn_edge_get(dn_txn *t, dn_id id, dn_edge **out)
 	return rc;
 }
 
+static bool exists(dn_txn *t, uint8_t kind, dn_id id);
+
+int dn_edge_get_deleted(dn_txn *t, dn_id id, dn_edge **out)
+{
+	*out = NULL;
+	int rc = dn_txn_check_usable(t);
+	if (rc)
+		return rc;
+	dn_txn_begin_call(t);
+	uint8_t key[17];
+	MDB_val v;
+	key[0] = DN_REC_EDGE;
+	dn_key_put_u64(key + 1, id);
+	dn_key_put_u64(key + 9, t->pos); /* the version this transaction superseded */
+	dn_rec r;
+	if (t->rdonly || exists(t, DN_REC_EDGE, id) || dn_get(t, DBI_HISTORY, key, 17, &v))
+		return dn_error(t->db, DN_ENOTFOUND, "relationship %llu was not deleted here", (unsigned long long)id);
+	if ((rc = dn_rec_decode(v.mv_data, v.mv_size, &t->arena, &r)))
+		return dn_error(t->db, rc, "history of %llu is corrupted", (unsigned long long)id);
+	if (!dn_clear_ok(t, &r))
+		return dn_error(t->db, DN_ENOTFOUND, "relationship %llu not found", (unsigned long long)id);
+	if (!(rc = rec_export(t, &r, (void **)out)))
+		(*out)->id = id;
+	return rc;
+}
+
 static bool exists(dn_txn *t, uint8_t kind, dn_id id)
 {
 	dn_rec r;

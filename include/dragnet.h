@@ -431,6 +431,10 @@ int dn_node_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_val
  * DN_ENOTFOUND (no such node visible). Reads one record, allocates nothing. */
 int dn_node_has_labels(dn_txn *txn, dn_id id, const char *const *labels, size_t n, bool *ok);
 int dn_edge_prop_get(dn_txn *txn, dn_id id, const char *key, size_t klen, dn_value *out);
+/* A relationship this write transaction deleted, as it was before (for a
+ * query's type(r) after DELETE r): owned by the caller (dn_edge_free).
+ * DN_ENOTFOUND when it was not deleted in this transaction. */
+int dn_edge_get_deleted(dn_txn *txn, dn_id id, dn_edge **out);
 /* True when the node exists and is visible. */
 bool dn_node_exists(dn_txn *txn, dn_id id);
 /*

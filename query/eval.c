@@ -282,6 +282,8 @@ static int graph_func(ev *x, const dn_ast *e, const dn_ast *name, dn_value *a, u
 		if (v->type != DN_REL)
 			goto type;
 		int rc = x->env->txn ? dn_edge_get(x->env->txn, (dn_id)v->u.i, &ed) : DN_ENOTSUP;
+		if (rc == DN_ENOTFOUND) /* deleted earlier in this statement: its type and ends are known */
+			rc = dn_edge_get_deleted(x->env->txn, (dn_id)v->u.i, &ed);
 		if (rc)
 			return fail(x, e, rc == DN_ENOTFOUND ? DN_ERUNTIME : rc, NULL, "cannot read relationship %lld",
 			            (long long)v->u.i);

@@ -879,3 +879,28 @@ Test(graph, a_property_reader_reads_what_a_get_reads)
 		dn_txn_abort(t);
 	}
 }
+
+/* A relationship deleted in a write transaction is still known, as it was,
+ * to that transaction (a query's type(r) after DELETE r), and to no other;
+ * one not deleted is not found that way. */
+Test(graph, a_deleted_relationship_is_known_to_its_transaction)
+{
+	dn_txn *t = tu_begin(db, 0);
+	dn_id a = mk_node(t, "X", NULL, dn_value_null()), b = mk_node(t, "X", NULL, dn_value_null()), e1, e2;
+	TU_OK(db, dn_edge_create(t, a, b, "PAYS", NULL, 0, NULL, &e1));
+	TU_OK(db, dn_edge_create(t, b, a, "OWES", NULL, 0, NULL, &e2));
+	tu_commit(t);
+	t = tu_begin(db, 0);
+	TU_OK(db, dn_edge_delete(t, e1));
+	dn_edge *ed;
+	cr_assert_eq(dn_edge_get(t, e1, &ed), DN_ENOTFOUND);
+	TU_OK(db, dn_edge_get_deleted(t, e1, &ed));
+	cr_assert_str_eq(ed->type, "PAYS");
+	cr_assert(ed->src == a && ed->dst == b && ed->id == e1);
+	dn_edge_free(ed);
+	cr_assert_eq(dn_edge_get_deleted(t, e2, &ed), DN_ENOTFOUND, "e2 was not deleted");
+	tu_commit(t);
+	t = tu_begin(db, 0);
+	cr_assert_eq(dn_edge_get_deleted(t, e1, &ed), DN_ENOTFOUND, "deleted by another transaction");
+	dn_txn_abort(t);
+}
