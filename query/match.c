@@ -962,21 +962,18 @@ static int bfs_read_one(void *ctx, const dn_adj *a)
 	return m_used(r->m, a->edge) ? 0 : bfs_expand(r->m, r->p, r->i, a, r->lv);
 }
 
-static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
+/* The breadth-first search of relationship pattern (p, i) from start:
+ * *ends, the end nodes, the start first when a closed trail passes it (or
+ * the bounds allow 0 hops), the others in id order when sorted (so that
+ * their records are read in key order, page after page). */
+static int bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted, dn_id **ends, size_t *nends)
 {
-	if (m->resuming && m->ends && p == 0 && i == 1) {
-		/* the same start again: the ends left by the last call */
-		size_t mark = m->nwalk;
-		m->nwalk--;
-		m->resuming = false;
-		int rc = m_bfs_emit(m, p, i, m->ends, m->nends, m->endpos, 0);
-		m->nwalk = mark;
-		return rc;
-	}
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
 	if (!rp->u.rel.varlen)
 		min = max = 1; /* a single hop, each end node once */
+	*ends = NULL;
+	*nends = 0;
 	bfs b = {0};
 	size_t idx;
 	bfs_level lv = {&b, 0, start, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
@@ -1027,28 +1024,48 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	}
 	free(order);
 	count_readers_close(&cr);
-	/* the walk holds the start node: m_node adds each end node again */
-	size_t mark = m->nwalk;
-	m->nwalk--;
-	/* the ends: the start first when a closed trail passes it, then the
-	 * others, in id order when their records are read, so that they are
-	 * read in key order, page after page, not at random (the rows' order
-	 * is free: only duplicate-insensitive consumers follow a breadth-first
-	 * hop) */
-	dn_id *ends = NULL;
-	size_t nends = 0, pos = 0;
-	if (!rc && !(ends = malloc(b.n * sizeof *ends)))
+	dn_id *e = NULL;
+	size_t n = 0;
+	if (!rc && !(e = malloc((b.n ? b.n : 1) * sizeof *e)))
 		rc = DN_ENOMEM;
 	if (!rc && (min == 0 || lv.closes))
-		ends[nends++] = start;
-	size_t first = nends;
+		e[n++] = start;
+	size_t first = n;
 	for (size_t k = 1; !rc && k < b.n; k++)
-		ends[nends++] = b.nodes[k].id;
-	if (!rc && m_end_reads(m, p, i + 1))
-		rc = sort_by_id(ends + first, nends - first, sizeof *ends);
-	rc = m_bfs_emit(m, p, i, ends, nends, pos, rc);
-	m->nwalk = mark;
+		e[n++] = b.nodes[k].id;
+	if (!rc && sorted)
+		rc = sort_by_id(e + first, n - first, sizeof *e);
 	bfs_free(&b);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	*ends = e;
+	*nends = n;
+	return 0;
+}
+
+static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
+{
+	if (m->resuming && m->ends && p == 0 && i == 1) {
+		/* the same start again: the ends left by the last call */
+		size_t mark = m->nwalk;
+		m->nwalk--;
+		m->resuming = false;
+		int rc = m_bfs_emit(m, p, i, m->ends, m->nends, m->endpos, 0);
+		m->nwalk = mark;
+		return rc;
+	}
+	dn_id *ends;
+	size_t nends;
+	int rc = bfs_ends(m, p, i, start, m_end_reads(m, p, i + 1), &ends, &nends);
+	/* the walk holds the start node: m_node adds each end node again (the
+	 * rows' order is free: only duplicate-insensitive consumers follow a
+	 * breadth-first hop) */
+	size_t mark = m->nwalk;
+	m->nwalk--;
+	rc = m_bfs_emit(m, p, i, ends, nends, 0, rc);
+	m->nwalk = mark;
 	return rc;
 }
 
@@ -1752,8 +1769,8 @@ static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, cons
 	const m_fast *tests[16];
 	size_t ntests = 0;
 	uint32_t nl = np->u.node.labels.n;
-	if (!trusted && (np->u.node.props || nl > 8))
-		return M_EVAL;
+	if (m->plan->paths[0].bfs || (!trusted && (np->u.node.props || nl > 8)))
+		return M_EVAL; /* (a search: one thread) */
 	for (uint32_t l = 0; l < nl && l < 8; l++)
 		names[l] = np->u.node.labels.item[l]->u.name.s;
 	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
@@ -1846,8 +1863,24 @@ static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool t
 			m->row[ss] = dn_x_entity(id, DN_NODE);
 			m->bound[ss] = true;
 		}
-		if ((rc = m_filter(m, false, 0, 0, &ok)) ||
-		    (ok && (rc = count_hop(&cr, id, k, &r->ct)) && (rc = dn_x_engine_fail(m->x, rp, rc))))
+		if ((rc = m_filter(m, false, 0, 0, &ok)))
+			break;
+		if (ok && m->plan->paths[0].bfs) { /* a breadth-first search: each end once a start */
+			dn_id *ends;
+			size_t ne;
+			if ((rc = bfs_ends(m, 0, 1, id, true, &ends, &ne)))
+				break;
+			dn_x_count e = {0, id, 0, 1, k, 0};
+			for (size_t j = 0; !rc && j < ne; j++) {
+				e.end = ends[j];
+				e.seq = j;
+				rc = count_add(&r->ct, &e, 1);
+			}
+			free(ends);
+		} else if (ok && (rc = count_hop(&cr, id, k, &r->ct))) {
+			rc = dn_x_engine_fail(m->x, rp, rc);
+		}
+		if (rc)
 			break;
 	}
 	count_readers_close(&cr);

@@ -134,8 +134,13 @@ int dn_op_aggregate_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);   
  * variables only, and nothing else reading the start node or the
  * relationship. Then each row it gives stands for dn_op_match_weights(op)[i]
  * rows (the weights of its last batch); otherwise NULL. op_match.c */
-bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa);
+bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa, size_t nkeys);
 const uint64_t *dn_op_match_weights(const dn_op *op);
+/* Without grouping keys (nkeys 0) and with one input row, the counting
+ * Match gives one row for the whole count; when every aggregate is
+ * count(DISTINCT end), its weight is the number of distinct ends and
+ * this is true (the Aggregate adds it as it is). */
+bool dn_op_match_collapsed_ends(const dn_op *op);
 /* Sort of c's ORDER BY; top > 0: only the first top rows are wanted. */
 int dn_op_sort_new(exec *x, const dn_ast *c, bool aggregating, size_t top, dn_op *child, dn_op **out); /* op_sort.c */
 int dn_op_results_new(exec *x, const dn_ast *ret, const int32_t *slots, size_t ncols, dn_op *child,

@@ -46,17 +46,21 @@ typedef struct op_aggregate {
 	size_t memo_cap, memo_n;
 	bool weighted;     /* the input is a counting Match: each row stands
 	                      for its weight's worth of rows */
+	bool collapsed_ends; /* and its one row's weight counts distinct ends */
 	rows in, outrows;  /* the input batch; the groups' rows */
 	size_t pos;
 	bool built;
 } op_aggregate;
 
-static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row, uint64_t weight)
+static int agg_step(exec *x, const agg_call *a, group *g, size_t k, const dn_value *row, uint64_t weight,
+                    bool ends)
 {
-	if (weight) { /* a counting Match's row: count() only, of what is never null */
+	if (weight && (!a->node->u.func.distinct || ends)) {
+		/* a counting Match's row: count() of what is never null (or the
+		 * number of distinct ends, when one row stands for them all) */
 		a->f->agg->add(g->state[k], weight);
 		return 0;
-	}
+	} /* (count(DISTINCT end) row by row: once per row, through the set) */
 	const dn_ast *f = a->node;
 	dn_value args[2] = {{0}, {0}};
 	uint32_t n = f->u.func.args.n;
@@ -185,7 +189,7 @@ static int agg_row(op_aggregate *o, const dn_value *row, uint64_t weight)
 		hit = &only;
 	if (hit && hit->g) { /* the node's group: its keys are the same */
 		for (size_t a = 0; a < o->fa.n && !rc; a++)
-			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row, weight);
+			rc = agg_step(x, &o->fa.calls[a], &o->groups[hit->g - 1], a, row, weight, o->collapsed_ends);
 		return rc;
 	}
 	if ((rc = keys_reserve(o, g)))
@@ -208,7 +212,7 @@ static int agg_row(op_aggregate *o, const dn_value *row, uint64_t weight)
 	if (!rc && node)
 		rc = memo_put(o, (dn_id)node->u.i, found);
 	for (size_t a = 0; a < o->fa.n && !rc; a++)
-		rc = agg_step(x, &o->fa.calls[a], &o->groups[found], a, row, weight);
+		rc = agg_step(x, &o->fa.calls[a], &o->groups[found], a, row, weight, o->collapsed_ends);
 	return rc;
 }
 
@@ -347,7 +351,8 @@ int dn_op_aggregate_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out)
 		o->nkeys += o->is_key[i];
 	}
 	if (!rc)
-		o->weighted = dn_op_match_count(child, c, &o->fa);
+		o->weighted = dn_op_match_count(child, c, &o->fa, o->nkeys);
+	o->collapsed_ends = o->weighted && dn_op_match_collapsed_ends(child);
 	/* the keys read one node variable only: a node finds its group by id */
 	o->memo_slot = -1;
 	for (uint32_t i = 0; i < items->n && !rc; i++) {

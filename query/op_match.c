@@ -24,6 +24,10 @@ typedef struct op_match {
 	/* the counting form (dn_op_match_count): the current input row's ends,
 	 * and the weight of each row of the last batch */
 	bool counting;
+	/* no grouping keys and one input row (an Argument): the whole count
+	 * is one row, weighted by the matches (collapse) or by the distinct
+	 * ends (collapse_ends, for count(DISTINCT end)) */
+	bool collapse, collapse_ends;
 	int32_t slot[3];  /* start, relationship and end variables (-1: none) */
 	const dn_x_count *ends;
 	size_t nends, epos;
@@ -116,6 +120,24 @@ static int count_next(dn_op *op, rows *out, size_t want)
 		o->capweights = want;
 	}
 	for (;;) {
+		if ((o->collapse || o->collapse_ends) && o->epos < o->nends) {
+			/* one row for them all, the first end's */
+			uint64_t n = 0;
+			for (size_t k = 0; k < o->nends; k++)
+				n += o->collapse_ends ? 1 : o->ends[k].n;
+			dn_value *row = dn_x_rows_add(out);
+			if (!row)
+				return DN_ENOMEM;
+			if ((rc = dn_x_row_copy(row, o->in.v + (o->in_pos - 1) * o->in.width, o->in.width)))
+				return rc;
+			const dn_id id[3] = {o->ends[0].start, o->ends[0].rel, o->ends[0].end};
+			for (int s = 0; s < 3; s++)
+				if (o->slot[s] >= 0)
+					row[o->slot[s]] = dn_x_entity(id[s], s == 1 ? DN_REL : DN_NODE);
+			o->weights[0] = n;
+			o->epos = o->nends;
+			return DN_ROW;
+		}
 		if (o->epos < o->nends) {
 			const dn_value *in = o->in.v + (o->in_pos - 1) * o->in.width;
 			for (size_t k = 0; k < want && o->epos < o->nends; k++) {
@@ -232,7 +254,7 @@ static int32_t var_slot(const dn_ast *v)
 	return v ? v->u.name.slot : -1;
 }
 
-bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
+bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa, size_t nkeys)
 {
 	op_match *o = (op_match *)op;
 	if (op->vt != &match_vt || o->plan.n != 1)
@@ -243,7 +265,7 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
 	    (pp->start != DN_START_SEEK && pp->start != DN_START_LABEL && pp->start != DN_START_ALL))
 		return false;
 	const dn_ast *np = path->u.path.elems.item[0], *rp = path->u.path.elems.item[1], *fp = path->u.path.elems.item[2];
-	if (rp->u.rel.varlen || rp->u.rel.props || fp->u.node.props || rp->u.rel.types.n > 16)
+	if ((rp->u.rel.varlen && !pp->bfs) || rp->u.rel.props || fp->u.node.props || rp->u.rel.types.n > 16)
 		return false; /* (16: the adjacency readers a count keeps) */
 	count_reads r = {var_slot(np->u.node.var), var_slot(rp->u.rel.var), var_slot(fp->u.node.var), false, false};
 	const bool *before = op->child[0]->bound;
@@ -262,17 +284,19 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
 			return false;
 	}
 	r.filter = false;
-	/* count(*), or count of a pattern variable (never null), only */
+	/* count(*), or count of a pattern variable (never null), only; or
+	 * count(DISTINCT end): each row is a distinct end, and the Aggregate
+	 * keeps its set across rows */
 	for (size_t a = 0; a < fa->n; a++) {
 		const dn_ast *f = fa->calls[a].node;
-		if (!fa->calls[a].f->agg->add || f->u.func.distinct)
+		if (!fa->calls[a].f->agg->add)
 			return false;
 		if (f->u.func.args.n == 1) {
 			const dn_ast *v = f->u.func.args.item[0];
 			int32_t s = v->kind == DN_AST_VAR ? v->u.name.slot : -1;
-			if (s < 0 || (s != r.start && s != r.rel && s != r.end))
+			if (s < 0 || (s != r.start && s != r.rel && s != r.end) || (f->u.func.distinct && s != r.end))
 				return false;
-		} else if (f->u.func.args.n) {
+		} else if (f->u.func.args.n || f->u.func.distinct) {
 			return false;
 		}
 	}
@@ -288,6 +312,13 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
 	if (!count_reads_ok(&r, agg->u.proj.where))
 		return false;
 	o->counting = true;
+	size_t ndistinct = 0;
+	for (size_t a = 0; a < fa->n; a++)
+		ndistinct += fa->calls[a].node->u.func.distinct;
+	if (!nkeys && !strcmp(op->child[0]->vt->name, "Argument")) {
+		o->collapse = !ndistinct;
+		o->collapse_ends = ndistinct == fa->n;
+	}
 	o->slot[0] = r.start;
 	o->slot[1] = r.rel;
 	o->slot[2] = r.end;
@@ -298,6 +329,11 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa)
 const uint64_t *dn_op_match_weights(const dn_op *op)
 {
 	return op->vt == &count_vt ? ((const op_match *)op)->weights : NULL;
+}
+
+bool dn_op_match_collapsed_ends(const dn_op *op)
+{
+	return op->vt == &count_vt && ((const op_match *)op)->collapse_ends;
 }
 
 int dn_op_match_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_op **out)
