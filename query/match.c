@@ -1871,10 +1871,20 @@ static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool t
 			if ((rc = bfs_ends(m, 0, 1, id, true, &ends, &ne)))
 				break;
 			dn_x_count e = {0, id, 0, 1, k, 0};
+			if (r->nstarts == 1 && ne > r->ct.capcnt) { /* one start: its ends are distinct, no map */
+				dn_x_count *c = realloc(r->ct.cnt, ne * sizeof *c);
+				if (!c)
+					rc = DN_ENOMEM;
+				else
+					r->ct.cnt = c, r->ct.capcnt = ne;
+			}
 			for (size_t j = 0; !rc && j < ne; j++) {
 				e.end = ends[j];
 				e.seq = j;
-				rc = count_add(&r->ct, &e, 1);
+				if (r->nstarts == 1)
+					r->ct.cnt[r->ct.ncnt++] = e;
+				else
+					rc = count_add(&r->ct, &e, 1);
 			}
 			free(ends);
 		} else if (ok && (rc = count_hop(&cr, id, k, &r->ct))) {
