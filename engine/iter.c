@@ -685,6 +685,35 @@ static int asof_next(dn_iter *it, uint8_t kind, dn_id *id)
 	return DN_DONE;
 }
 
+int dn_iter_next_many(dn_iter *it, dn_id *ids, size_t cap, size_t *n)
+{
+	int rc = DN_ROW;
+	*n = 0;
+	if (!it->stale && it->kind == IT_LABEL && !it->t->restricted) {
+		/* a label's ids straight from the page the scan holds */
+		dn_scan *s = &it->scan;
+		const uint8_t *p;
+		while (*n < cap) {
+			if (s->i < s->n) {
+				size_t take = s->n - s->i < cap - *n ? s->n - s->i : cap - *n;
+				for (size_t k = 0; k < take; k++)
+					ids[(*n)++] = dn_key_get_u64(s->buf + (s->i + k) * s->item);
+				s->i += take;
+				continue;
+			}
+			if ((rc = dn_scan_next(it->t, s, &p)) != DN_ROW)
+				break;
+			s->i--; /* taken by the copy above */
+		}
+	} else {
+		while (*n < cap && (rc = dn_iter_next(it, &ids[*n])) == DN_ROW)
+			(*n)++;
+	}
+	if (rc == DN_ROW || (rc == DN_DONE && *n))
+		return *n ? DN_ROW : DN_DONE;
+	return rc;
+}
+
 int dn_iter_next(dn_iter *it, dn_id *id)
 {
 	const uint8_t *p;

@@ -540,6 +540,10 @@ typedef int (*dn_adj_fn)(void *ctx, const dn_adj *a);
 int dn_adj_reader_open(dn_txn *txn, dn_dir dir, const char *type, dn_adj_reader **out);
 int dn_adj_reader_each(dn_adj_reader *r, dn_id node, dn_adj_fn fn, void *ctx);
 void dn_adj_reader_close(dn_adj_reader *r);
+/* Up to cap next ids of a node or edge iterator into ids (*n of them):
+ * DN_ROW when *n > 0, DN_DONE when there are none left, or an error. A
+ * label's nodes come a page of the label index at a time. */
+int dn_iter_next_many(dn_iter *it, dn_id *ids, size_t cap, size_t *n);
 /* Next id of a node or edge iterator: DN_ROW with *id, DN_DONE, or an error. */
 int dn_iter_next(dn_iter *it, dn_id *id);
 /* Next entry of an adjacency iterator: DN_ROW with *adj, DN_DONE, or an error. */

@@ -1916,11 +1916,19 @@ int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends
 	if (!m->fast && m->plan->nfilters && !(m->fast = calloc(m->plan->nfilters, sizeof *m->fast)))
 		return DN_ENOMEM;
 	/* the start candidates, then their ends */
-	dn_id id;
 	r->nstarts = 0;
-	while (r->it && (rc = dn_iter_next(r->it, &id)) == DN_ROW)
-		if ((rc = m_push(&r->starts, &r->nstarts, &r->capstarts, id)))
-			return rc;
+	for (size_t got = 0; r->it; r->nstarts += got) {
+		if (r->capstarts - r->nstarts < 4096) {
+			size_t cap = 2 * r->capstarts + 4096;
+			dn_id *st = realloc(r->starts, cap * sizeof *st);
+			if (!st)
+				return DN_ENOMEM;
+			r->starts = st;
+			r->capstarts = cap;
+		}
+		if ((rc = dn_iter_next_many(r->it, r->starts + r->nstarts, 4096, &got)) != DN_ROW)
+			break;
+	}
 	if (r->it && rc != DN_DONE)
 		return dn_x_engine_fail(m->x, r->c, rc);
 	dn_iter_free(r->it);

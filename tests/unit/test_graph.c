@@ -904,3 +904,42 @@ Test(graph, a_deleted_relationship_is_known_to_its_transaction)
 	cr_assert_eq(dn_edge_get_deleted(t, e1, &ed), DN_ENOTFOUND, "deleted by another transaction");
 	dn_txn_abort(t);
 }
+
+/* Ids taken many at a time are the ids taken one at a time: a label over
+ * several pages of its index, in small and large takes, and all nodes. */
+Test(graph, ids_many_at_a_time)
+{
+	dn_txn *t = tu_begin(db, 0);
+	for (int i = 0; i < 5000; i++)
+		mk_node(t, i % 3 ? "M" : "Other", NULL, dn_value_null());
+	tu_commit(t);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	static const size_t caps[] = {1, 7, 500, 4096};
+	for (int all = 0; all < 2; all++)
+		for (size_t c = 0; c < 4; c++) {
+			dn_iter *one, *many;
+			if (all) {
+				TU_OK(db, dn_nodes_all(t, &one));
+				TU_OK(db, dn_nodes_all(t, &many));
+			} else {
+				TU_OK(db, dn_nodes_by_label(t, "M", &one));
+				TU_OK(db, dn_nodes_by_label(t, "M", &many));
+			}
+			dn_id buf[4096], id;
+			size_t n = 0, total = 0;
+			int rc;
+			while ((rc = dn_iter_next_many(many, buf, caps[c], &n)) == DN_ROW) {
+				cr_assert(n > 0 && n <= caps[c]);
+				for (size_t k = 0; k < n; k++, total++) {
+					cr_assert_eq(dn_iter_next(one, &id), DN_ROW);
+					cr_assert_eq(buf[k], id, "id %zu (take of %zu)", total, caps[c]);
+				}
+			}
+			cr_assert_eq(rc, DN_DONE);
+			cr_assert_eq(dn_iter_next(one, &id), DN_DONE, "fewer ids many at a time (%zu)", total);
+			cr_assert_eq(total, all ? 5000 : 3333);
+			dn_iter_free(one);
+			dn_iter_free(many);
+		}
+	dn_txn_abort(t);
+}
