@@ -1,97 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * match.c — MATCH, OPTIONAL MATCH and MERGE, and patterns inside
- * expressions, for the executor (exec.c, exec_int.h): a depth-first
- * matcher that walks each planned path (plan.h) from its start
- * candidates, binding nodes and relationships slot by slot, with
- * relationship uniqueness, WHERE parts tested as soon as they can be,
- * variable-length hops enumerated or (under DISTINCT) searched
- * breadth-first, and shortestPath / allShortestPaths searched from both
- * ends.
+ * match.c — MATCH and OPTIONAL MATCH for the executor (exec.c,
+ * exec_int.h): a depth-first matcher that walks each planned path
+ * (plan.h) from its start candidates, binding nodes and relationships
+ * slot by slot, with relationship uniqueness, WHERE parts tested as soon
+ * as they can be (the simple ones on the property alone), variable-length
+ * hops enumerated or (under DISTINCT) searched breadth-first, and
+ * shortestPath / allShortestPaths searched from both ends. Its counting
+ * form is match_count.c; patterns inside expressions, EXISTS { } and
+ * MERGE are match_expr.c; what they share, match_int.h.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <unistd.h>
 
-#include "exec_int.h"
+#include "match_int.h"
 #include "value_ops.h"
-#include "op.h"
 
 /* --- MATCH ------------------------------------------------------------------------ */
 
-/*
- * MATCH enumerates, for each input row, every way the pattern's paths can
- * be laid on the graph: a path starts at a bound node, or at each node of
- * its first label (or every node), and follows adjacency element by
- * element; variable-length relationships walk depth-first. Within one
- * MATCH a relationship is used at most once (Cypher's uniqueness).
- */
-typedef struct matcher {
-	exec *x;
-	const dn_ast *where; /* MATCH's WHERE, or NULL */
-	const dn_ast_list *paths;
-	dn_value *row;   /* the working row */
-	bool *bound;     /* the working bound flags */
-	rows *out;
-	dn_id *used;     /* edges used by the current match */
-	size_t nused, capused;
-	dn_id *walk;     /* the current path: node, rel, node, ... ids */
-	size_t nwalk, capwalk;
-	size_t emitted;
-	size_t *walk_start; /* per path: where its walk begins */
-	dn_match_plan *plan;
-	bool prechecked; /* the start candidates are known to fit the first node pattern */
-	/* MATCH's operator: label tests remembered per (node pattern, node),
-	 * direct-mapped (no write happens while a MATCH runs: the writes are
-	 * eager operators, done before it starts or after it ends) */
-	struct m_label_memo {
-		const dn_ast *np;
-		dn_id id;
-		bool ok;
-	} *lmemo;
-	bool lmemo_on;      /* allowed: allocated after M_LMEMO tests */
-	size_t nlabel_tests;
-	/* MATCH's operator: a breadth-first first hop hands its end nodes on
-	 * a batch at a time. Once out holds `want` rows it keeps the ends left
-	 * and unwinds with M_SUSPEND; the operator later walks the same start
-	 * again with `resuming` set, which picks up the ends where they were */
-	bool resumable, resuming, suspended;
-	size_t want;
-	dn_id *ends;
-	size_t nends, endpos;
-	struct m_fast *fast; /* per plan filter: its simple form, if it has one */
-	bool readers;        /* the simple forms may keep property readers */
-} matcher;
 
-/*
- * A WHERE part of the form `v.key OP constant` (OP a comparison, the
- * constant a literal or a parameter, either side) is tested on the one
- * property's value, without the evaluator: the constant is evaluated once
- * per MATCH. Anything unusual (v not an entity, a read that fails) goes to
- * the evaluator, which gives the same answer or the error.
- */
-typedef struct m_fast {
-	int state;      /* 0: not looked at yet, 1: simple, 2: the evaluator */
-	int32_t slot;   /* v's */
-	const char *key;
-	size_t klen;
-	dn_ast_op op;   /* with the property on the left */
-	dn_value c;     /* the constant */
-	dn_prop_reader *rd; /* the matcher's reader of the key, once opened */
-} m_fast;
 
-/* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */
-#define M_SUSPEND 99
 
 #define M_LMEMO 4096
 
-static int m_paths(matcher *m, uint32_t p);
 static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node);
 static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start);
-static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep);
 
 static bool m_used(const matcher *m, dn_id e)
 {
@@ -138,7 +73,7 @@ static int m_props_ok(matcher *m, const dn_ast *props, const dn_prop *have, size
 	return 0;
 }
 
-static int m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
+int dn_m_node_ok(matcher *m, const dn_ast *np, dn_id id, bool *ok)
 {
 	*ok = true;
 	if (!np->u.node.labels.n && !np->u.node.props)
@@ -223,7 +158,7 @@ static void m_unbind(matcher *m, int32_t slot, bool was)
 }
 
 
-static int m_dir(const dn_ast *rp)
+int dn_m_dir(const dn_ast *rp)
 {
 	return rp->u.rel.dir == DN_DIR_OUT ? DN_OUT : rp->u.rel.dir == DN_DIR_IN ? DN_IN : DN_BOTH;
 }
@@ -234,7 +169,7 @@ typedef int (*m_adj_fn)(matcher *m, uint32_t p, uint32_t i, const dn_adj *a, voi
 
 /* Whether type alternative t of a relationship pattern repeats an earlier
  * one ([:T|:T] names a type twice: once is enough). */
-static bool m_type_again(const dn_ast *rp, uint32_t t)
+bool dn_m_type_again(const dn_ast *rp, uint32_t t)
 {
 	for (uint32_t u = 0; u < t; u++)
 		if (!strcmp(rp->u.rel.types.item[u]->u.name.s, rp->u.rel.types.item[t]->u.name.s))
@@ -253,7 +188,7 @@ static int m_each_adj_dir(matcher *m, uint32_t p, uint32_t i, dn_id node, int di
 	uint32_t nt = rp->u.rel.types.n;
 	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
 		dn_iter *it;
-		if (m_type_again(rp, t))
+		if (dn_m_type_again(rp, t))
 			continue;
 		dn_adj a;
 		int rc = dn_edges_of(m->x->txn, node, (dn_dir)dir, nt ? rp->u.rel.types.item[t]->u.name.s : NULL, &it);
@@ -308,7 +243,7 @@ static bool rp_props(const matcher *m, uint32_t p, uint32_t i)
 
 static int m_each_adj(matcher *m, uint32_t p, uint32_t i, dn_id node, m_adj_fn fn, void *st)
 {
-	return m_each_adj_dir(m, p, i, node, m_dir(m->paths->item[p]->u.path.elems.item[i]), false, fn, st);
+	return m_each_adj_dir(m, p, i, node, dn_m_dir(m->paths->item[p]->u.path.elems.item[i]), false, fn, st);
 }
 
 /* A single-hop relationship. */
@@ -413,7 +348,7 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 	bool ok = true, was = false;
 	int rc;
 	bool trusted = (i == 0 && m->prechecked) || (m->plan->paths[p].all_labeled[i] && !np->u.node.props);
-	if (!trusted && ((rc = m_node_ok(m, np, node, &ok)) || !ok))
+	if (!trusted && ((rc = dn_m_node_ok(m, np, node, &ok)) || !ok))
 		return rc;
 	if (np->u.node.var) {
 		m_bind(m, np->u.node.var->u.name.slot, dn_x_entity(node, DN_NODE), &was, &ok);
@@ -426,7 +361,7 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 	if (i + 1 < path->u.path.elems.n) {
 		/* the WHERE parts whose variables are bound now */
 		bool keep;
-		if ((rc = m_filter(m, false, p, i, &keep)) || !keep) {
+		if ((rc = dn_m_filter(m, false, p, i, &keep)) || !keep) {
 			m->nwalk--;
 			goto out;
 		}
@@ -455,8 +390,8 @@ static int m_node(matcher *m, uint32_t p, uint32_t i, dn_id node)
 			m_bind(m, path->u.path.var->u.name.slot, v, &pwas, &ok);
 		}
 		bool keep;
-		if (!(rc = m_filter(m, false, p, i, &keep)) && keep)
-			rc = m_paths(m, p + 1);
+		if (!(rc = dn_m_filter(m, false, p, i, &keep)) && keep)
+			rc = dn_m_paths(m, p + 1);
 		if (path->u.path.var)
 			m_unbind(m, path->u.path.var->u.name.slot, pwas);
 	} else {
@@ -478,7 +413,7 @@ out:
 }
 
 /* Looks at filter k: whether it has the simple form. */
-static int m_fast_prepare(matcher *m, size_t k, m_fast *fs)
+int dn_m_fast_prepare(matcher *m, size_t k, m_fast *fs)
 {
 	const dn_ast *e = m->plan->filters[k].expr;
 	fs->state = 2;
@@ -509,7 +444,7 @@ static int m_fast_prepare(matcher *m, size_t k, m_fast *fs)
 	return 0;
 }
 
-static void m_fast_free(matcher *m)
+void dn_m_fast_free(matcher *m)
 {
 	for (size_t k = 0; m->fast && k < m->plan->nfilters; k++) {
 		dn_value_free(&m->fast[k].c);
@@ -522,7 +457,7 @@ static void m_fast_free(matcher *m)
 /* Tests a simple filter on v (its variable's value) in txn: 1 when the
  * evaluator must (*keep untouched). Reads nothing of the matcher: the
  * counting form's threads call it. */
-static int fast_test(dn_txn *txn, dn_prop_reader *rd, const m_fast *fs, const dn_value *v, bool *keep)
+int dn_m_fast_test(dn_txn *txn, dn_prop_reader *rd, const m_fast *fs, const dn_value *v, bool *keep)
 {
 	dn_value own = dn_value_null();
 	const dn_value *have = &own;
@@ -572,12 +507,12 @@ static int m_fast_test(matcher *m, m_fast *fs, bool *keep)
 	if (!fs->rd && m->readers && m->row[fs->slot].type == DN_NODE &&
 	    dn_prop_reader_open(m->x->txn, fs->key, fs->klen, &fs->rd))
 		fs->rd = NULL;
-	return fast_test(m->x->txn, fs->rd, fs, &m->row[fs->slot], keep);
+	return dn_m_fast_test(m->x->txn, fs->rd, fs, &m->row[fs->slot], keep);
 }
 
 /* Tests the WHERE parts the plan placed at (p, i), or those left for a
  * whole match (at_emit): *keep false when one of them fails. */
-static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep)
+int dn_m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep)
 {
 	*keep = true;
 	if (!m->fast && m->plan->nfilters && !(m->fast = calloc(m->plan->nfilters, sizeof *m->fast)))
@@ -587,7 +522,7 @@ static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep
 		if (f->at_emit != at_emit || (!at_emit && (f->p != p || f->i != i)))
 			continue;
 		m_fast *fs = &m->fast[k];
-		int rc = fs->state ? 0 : m_fast_prepare(m, k, fs);
+		int rc = fs->state ? 0 : dn_m_fast_prepare(m, k, fs);
 		if (rc)
 			return rc;
 		if (fs->state == 1 && !m_fast_test(m, fs, keep))
@@ -604,7 +539,7 @@ static int m_filter(matcher *m, bool at_emit, uint32_t p, uint32_t i, bool *keep
 static int m_emit(matcher *m)
 {
 	bool keep;
-	int rc = m_filter(m, true, 0, 0, &keep);
+	int rc = dn_m_filter(m, true, 0, 0, &keep);
 	if (rc || !keep)
 		return rc;
 	dn_value *o = dn_x_rows_add(m->out);
@@ -666,17 +601,6 @@ static int m_start(matcher *m, uint32_t p, dn_iter **it)
 	return rc ? dn_x_engine_fail(m->x, np, rc) : 0;
 }
 
-/* The adjacency readers of a relationship pattern (the counting form's,
- * below; a breadth-first search's too). */
-typedef struct count_readers {
-	dn_adj_reader *r[16];
-	size_t n;
-} count_readers;
-static int count_readers_open(dn_txn *txn, const dn_ast *rp, count_readers *cr);
-static void count_readers_close(count_readers *cr);
-/* A count that only the evaluator (or one thread) can do; too many types
- * for the readers. */
-#define M_EVAL 98
 
 /*
  * shortestPath((a)-[r:T*min..max]-(b)) and allShortestPaths(...): a
@@ -966,7 +890,7 @@ static int bfs_read_one(void *ctx, const dn_adj *a)
  * *ends, the end nodes, the start first when a closed trail passes it (or
  * the bounds allow 0 hops), the others in id order when sorted (so that
  * their records are read in key order, page after page). */
-static int bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted, dn_id **ends, size_t *nends)
+int dn_m_bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted, dn_id **ends, size_t *nends)
 {
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[i];
 	int64_t min = rp->u.rel.min < 0 ? 1 : rp->u.rel.min, max = rp->u.rel.max;
@@ -976,7 +900,7 @@ static int bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted
 	*nends = 0;
 	bfs b = {0};
 	size_t idx;
-	bfs_level lv = {&b, 0, start, m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
+	bfs_level lv = {&b, 0, start, dn_m_dir(rp) == DN_BOTH, false, max < 0 ? INT64_MAX : max};
 	b.no_slots = !lv.undirected; /* directed, its bits tell all it asks (bfs_expand) */
 	int rc = bfs_add(&b, start, 0, &idx);
 	/* level by level: the nodes of depth d are nodes[lo..hi), expanded in
@@ -989,9 +913,9 @@ static int bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted
 	size_t cap = 0;
 	/* the relationship's adjacency through readers (unless its property
 	 * map must be read: then entries are collected first) */
-	count_readers cr = {.n = 0};
+	m_readers cr = {.n = 0};
 	bool direct = !rp_props(m, p, i);
-	if (!rc && direct && (rc = count_readers_open(m->x->txn, rp, &cr)) == M_EVAL)
+	if (!rc && direct && (rc = dn_m_readers_open(m->x->txn, rp, &cr)) == M_EVAL)
 		rc = 0, direct = false;
 	else if (rc && direct)
 		rc = dn_x_engine_fail(m->x, rp, rc);
@@ -1018,12 +942,12 @@ static int bfs_ends(matcher *m, uint32_t p, uint32_t i, dn_id start, bool sorted
 					if ((rc = dn_adj_reader_each(cr.r[t], order[j].id, bfs_read_one, &rd)) && rc != DN_ENOMEM)
 						rc = dn_x_engine_fail(m->x, rp, rc); /* (bfs_expand fails for memory only) */
 			} else {
-				rc = m_each_adj_dir(m, p, i, order[j].id, m_dir(rp), false, bfs_expand, &lv);
+				rc = m_each_adj_dir(m, p, i, order[j].id, dn_m_dir(rp), false, bfs_expand, &lv);
 			}
 		}
 	}
 	free(order);
-	count_readers_close(&cr);
+	dn_m_readers_close(&cr);
 	dn_id *e = NULL;
 	size_t n = 0;
 	if (!rc && !(e = malloc((b.n ? b.n : 1) * sizeof *e)))
@@ -1058,7 +982,7 @@ static int m_var_bfs(matcher *m, uint32_t p, uint32_t i, dn_id start)
 	}
 	dn_id *ends;
 	size_t nends;
-	int rc = bfs_ends(m, p, i, start, m_end_reads(m, p, i + 1), &ends, &nends);
+	int rc = dn_m_bfs_ends(m, p, i, start, m_end_reads(m, p, i + 1), &ends, &nends);
 	/* the walk holds the start node: m_node adds each end node again (the
 	 * rows' order is free: only duplicate-insensitive consumers follow a
 	 * breadth-first hop) */
@@ -1157,7 +1081,7 @@ static int bfs_bind(bfs_walk *w)
 		if (err)
 			return err;
 		if (ok)
-			rc = m_paths(m, w->p + 1);
+			rc = dn_m_paths(m, w->p + 1);
 		if (path->u.path.var)
 			m_unbind(m, path->u.path.var->u.name.slot, pwas);
 		if (rp->u.rel.var)
@@ -1234,7 +1158,7 @@ static int bfs_emit_all(matcher *m, uint32_t p, bfs *b, bfs *back, size_t meet, 
 static int m_shortest_both(matcher *m, uint32_t p, dn_id from, dn_id to, int64_t max)
 {
 	const dn_ast *rp = m->paths->item[p]->u.path.elems.item[1];
-	int fdir = m_dir(rp), bdir = fdir == DN_OUT ? DN_IN : fdir == DN_IN ? DN_OUT : fdir;
+	int fdir = dn_m_dir(rp), bdir = fdir == DN_OUT ? DN_IN : fdir == DN_IN ? DN_OUT : fdir;
 	bfs f = {0}, b = {0};
 	size_t idx, flo = 0, blo = 0;
 	int rc = bfs_add(&f, from, 0, &idx);
@@ -1312,7 +1236,7 @@ static int m_shortest(matcher *m, uint32_t p)
 		if (level_start == level_end)
 			break;
 		bool hit;
-		rc = bfs_widen(m, p, &b, level_start, m_dir(rp), to, &hit);
+		rc = bfs_widen(m, p, &b, level_start, dn_m_dir(rp), to, &hit);
 		depth++;
 		level_start = level_end;
 		found = hit && depth >= min;
@@ -1324,7 +1248,7 @@ static int m_shortest(matcher *m, uint32_t p)
 	return rc;
 }
 
-static int m_paths(matcher *m, uint32_t p)
+int dn_m_paths(matcher *m, uint32_t p)
 {
 	if (p == m->paths->n)
 		return m_emit(m);
@@ -1370,27 +1294,6 @@ static int m_paths(matcher *m, uint32_t p)
  * operator can stop after any candidate and go on later; a path that
  * starts at a bound node (or a shortestPath) is matched whole.
  */
-/* The counting form: the ends in order of first reach, and an open
- * addressing map end id -> index + 1. */
-typedef struct count_table {
-	dn_x_count *cnt;
-	size_t ncnt, capcnt;
-	size_t *slots, nslots;
-} count_table;
-
-struct dn_x_match {
-	matcher m;
-	const dn_ast *c;
-	dn_iter *it;         /* the first path's start candidates, while open */
-	bool top_prechecked; /* they fit the first node pattern */
-	bool top_whole;      /* the row's first path starts at one node */
-	dn_id top_id;        /* else the candidate being matched */
-	bool active;         /* a row is being matched */
-	bool *before;        /* the slots bound before the MATCH */
-	count_table ct; /* the counting form's ends */
-	dn_id *starts;  /* and its start candidates */
-	size_t nstarts, capstarts;
-};
 
 int dn_x_match_new(exec *x, const dn_ast *c, dn_match_plan *plan, const bool *bound, rows *out, dn_x_match **mm)
 {
@@ -1445,7 +1348,7 @@ int dn_x_match_row(dn_x_match *r, const dn_value *row)
 	r->top_whole = path->u.path.shortest != DN_PATH_PLAIN || (np->u.node.var && m->bound[np->u.node.var->u.name.slot]);
 	if (r->top_whole) { /* one start: matched whole (or until it suspends) */
 		r->top_prechecked = false;
-		rc = m_paths(m, 0);
+		rc = dn_m_paths(m, 0);
 		return rc == M_SUSPEND ? 0 : rc;
 	}
 	m->walk_start[0] = 0;
@@ -1472,7 +1375,7 @@ int dn_x_match_more(dn_x_match *r, size_t want)
 		m->resuming = true;
 		m->plan->paths[0].rows[0]--; /* counted once */
 		m->prechecked = r->top_prechecked;
-		rc = r->top_whole ? m_paths(m, 0) : m_node(m, 0, 0, r->top_id);
+		rc = r->top_whole ? dn_m_paths(m, 0) : m_node(m, 0, 0, r->top_id);
 		m->prechecked = m->resuming = false;
 		if (rc && rc != M_SUSPEND)
 			return rc;
@@ -1519,631 +1422,7 @@ void dn_x_match_free(dn_x_match *r)
 	free(r->ct.cnt);
 	free(r->ct.slots);
 	free(r->starts);
-	m_fast_free(&r->m);
+	dn_m_fast_free(&r->m);
 	free(r);
 }
 
-/* --- the counting form ----------------------------------------------------------------- */
-
-size_t dn_x_count_par_min = 8192;
-int dn_x_count_threads;
-
-static size_t count_hash(dn_id id)
-{
-	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17);
-}
-
-/* The entry of end in ct (a free slot when it has none). */
-static size_t *count_slot(const count_table *ct, dn_id end)
-{
-	size_t mask = ct->nslots - 1, h = count_hash(end) & mask;
-	for (; ct->slots[h]; h = (h + 1) & mask)
-		if (ct->cnt[ct->slots[h] - 1].end == end)
-			break;
-	return &ct->slots[h];
-}
-
-/* n more matches reaching end; e is the first of them (end, start, rel,
- * where it was found). */
-static int count_add(count_table *ct, const dn_x_count *e, uint64_t n)
-{
-	dn_id end = e->end;
-	if ((ct->ncnt + 1) * 2 > ct->nslots) {
-		size_t ns = ct->nslots ? 2 * ct->nslots : 1024;
-		size_t *sl = calloc(ns, sizeof *sl);
-		if (!sl)
-			return DN_ENOMEM;
-		free(ct->slots);
-		ct->slots = sl;
-		ct->nslots = ns;
-		for (size_t k = 0; k < ct->ncnt; k++)
-			*count_slot(ct, ct->cnt[k].end) = k + 1;
-	}
-	size_t *slot = count_slot(ct, end);
-	if (*slot) {
-		dn_x_count *c = &ct->cnt[*slot - 1];
-		c->n += n;
-		if (e->at < c->at || (e->at == c->at && e->seq < c->seq)) { /* found earlier */
-			c->start = e->start;
-			c->rel = e->rel;
-			c->at = e->at;
-			c->seq = e->seq;
-		}
-		return 0;
-	}
-	if (ct->ncnt == ct->capcnt) {
-		size_t cap = ct->capcnt ? 2 * ct->capcnt : 256;
-		dn_x_count *c = realloc(ct->cnt, cap * sizeof *c);
-		if (!c)
-			return DN_ENOMEM;
-		ct->cnt = c;
-		ct->capcnt = cap;
-	}
-	ct->cnt[ct->ncnt] = *e;
-	ct->cnt[ct->ncnt].n = n;
-	*slot = ++ct->ncnt;
-	return 0;
-}
-
-static void count_clear(count_table *ct)
-{
-	ct->ncnt = 0;
-	if (ct->slots)
-		memset(ct->slots, 0, ct->nslots * sizeof *ct->slots);
-}
-
-/* The relationship pattern's readers, one per type it names (or one for
- * every type), in a transaction: a hop's adjacency, start after start. */
-
-static void count_readers_close(count_readers *cr)
-{
-	for (size_t k = 0; k < cr->n; k++)
-		dn_adj_reader_close(cr->r[k]);
-	cr->n = 0;
-}
-
-/* 0, the engine's code, or M_EVAL: more types than readers. */
-static int count_readers_open(dn_txn *txn, const dn_ast *rp, count_readers *cr)
-{
-	uint32_t nt = rp->u.rel.types.n;
-	cr->n = 0;
-	for (uint32_t t = 0; t < (nt ? nt : 1); t++) {
-		if (m_type_again(rp, t))
-			continue;
-		if (cr->n == sizeof cr->r / sizeof *cr->r) {
-			count_readers_close(cr);
-			return M_EVAL;
-		}
-		int rc = dn_adj_reader_open(txn, (dn_dir)m_dir(rp), nt ? rp->u.rel.types.item[t]->u.name.s : NULL,
-		                            &cr->r[cr->n]);
-		if (rc) {
-			count_readers_close(cr);
-			return rc;
-		}
-		cr->n++;
-	}
-	return 0;
-}
-
-typedef struct count_hop_ctx {
-	count_table *ct;
-	dn_x_count e;
-} count_hop_ctx;
-
-static int count_hop_one(void *ctx, const dn_adj *a)
-{
-	count_hop_ctx *h = ctx;
-	h->e.end = a->nbr;
-	h->e.rel = a->edge;
-	int rc = count_add(h->ct, &h->e, 1);
-	h->e.seq++;
-	return rc;
-}
-
-/* Counts the ends of start node id (start candidate at) into ct: 0 or the
- * engine's code. */
-static int count_hop(count_readers *cr, dn_id id, uint64_t at, count_table *ct)
-{
-	count_hop_ctx h = {ct, {0, id, 0, 1, at, 0}};
-	int rc = 0;
-	for (size_t k = 0; !rc && k < cr->n; k++)
-		rc = dn_adj_reader_each(cr->r[k], id, count_hop_one, &h);
-	return rc;
-}
-
-/* Tests end node id against the far node pattern fp and the WHERE parts
- * placed at it. */
-static int count_end_ok(dn_x_match *r, const dn_ast *fp, bool trusted, dn_id id, bool *ok)
-{
-	matcher *m = &r->m;
-	int rc = 0;
-	*ok = true;
-	if (!trusted && ((rc = m_node_ok(m, fp, id, ok)) || !*ok))
-		return rc;
-	if (!fp->u.node.var)
-		return 0;
-	int32_t s = fp->u.node.var->u.name.slot;
-	m->row[s] = dn_x_entity(id, DN_NODE);
-	m->bound[s] = true;
-	rc = m_filter(m, false, 0, 2, ok);
-	m->row[s] = dn_value_null();
-	m->bound[s] = false;
-	return rc;
-}
-
-/*
- * One thread's share of the start nodes, when the start's tests need no
- * evaluator (its labels, and WHERE parts of the simple form on its
- * properties): the start candidates are cut in blocks dealt to the
- * threads in turn (the work of a block varies with what its filters keep,
- * so no thread gets one long stretch) and each thread reads its blocks in
- * a transaction of its own on the same snapshot
- * (dn_txn_begin_twin) into a table of its own. The tables are merged and
- * the ends put back in the order of their first match, which is the
- * order one thread gives.
- */
-typedef struct count_share {
-	dn_txn *txn;
-	const dn_id *ids;       /* every start candidate */
-	size_t n;
-	size_t block;           /* candidates in a block */
-	size_t first, stride;   /* its blocks: first, first + stride, ... */
-	const dn_ast *rp;
-	const char *const *labels; /* NULL: the start nodes fit their pattern */
-	uint32_t nlabels;
-	const m_fast *const *tests;
-	size_t ntests;
-	count_table ct;
-	uint64_t starts; /* the ones with the labels */
-	int rc;          /* 0, the engine's code, or M_EVAL: a test needs the evaluator */
-	char msg[256];   /* the engine's message of rc (kept per thread) */
-	pthread_t thread;
-} count_share;
-
-static void *count_share_run(void *arg)
-{
-	count_share *c = arg;
-	count_readers cr;
-	dn_prop_reader *prd[16] = {NULL};
-	int rc = count_readers_open(c->txn, c->rp, &cr);
-	for (size_t f = 0; !rc && f < c->ntests; f++)
-		rc = dn_prop_reader_open(c->txn, c->tests[f]->key, c->tests[f]->klen, &prd[f]);
-	for (size_t k = 0, end = 0; !rc; k++) {
-		if (k == end) {
-			k = c->first * c->block;
-			c->first += c->stride;
-			if (k >= c->n)
-				break;
-			end = k + c->block < c->n ? k + c->block : c->n;
-		}
-		dn_id id = c->ids[k];
-		bool ok = true;
-		if (c->labels && (rc = dn_node_has_labels(c->txn, id, c->labels, c->nlabels, &ok)) == DN_ENOTFOUND)
-			rc = 0, ok = false;
-		if (rc || !ok)
-			continue;
-		c->starts++;
-		dn_value v = dn_x_entity(id, DN_NODE);
-		for (size_t f = 0; ok && !rc && f < c->ntests; f++)
-			if (fast_test(c->txn, prd[f], c->tests[f], &v, &ok))
-				rc = M_EVAL;
-		if (!rc && ok)
-			rc = count_hop(&cr, id, k, &c->ct);
-	}
-	count_readers_close(&cr);
-	for (size_t f = 0; f < c->ntests; f++)
-		dn_prop_reader_close(prd[f]);
-	c->rc = rc;
-	if (rc && rc != M_EVAL)
-		snprintf(c->msg, sizeof c->msg, "%s", dn_errmsg(dn_txn_db(c->txn)));
-	return NULL;
-}
-
-static int count_cmp_first(const void *a, const void *b)
-{
-	const dn_x_count *x = a, *y = b;
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* How many threads count the start candidates (1: this one alone). */
-static size_t count_threads(size_t n)
-{
-	long cpus = dn_x_count_threads > 0 ? dn_x_count_threads : sysconf(_SC_NPROCESSORS_ONLN);
-	size_t k = n / (dn_x_count_par_min ? dn_x_count_par_min : 1);
-	if (cpus < 1)
-		cpus = 1;
-	if (k > (size_t)cpus)
-		k = (size_t)cpus;
-	return k > 8 ? 8 : k ? k : 1;
-}
-
-/* Counts r->starts on several threads into r->ct: 0, M_EVAL when a share
- * met what only the evaluator can decide (the caller counts alone then),
- * or an error. */
-static int count_parallel(dn_x_match *r, size_t nthreads, const dn_ast *np, const dn_ast *rp, bool trusted)
-{
-	matcher *m = &r->m;
-	const char *names[8];
-	const m_fast *tests[16];
-	size_t ntests = 0;
-	uint32_t nl = np->u.node.labels.n;
-	if (m->plan->paths[0].bfs || (!trusted && (np->u.node.props || nl > 8)))
-		return M_EVAL; /* (a search: one thread) */
-	for (uint32_t l = 0; l < nl && l < 8; l++)
-		names[l] = np->u.node.labels.item[l]->u.name.s;
-	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
-	for (size_t k = 0; k < m->plan->nfilters; k++) {
-		const dn_plan_filter *f = &m->plan->filters[k];
-		if (f->at_emit || f->p != 0 || f->i != 0)
-			continue;
-		int rc = m->fast[k].state ? 0 : m_fast_prepare(m, k, &m->fast[k]);
-		if (rc)
-			return rc;
-		if (m->fast[k].state != 1 || m->fast[k].slot != ss || ntests == 16)
-			return M_EVAL;
-		tests[ntests++] = &m->fast[k];
-	}
-	count_share *sh = calloc(nthreads, sizeof *sh);
-	if (!sh)
-		return DN_ENOMEM;
-	size_t made = 0;
-	int rc = 0;
-	for (; made < nthreads; made++) {
-		count_share *c = &sh[made];
-		c->txn = m->x->txn;
-		if (made && (rc = dn_txn_begin_twin(m->x->txn, &c->txn))) {
-			rc = rc == DN_EBUSY ? M_EVAL : rc; /* no twin: one thread then */
-			break;
-		}
-		c->ids = r->starts;
-		c->n = r->nstarts;
-		c->first = made;
-		c->stride = nthreads;
-		c->block = r->nstarts / (8 * nthreads); /* eight blocks a thread at least, */
-		c->block = c->block < 1 ? 1 : c->block > 1024 ? 1024 : c->block; /* of at most 1024 */
-		c->rp = rp;
-		c->labels = trusted ? NULL : names;
-		c->nlabels = nl;
-		c->tests = tests;
-		c->ntests = ntests;
-		if (made && pthread_create(&c->thread, NULL, count_share_run, c)) {
-			dn_txn_abort(c->txn);
-			rc = M_EVAL;
-			break;
-		}
-	}
-	if (!rc)
-		count_share_run(&sh[0]);
-	for (size_t k = 1; k < made; k++) {
-		pthread_join(sh[k].thread, NULL);
-		dn_txn_abort(sh[k].txn);
-	}
-	for (size_t k = 0; !rc && k < nthreads; k++)
-		if ((rc = sh[k].rc) && rc != M_EVAL)
-			rc = dn_x_fail(m->x, r->c, rc, "%s", sh[k].msg[0] ? sh[k].msg : dn_strerror(rc));
-	count_clear(&r->ct);
-	for (size_t k = 0; !rc && k < nthreads; k++) {
-		m->plan->paths[0].rows[0] += sh[k].starts;
-		for (size_t e = 0; !rc && e < sh[k].ct.ncnt; e++) {
-			const dn_x_count *c = &sh[k].ct.cnt[e];
-			rc = count_add(&r->ct, c, c->n);
-		}
-	}
-	if (!rc) /* the order of first match (the map is rebuilt by the next count) */
-		qsort(r->ct.cnt, r->ct.ncnt, sizeof *r->ct.cnt, count_cmp_first);
-	for (size_t k = 0; k < nthreads; k++) {
-		free(sh[k].ct.cnt);
-		free(sh[k].ct.slots);
-	}
-	free(sh);
-	return rc;
-}
-
-/* Counts r->starts on this thread, with the matcher's own tests. */
-static int count_alone(dn_x_match *r, const dn_ast *np, const dn_ast *rp, bool trusted)
-{
-	matcher *m = &r->m;
-	int32_t ss = np->u.node.var ? np->u.node.var->u.name.slot : -1;
-	count_readers cr;
-	int rc = count_readers_open(m->x->txn, rp, &cr);
-	if (rc)
-		return dn_x_engine_fail(m->x, rp, rc);
-	count_clear(&r->ct);
-	for (size_t k = 0; k < r->nstarts; k++) {
-		dn_id id = r->starts[k];
-		bool ok = true;
-		if (!trusted && (rc = m_node_ok(m, np, id, &ok)))
-			break;
-		if (!ok)
-			continue;
-		m->plan->paths[0].rows[0]++;
-		if (ss >= 0) {
-			m->row[ss] = dn_x_entity(id, DN_NODE);
-			m->bound[ss] = true;
-		}
-		if ((rc = m_filter(m, false, 0, 0, &ok)))
-			break;
-		if (ok && m->plan->paths[0].bfs) { /* a breadth-first search: each end once a start */
-			dn_id *ends;
-			size_t ne;
-			if ((rc = bfs_ends(m, 0, 1, id, true, &ends, &ne)))
-				break;
-			dn_x_count e = {0, id, 0, 1, k, 0};
-			if (r->nstarts == 1 && ne > r->ct.capcnt) { /* one start: its ends are distinct, no map */
-				dn_x_count *c = realloc(r->ct.cnt, ne * sizeof *c);
-				if (!c)
-					rc = DN_ENOMEM;
-				else
-					r->ct.cnt = c, r->ct.capcnt = ne;
-			}
-			for (size_t j = 0; !rc && j < ne; j++) {
-				e.end = ends[j];
-				e.seq = j;
-				if (r->nstarts == 1)
-					r->ct.cnt[r->ct.ncnt++] = e;
-				else
-					rc = count_add(&r->ct, &e, 1);
-			}
-			free(ends);
-		} else if (ok && (rc = count_hop(&cr, id, k, &r->ct))) {
-			rc = dn_x_engine_fail(m->x, rp, rc);
-		}
-		if (rc)
-			break;
-	}
-	count_readers_close(&cr);
-	if (ss >= 0) {
-		m->row[ss] = dn_value_null();
-		m->bound[ss] = false;
-	}
-	return rc;
-}
-
-int dn_x_match_count(dn_x_match *r, const dn_value *row, const dn_x_count **ends, size_t *n)
-{
-	matcher *m = &r->m;
-	dn_path_plan *pp = &m->plan->paths[0];
-	const dn_ast *np = pp->path->u.path.elems.item[0], *rp = pp->path->u.path.elems.item[1],
-	             *fp = pp->path->u.path.elems.item[2];
-	*ends = NULL;
-	*n = 0;
-	int rc = dn_x_match_row(r, row); /* the row, and the start's iterator */
-	r->active = false;
-	if (rc)
-		return rc;
-	if (!m->fast && m->plan->nfilters && !(m->fast = calloc(m->plan->nfilters, sizeof *m->fast)))
-		return DN_ENOMEM;
-	/* the start candidates, then their ends */
-	r->nstarts = 0;
-	for (size_t got = 0; r->it; r->nstarts += got) {
-		if (r->capstarts - r->nstarts < 4096) {
-			size_t cap = 2 * r->capstarts + 4096;
-			dn_id *st = realloc(r->starts, cap * sizeof *st);
-			if (!st)
-				return DN_ENOMEM;
-			r->starts = st;
-			r->capstarts = cap;
-		}
-		if ((rc = dn_iter_next_many(r->it, r->starts + r->nstarts, 4096, &got)) != DN_ROW)
-			break;
-	}
-	if (r->it && rc != DN_DONE)
-		return dn_x_engine_fail(m->x, r->c, rc);
-	dn_iter_free(r->it);
-	r->it = NULL;
-	bool trusted = r->top_prechecked || (pp->all_labeled[0] && !np->u.node.props);
-	size_t nthreads = count_threads(r->nstarts);
-	rc = nthreads > 1 ? count_parallel(r, nthreads, np, rp, trusted) : M_EVAL;
-	if (rc == M_EVAL)
-		rc = count_alone(r, np, rp, trusted);
-	if (rc)
-		return rc;
-	/* the ends: their labels and WHERE parts, once each */
-	bool ftrusted = pp->all_labeled[2] && !fp->u.node.props;
-	size_t keep = 0;
-	for (size_t k = 0; k < r->ct.ncnt; k++) {
-		bool ok;
-		if ((rc = count_end_ok(r, fp, ftrusted, r->ct.cnt[k].end, &ok)))
-			return rc;
-		if (ok) {
-			pp->rows[2] += r->ct.cnt[k].n;
-			r->ct.cnt[keep++] = r->ct.cnt[k];
-		}
-	}
-	*ends = r->ct.cnt;
-	*n = keep;
-	return 0;
-}
-
-/* --- patterns inside expressions ----------------------------------------------------- */
-
-/* EXISTS { query }: the subquery's tree from the outer row (row, with
- * bound), pulled for one row. */
-static int env_exists(exec *x, const dn_ast *node, const dn_value *row, const bool *bound, dn_value *out)
-{
-	const dn_ast **comp_nodes = x->comp_nodes;
-	const dn_value *comp_vals = x->comp_vals;
-	size_t ncomp = x->ncomp;
-	dn_op *root = NULL;
-	rows b = {0};
-	int rc = dn_op_build_subquery(x, node->u.sub.query, row, bound, &root);
-	if (!rc && !(rc = dn_op_batch_init(root, &b)) && !(rc = dn_op_open(root)))
-		rc = dn_op_next(root, &b, 1);
-	if (rc == DN_ROW || rc == DN_DONE) {
-		*out = dn_value_bool(rc == DN_ROW);
-		rc = 0;
-	}
-	dn_op_close(root);
-	dn_op_free(root);
-	dn_x_rows_free(&b);
-	x->comp_nodes = comp_nodes;
-	x->comp_vals = comp_vals;
-	x->ncomp = ncomp;
-	return rc;
-}
-
-int dn_x_env_pattern(void *ctx, const dn_ast *node, const dn_eval_local *locals, size_t nlocals,
-                       dn_value *out)
-{
-	exec *x = ctx;
-	bool comp = node->kind == DN_AST_PATTERN_COMP, sub = node->kind == DN_AST_EXISTS_SUB;
-	dn_ast *path = sub ? NULL : comp ? node->u.pcomp.path : node->u.pred.path;
-	dn_ast_list paths = {&path, 1};
-	const dn_value *saved_row = x->row;
-	const bool *saved_bound = x->bound;
-	rows found;
-	int rc = dn_x_rows_init(&found, x->width);
-	if (rc)
-		return rc;
-	dn_value *row = calloc(x->width ? x->width : 1, sizeof *row);
-	size_t *starts = calloc(1, sizeof *starts);
-	if (!row || !starts)
-		rc = DN_ENOMEM;
-	if (!rc && saved_bound)
-		memcpy(found.bound, saved_bound, x->width);
-	if (!rc && saved_row)
-		rc = dn_x_row_copy(row, saved_row, x->width);
-	/* list comprehension variables around the pattern, outermost first */
-	for (size_t i = nlocals; !rc && i-- > 0;) {
-		dn_value_free(&row[locals[i].slot]);
-		rc = dn_value_copy(&row[locals[i].slot], locals[i].value);
-		found.bound[locals[i].slot] = true;
-	}
-	dn_match_plan plan = {0};
-	if (!rc && sub) /* EXISTS { }: the subquery, not a pattern */
-		rc = env_exists(x, node, row, found.bound, out);
-	if (!rc && !sub &&
-	    (rc = dn_plan_paths(x->txn, &paths, comp ? node->u.pcomp.where : NULL, found.bound, x->width, 0, &plan)))
-		rc = dn_x_engine_fail(x, node, rc);
-	matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, starts, &plan};
-	if (!rc && !sub)
-		rc = m_paths(&m, 0);
-	m_fast_free(&m);
-	dn_plan_match_free(&plan);
-	if (sub) {
-		/* the answer is in *out */
-	} else if (!rc && !comp) {
-		*out = dn_value_bool(found.n > 0);
-	} else if (!rc) {
-		dn_value *items = calloc(found.n ? found.n : 1, sizeof *items);
-		size_t k = 0;
-		rc = items ? 0 : DN_ENOMEM;
-		for (; !rc && k < found.n; k++) {
-			x->bound = found.bound;
-			rc = dn_x_eval_at(x, found.v + k * found.width, node->u.pcomp.proj, &items[k]);
-		}
-		if (!rc) {
-			int err = 0;
-			*out = dn_value_list(items, found.n, &err);
-			rc = err;
-		}
-		for (size_t i = 0; items && i < k; i++)
-			dn_value_free(&items[i]);
-		free(items);
-	}
-	for (size_t i = 0; row && i < x->width; i++)
-		dn_value_free(&row[i]);
-	free(row);
-	free(starts);
-	free(m.used);
-	free(m.walk);
-	dn_x_rows_free(&found);
-	x->row = saved_row;
-	x->bound = saved_bound;
-	return rc;
-}
-
-/* --- MERGE ------------------------------------------------------------------------- */
-
-/* MERGE path: for each row, the path's matches (then ON MATCH SET), or,
- * when there is none, the path created (then ON CREATE SET). */
-int dn_x_run_merge(exec *x, const dn_ast *c, rows *in, rows *out)
-{
-	dn_ast *path = c->u.merge.path;
-	dn_ast_list paths = {&path, 1};
-	rows found;
-	int rc = dn_x_rows_init(&found, in->width);
-	if (rc)
-		return rc;
-	bool *before = malloc(in->width ? in->width : 1);
-	dn_value *row = calloc(in->width ? in->width : 1, sizeof *row);
-	if (!before || !row)
-		rc = DN_ENOMEM;
-	if (!rc)
-		memcpy(before, in->bound, in->width);
-	for (size_t r = 0; !rc && r < in->n; r++) {
-		/* a null in MERGE's property maps can never match what it creates */
-		for (uint32_t i = 0; !rc && i < path->u.path.elems.n; i++) {
-			const dn_ast *e = path->u.path.elems.item[i];
-			const dn_ast *props = e->kind == DN_AST_NODE_PAT ? e->u.node.props : e->u.rel.props;
-			dn_value mv;
-			if (!props || (rc = dn_x_eval_at(x, in->v + r * in->width, props, &mv)))
-				continue;
-			for (uint32_t k = 0; mv.type == DN_MAP && k < mv.len && !rc; k++)
-				if (mv.u.list[2 * k + 1].type == DN_NULL) {
-					dn_parse_error_set(x->err, x->pr->text, x->pr->len, DN_ESEMANTIC, props->off, props->len,
-					                   "MergeReadOwnWrites",
-					                   "MERGE cannot use a null property value ('%.*s')",
-					                   (int)mv.u.list[2 * k].len, mv.u.list[2 * k].u.s);
-					rc = DN_ESEMANTIC;
-				}
-			dn_value_free(&mv);
-		}
-		if (rc)
-			break;
-		dn_match_plan plan = {0};
-		memcpy(found.bound, before, in->width);
-		if ((rc = dn_plan_paths(x->txn, &paths, NULL, found.bound, in->width, 0, &plan)))
-			rc = dn_x_engine_fail(x, c, rc);
-		matcher m = {x, NULL, &plan.list, row, found.bound, &found, NULL, 0, 0, NULL, 0, 0, 0, NULL, &plan};
-		m.walk_start = calloc(1, sizeof *m.walk_start);
-		if (!rc)
-			rc = m.walk_start ? dn_x_row_copy(row, in->v + r * in->width, in->width) : DN_ENOMEM;
-		if (!rc)
-			rc = m_paths(&m, 0);
-		m_fast_free(&m);
-		dn_plan_match_free(&plan);
-		free(m.walk_start);
-		free(m.used);
-		free(m.walk);
-		bool on_create = !rc && !found.n;
-		if (on_create) {
-			memcpy(in->bound, before, in->width);
-			dn_value *o = dn_x_rows_add(&found);
-			if (!o || (rc = dn_x_row_copy(o, row, in->width)) || (rc = dn_x_create_path(x, path, o, in)))
-				rc = rc ? rc : DN_ENOMEM;
-		}
-		for (size_t f = 0; !rc && f < found.n; f++) {
-			dn_value *fr = found.v + f * found.width;
-			for (uint32_t a = 0; !rc && a < c->u.merge.actions.n; a++) {
-				const dn_ast *act = c->u.merge.actions.item[a];
-				if (act->u.action.on_create != on_create)
-					continue;
-				for (uint32_t i = 0; !rc && i < act->u.action.items.n; i++)
-					rc = dn_x_set_item(x, act->u.action.items.item[i], fr);
-			}
-			dn_value *o = rc ? NULL : dn_x_rows_add(out);
-			if (!rc)
-				rc = o ? dn_x_row_copy(o, fr, in->width) : DN_ENOMEM;
-		}
-		dn_x_rows_clear(&found);
-		for (size_t i = 0; i < in->width; i++)
-			dn_value_free(&row[i]);
-	}
-	if (before)
-		memcpy(out->bound, before, in->width);
-	if (path->u.path.var)
-		out->bound[path->u.path.var->u.name.slot] = true;
-	for (uint32_t i = 0; i < path->u.path.elems.n; i++) {
-		const dn_ast *e = path->u.path.elems.item[i];
-		const dn_ast *v = e->kind == DN_AST_NODE_PAT ? e->u.node.var : e->u.rel.var;
-		if (v)
-			out->bound[v->u.name.slot] = true;
-	}
-	dn_x_rows_free(&found);
-	free(before);
-	free(row);
-	return rc;
-}
