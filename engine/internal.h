@@ -297,6 +297,7 @@ struct dn_txn {
 	int jfd;            /* the spill file, when jfile_len > 0 */
 	uint64_t jfile_len;
 	bool replaying;
+	bool no_journal; /* DN_TXN_NO_JOURNAL: a failed write poisons instead */
 	/* snapshot of the counters at begin, to restart a replay from */
 	uint64_t b_next_node, b_next_edge, b_nodes, b_edges;
 	uint32_t b_next_tok[5];

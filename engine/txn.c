@@ -430,7 +430,7 @@ static int journal_spill(dn_txn *t)
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n)
 {
 	int rc;
-	if (t->replaying)
+	if (t->replaying || t->no_journal)
 		return 0;
 	size_t need = 1 + 1 + 10 + 10 + n;
 	if (t->journal.len + need > t->journal.cap && t->journal.cap >= ((size_t)1 << 20) &&
@@ -646,6 +646,7 @@ int dn_txn_begin(dn_db *db, unsigned flags, const dn_txn_opts *opts, dn_txn **ou
 	t->serial = atomic_fetch_add(&serials, 1) + 1;
 	t->db = db;
 	t->rdonly = rdonly;
+	t->no_journal = !rdonly && (flags & DN_TXN_NO_JOURNAL);
 	t->principal = o.principal ? dn_strdup(o.principal) : rdonly ? NULL : dn_strdup(db->user);
 	if (!t->principal && (o.principal || !rdonly)) {
 		txn_free(t);
@@ -897,10 +898,33 @@ poison:
 /* Ends a write call: on success nothing to do; on a full map, grow and
  * replay and ask the caller to retry; on another failure after the call
  * wrote something, replay what came before it so that it leaves no trace. */
+/* A transaction without a journal after a failed write: nothing to undo
+ * it with, so it is poisoned; a full map is grown first (for the redo) and
+ * reported as DN_ELIMIT. */
+static int fail_unjournaled(dn_txn *t, int rc)
+{
+	t->poisoned = true;
+	if (rc != DN_EMAPFULL_INTERNAL && rc != MDB_MAP_FULL)
+		return rc;
+	close_cursors(t);
+	if (t->txn)
+		mdb_txn_abort(t->txn);
+	t->txn = NULL;
+	pthread_rwlock_unlock(&t->db->map_lock);
+	MDB_envinfo info;
+	mdb_env_info(t->db->env, &info);
+	int grc = dn_db_grow(t->db, info.me_mapsize * 2, true);
+	pthread_rwlock_rdlock(&t->db->map_lock);
+	return grc ? grc : dn_error(t->db, DN_EMAPFULL, "the map filled up in a transaction without a journal: "
+	                                                "the map was grown, do it again");
+}
+
 int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 {
 	if (rc == 0)
 		return 0;
+	if (t->no_journal)
+		return fail_unjournaled(t, rc);
 	bool wrote = dn_journal_mark(t) != journal_mark || rc == DN_EMAPFULL_INTERNAL;
 	int trc = dn_journal_truncate(t, journal_mark);
 	if (trc) {
@@ -1012,6 +1036,10 @@ int dn_txn_commit(dn_txn *t)
 			return 0;
 		}
 		t->txn = NULL;
+		if (rc == MDB_MAP_FULL && t->no_journal) {
+			rc = fail_unjournaled(t, rc);
+			break;
+		}
 		if (rc == MDB_MAP_FULL) {
 			/* the LMDB transaction is gone; start over on a grown map */
 			pthread_rwlock_unlock(&db->map_lock);

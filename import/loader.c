@@ -60,6 +60,7 @@ typedef struct ld_space {
 struct dn_loader {
 	dn_db *db;
 	dn_txn *txn;
+	unsigned txn_flags;
 	dn_import_opts opts;
 	dn_import_summary *sum;
 	dn_import_summary own_sum;
@@ -204,12 +205,18 @@ dn_import_opts dn_import_opts_default(void)
 static int txn_begin(dn_loader *ld)
 {
 	dn_txn_opts to = {.principal = ld->opts.principal};
-	return dn_txn_begin(ld->db, 0, &to, &ld->txn);
+	return dn_txn_begin(ld->db, ld->txn_flags, &to, &ld->txn);
 }
 
 int dn_loader_begin(dn_db *db, const dn_import_opts *opts,
                     dn_import_summary *summary, uint64_t total_bytes,
                     dn_loader **out)
+{
+	return dn_loader_begin_ex(db, opts, summary, total_bytes, 0, out);
+}
+
+int dn_loader_begin_ex(dn_db *db, const dn_import_opts *opts, dn_import_summary *summary, uint64_t total_bytes,
+                       unsigned txn_flags, dn_loader **out)
 {
 	dn_loader *ld = calloc(1, sizeof *ld);
 	int rc;
@@ -217,6 +224,7 @@ int dn_loader_begin(dn_db *db, const dn_import_opts *opts,
 	if (!ld)
 		return dn_error(db, DN_ENOMEM, "import: out of memory");
 	ld->db = db;
+	ld->txn_flags = txn_flags;
 	ld->opts = opts ? *opts : dn_import_opts_default();
 	if (!ld->opts.delimiter)
 		ld->opts.delimiter = ',';

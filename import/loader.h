@@ -21,6 +21,9 @@ typedef struct dn_loader dn_loader;
 int dn_loader_begin(dn_db *db, const dn_import_opts *opts,
                     dn_import_summary *summary, uint64_t total_bytes,
                     dn_loader **out);
+/* The same, its write transactions begun with txn_flags (DN_TXN_*). */
+int dn_loader_begin_ex(dn_db *db, const dn_import_opts *opts, dn_import_summary *summary, uint64_t total_bytes,
+                       unsigned txn_flags, dn_loader **out);
 
 /* Ends an import: commits (ok) or aborts the transaction in progress, and
  * frees the loader. Returns the commit's result (0 when !ok). */

@@ -278,6 +278,14 @@ const char *dn_db_path(const dn_db *db);
 
 enum dn_txn_flags {
 	DN_TXN_RDONLY = 1u << 0,
+	/* A write transaction without the replay journal that otherwise
+	 * lets a write call that fails halfway leave no trace, and lets a
+	 * full map grow and the transaction go on: for bulk loads that the
+	 * caller can redo whole. Here any failed write call makes the
+	 * transaction unusable (later calls and the commit give DN_ETXN; abort
+	 * it), and a full map grows the map and fails the call with
+	 * DN_EMAPFULL, so that the load can be done again, with the journal. */
+	DN_TXN_NO_JOURNAL = 1u << 1,
 };
 
 /* How a transaction reads and who it is. All fields optional (zero). */

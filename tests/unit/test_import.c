@@ -809,3 +809,73 @@ Test(import, edge_list_second_thread_stops_at_the_first_bad_record)
 	cr_assert_eq(n, 0, "all or nothing");
 	dn_txn_abort(t);
 }
+
+/* Writes a large file DIR/name from a generator of lines. */
+static const char *put_lines(const char *name, const char *header, int n, const char *fmt, int mod)
+{
+	static char p[4200];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	cr_assert_not_null(f, "%s", p);
+	fprintf(f, "%s\n", header);
+	for (int i = 0; i < n; i++)
+		fprintf(f, fmt, i, (i * 7919) % mod);
+	fclose(f);
+	return p;
+}
+
+/*
+ * A one-transaction import from files runs without the replay journal; a
+ * map far too small for it fills up, and the import runs again with the
+ * journal on the grown map: everything is there once, nothing twice.
+ */
+Test(import, a_full_map_redoes_the_import_with_the_journal)
+{
+	dn_close(db);
+	tu_rmtree(dir);
+	dn_open_opts oo = {0};
+	oo.map_size = (size_t)1 << 20; /* 1 MiB: a few thousand rows fill it */
+	db = tu_open(dir, &oo);
+	char nodes[4200], rels[4200];
+	snprintf(nodes, sizeof nodes, "%s", put_lines("n.csv", "id:ID(P),v:int", 20000, "%d,%d\n", 1000));
+	snprintf(rels, sizeof rels, "%s", put_lines("r.csv", ":START_ID(P),:END_ID(P)", 20000, "%d,%d\n", 20000));
+	const char *nf[] = {nodes}, *rf[] = {rels};
+	dn_import_source src[2] = {{false, "P", nf, 1}, {true, "LINK", rf, 1}};
+	dn_import_summary s;
+	TU_OK(db, dn_import_csv(db, src, 2, NULL, &s));
+	cr_expect_eq(s.nodes_created, 20000);
+	cr_expect_eq(s.rels_created, 20000);
+	dn_txn *t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n, e;
+	TU_OK(db, dn_count_nodes(t, &n));
+	TU_OK(db, dn_count_edges(t, &e));
+	cr_expect_eq(n, 20000);
+	cr_expect_eq(e, 20000);
+	dn_stats *st;
+	TU_OK(db, dn_stats_get(t, &st));
+	cr_expect_gt(st->map_bytes, oo.map_size, "the map did not grow: the test did not fill it");
+	dn_stats_free(st);
+	dn_txn_abort(t);
+}
+
+/* Without a journal, a write call that fails makes the transaction
+ * unusable, and nothing of it is committed. */
+Test(import, a_transaction_without_a_journal_is_spent_by_a_failure)
+{
+	dn_txn *t = tu_begin(db, 0);
+	TU_OK(db, dn_index_create(t, NULL, "Q", "k", DN_INDEX_UNIQUE));
+	tu_commit(t);
+	const char *q = "Q";
+	dn_prop p = {"k", dn_value_int(1)};
+	dn_id id;
+	TU_OK(db, dn_txn_begin(db, DN_TXN_NO_JOURNAL, NULL, &t));
+	TU_OK(db, dn_node_create(t, &q, 1, &p, 1, NULL, &id));
+	cr_assert_eq(dn_node_create(t, &q, 1, &p, 1, NULL, &id), DN_ECONSTRAINT);
+	cr_assert_eq(dn_node_create(t, &q, 1, NULL, 0, NULL, &id), DN_ETXN);
+	cr_assert_eq(dn_txn_commit(t), DN_ETXN);
+	t = tu_begin(db, DN_TXN_RDONLY);
+	uint64_t n;
+	TU_OK(db, dn_count_nodes(t, &n));
+	cr_assert_eq(n, 0, "%llu nodes of a spent transaction were committed", (unsigned long long)n);
+	dn_txn_abort(t);
+}
