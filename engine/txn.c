@@ -895,17 +895,10 @@ poison:
 	return rc == DN_EMAPFULL_INTERNAL ? dn_error(db, DN_ENOMEM, "map full during replay") : rc;
 }
 
-/* Ends a write call: on success nothing to do; on a full map, grow and
- * replay and ask the caller to retry; on another failure after the call
- * wrote something, replay what came before it so that it leaves no trace. */
-/* A transaction without a journal after a failed write: nothing to undo
- * it with, so it is poisoned; a full map is grown first (for the redo) and
- * reported as DN_ELIMIT. */
-static int fail_unjournaled(dn_txn *t, int rc)
+/* Abandons the LMDB transaction (if it is still there) and doubles the
+ * map: 0 or the growth's error. */
+static int abandon_and_grow(dn_txn *t)
 {
-	t->poisoned = true;
-	if (rc != DN_EMAPFULL_INTERNAL && rc != MDB_MAP_FULL)
-		return rc;
 	close_cursors(t);
 	if (t->txn)
 		mdb_txn_abort(t->txn);
@@ -915,10 +908,25 @@ static int fail_unjournaled(dn_txn *t, int rc)
 	mdb_env_info(t->db->env, &info);
 	int grc = dn_db_grow(t->db, info.me_mapsize * 2, true);
 	pthread_rwlock_rdlock(&t->db->map_lock);
+	return grc;
+}
+
+/* A transaction without a journal after a failed write: nothing to undo
+ * it with, so it is poisoned; a full map is grown first (for the redo) and
+ * reported as DN_EMAPFULL. */
+static int fail_unjournaled(dn_txn *t, int rc)
+{
+	t->poisoned = true;
+	if (rc != DN_EMAPFULL_INTERNAL && rc != MDB_MAP_FULL)
+		return rc;
+	int grc = abandon_and_grow(t);
 	return grc ? grc : dn_error(t->db, DN_EMAPFULL, "the map filled up in a transaction without a journal: "
 	                                                "the map was grown, do it again");
 }
 
+/* Ends a write call: on success nothing to do; on a full map, grow and
+ * replay and ask the caller to retry; on another failure after the call
+ * wrote something, replay what came before it so that it leaves no trace. */
 int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 {
 	if (rc == 0)
@@ -934,14 +942,7 @@ int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark)
 	if (!wrote && !t->poisoned)
 		return rc;
 	if (rc == DN_EMAPFULL_INTERNAL) {
-		close_cursors(t);
-		mdb_txn_abort(t->txn);
-		t->txn = NULL;
-		pthread_rwlock_unlock(&t->db->map_lock);
-		MDB_envinfo info;
-		mdb_env_info(t->db->env, &info);
-		int grc = dn_db_grow(t->db, info.me_mapsize * 2, true);
-		pthread_rwlock_rdlock(&t->db->map_lock);
+		int grc = abandon_and_grow(t);
 		if (grc) {
 			t->poisoned = true;
 			return grc;
@@ -1042,11 +1043,7 @@ int dn_txn_commit(dn_txn *t)
 		}
 		if (rc == MDB_MAP_FULL) {
 			/* the LMDB transaction is gone; start over on a grown map */
-			pthread_rwlock_unlock(&db->map_lock);
-			MDB_envinfo info;
-			mdb_env_info(db->env, &info);
-			rc = dn_db_grow(db, info.me_mapsize * 2, true);
-			pthread_rwlock_rdlock(&db->map_lock);
+			rc = abandon_and_grow(t);
 			if (!rc && !(rc = dn_txn_replay(t)))
 				continue;
 			break;
