@@ -21,6 +21,35 @@
  * version), HEAD leaves the properties for dn_rec_find. */
 enum { READ_COPY = 1, READ_HEAD = 2 };
 
+/* Record id on cursor c, whose last read was id *next - 1 (0: none): ids
+ * read in ascending order (a label scan over nodes made together, a
+ * search's sorted ends) are usually the next key or a few keys on, so a
+ * few steps get there without a search; a step that lands past id, or a
+ * cursor another reader moved, ends in the search. 0 with *v, or LMDB's
+ * code (MDB_NOTFOUND); *next follows. */
+static int cursor_get_id(MDB_cursor *c, dn_id id, dn_id *next, MDB_val *v)
+{
+	uint8_t key[8];
+	MDB_val k;
+	dn_key_put_u64(key, id);
+	if (*next && id >= *next && id - *next < 8)
+		for (dn_id s = *next; s <= id; s++) {
+			if (mdb_cursor_get(c, &k, v, MDB_NEXT) || k.mv_size != 8)
+				break;
+			int cmp = memcmp(k.mv_data, key, 8);
+			if (!cmp) {
+				*next = id + 1;
+				return 0;
+			}
+			if (cmp > 0)
+				break;
+		}
+	k = (MDB_val){8, key};
+	int rc = mdb_cursor_get(c, &k, v, MDB_SET_KEY);
+	*next = rc ? 0 : id + 1;
+	return rc;
+}
+
 static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, unsigned how)
 {
 	uint8_t key[8];
@@ -36,40 +65,13 @@ static int read_current(dn_txn *t, int dbi, dn_id id, dn_rec *r, bool *found, un
 		dn_key_put_u64(key, id);
 		/* a read transaction reads through its cursor on the records:
 		 * LMDB looks for a key on the cursor's page before searching from
-		 * the root, so ids read in order (a label scan's, a search's
-		 * sorted ends) cost an in-page search, not a descent */
+		 * the root, and ids read in order step (cursor_get_id) */
 		MDB_cursor *c = t->rdonly ? dn_txn_cursor(t, dbi) : NULL;
-		MDB_val k = {8, key};
-		int rc = MDB_NOTFOUND;
-		/* ids read in ascending order (a label scan over nodes made
-		 * together, a search's sorted ends) are usually the next key or
-		 * a few keys on: steps, no search. The cursor is shared, so the
-		 * key each step lands on is checked. */
-		dn_id *next = &t->rnext[dbi == DBI_NODES ? 0 : 1];
-		if (c && *next && id >= *next && id - *next < 8) {
-			for (dn_id s = *next; s <= id; s++) {
-				if ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) || k.mv_size != 8) {
-					rc = MDB_NOTFOUND;
-					break;
-				}
-				int cmp = memcmp(k.mv_data, key, 8);
-				if (cmp >= 0) {
-					rc = cmp ? MDB_NOTFOUND : 0;
-					break;
-				}
-				rc = MDB_NOTFOUND;
-			}
-		}
-		if (rc) {
-			k = (MDB_val){8, key};
-			rc = c ? mdb_cursor_get(c, &k, &v, MDB_SET_KEY) : dn_get(t, dbi, key, 8, &v);
-		}
+		int rc = c ? cursor_get_id(c, id, &t->rnext[dbi == DBI_NODES ? 0 : 1], &v) : dn_get(t, dbi, key, 8, &v);
 		if (rc == DN_ENOTFOUND || (c && rc == MDB_NOTFOUND))
 			return 0;
 		if (rc)
 			return c ? dn_error_lmdb(t->db, rc, "read") : rc;
-		if (c)
-			*next = id + 1;
 		if (t->rcache) {
 			t->rcache[slot].id = id;
 			t->rcache[slot].dbi = dbi;
@@ -1015,13 +1017,7 @@ static int get_prop(dn_txn *t, uint8_t kind, dn_id id, const char *key, size_t k
 	if (!rc && (rc = dn_rec_find(&r, k, &t->arena, &v, &tmp)))
 		return dn_error(t->db, rc, "%s %llu: record is corrupted", kind == DN_REC_NODE ? "node" : "edge",
 		                (unsigned long long)id);
-	if (rc || !v)
-		return rc;
-	if (v->type == DN_STRING || v->type == DN_LIST || v->type == DN_MAP || v->type == DN_PATH)
-		return dn_value_copy(out, v);
-	*out = *v; /* nothing to own */
-	out->owned = 0;
-	return 0;
+	return rc ? rc : v ? dn_value_copy(out, v) : 0;
 }
 
 /* --- the property reader ------------------------------------------------- */
@@ -1033,7 +1029,7 @@ struct dn_prop_reader {
 	uint32_t tok;
 	bool none;        /* no element has the key */
 	MDB_cursor *c;    /* NULL: through dn_node_prop_get (as-of, restricted, a writer) */
-	dn_id next;       /* the id after the last one read (0: none) */
+	dn_id next;       /* the id after the last one read (cursor_get_id) */
 	dn_arena arena;   /* the record's head and a list value */
 	dn_value owned;   /* the fallback's copy */
 };
@@ -1095,36 +1091,11 @@ int dn_prop_reader_get(dn_prop_reader *r, dn_id id, const dn_value **v)
 		*v = r->owned.type == DN_NULL ? NULL : &r->owned;
 		return 0;
 	}
-	uint8_t key[8];
-	MDB_val k = {8, key}, val;
-	dn_key_put_u64(key, id);
-	rc = MDB_NOTFOUND;
-	if (r->next && id >= r->next && id - r->next < 8) {
-		/* a few steps on from the last key read (the cursor is the
-		 * reader's own): each step passes one id, so id is reached or
-		 * passed (then it is not there) within id - next + 1 steps */
-		for (dn_id s = r->next; s <= id && rc; s++) {
-			int got = mdb_cursor_get(r->c, &k, &val, MDB_NEXT);
-			if (got == MDB_NOTFOUND)
-				goto gone;
-			if (got)
-				return dn_error_lmdb(r->t->db, got, "read");
-			int cmp = k.mv_size == 8 ? memcmp(k.mv_data, key, 8) : 1;
-			if (cmp > 0)
-				goto gone;
-			if (!cmp)
-				rc = 0;
-		}
-	}
-	if (rc) { /* not stepped to: searched */
-		k = (MDB_val){8, key};
-		rc = mdb_cursor_get(r->c, &k, &val, MDB_SET_KEY);
-	}
-	if (rc == MDB_NOTFOUND)
-		goto gone;
+	MDB_val val;
+	if ((rc = cursor_get_id(r->c, id, &r->next, &val)) == MDB_NOTFOUND)
+		return dn_error(r->t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
 	if (rc)
 		return dn_error_lmdb(r->t->db, rc, "read");
-	r->next = id + 1;
 	dn_rec rec;
 	dn_arena_reset(&r->arena);
 	if ((rc = dn_rec_decode_head(val.mv_data, val.mv_size, &r->arena, &rec)) ||
@@ -1133,9 +1104,6 @@ int dn_prop_reader_get(dn_prop_reader *r, dn_id id, const dn_value **v)
 	if (*v == &r->owned) /* borrowed from the record: not to be freed */
 		r->owned.owned = 0;
 	return 0;
-gone:
-	r->next = 0;
-	return dn_error(r->t->db, DN_ENOTFOUND, "node %llu not found", (unsigned long long)id);
 }
 
 int dn_node_has_labels(dn_txn *t, dn_id id, const char *const *labels, size_t n, bool *ok)

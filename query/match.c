@@ -501,10 +501,11 @@ int dn_m_fast_test(dn_txn *txn, dn_prop_reader *rd, const m_fast *fs, const dn_v
 
 static int m_fast_test(matcher *m, m_fast *fs, bool *keep)
 {
-	/* a MATCH's own filters read through a property reader (a search's
-	 * ends and a scan's nodes come in id order); a pattern inside an
-	 * expression, matched anew for each row, does not keep one */
-	if (!fs->rd && m->readers && m->row[fs->slot].type == DN_NODE &&
+	/* a MATCH's own filters read through a property reader once they
+	 * test many nodes (a search's ends and a scan's nodes come in id
+	 * order; a lookup's one node is not worth opening one); a pattern
+	 * inside an expression, matched anew for each row, does not keep one */
+	if (!fs->rd && m->readers && m->row[fs->slot].type == DN_NODE && ++fs->tests > 16 &&
 	    dn_prop_reader_open(m->x->txn, fs->key, fs->klen, &fs->rd))
 		fs->rd = NULL;
 	return dn_m_fast_test(m->x->txn, fs->rd, fs, &m->row[fs->slot], keep);

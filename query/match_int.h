@@ -73,6 +73,7 @@ typedef struct m_fast {
 	dn_ast_op op;   /* with the property on the left */
 	dn_value c;     /* the constant */
 	dn_prop_reader *rd; /* the matcher's reader of the key, once opened */
+	uint32_t tests;     /* nodes tested without it so far */
 } m_fast;
 
 /* Not an error, not DN_ROW or DN_DONE: the matcher stopped with rows to go. */

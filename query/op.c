@@ -251,6 +251,11 @@ static int arg_next(dn_op *op, rows *out, size_t want)
 
 static const dn_op_vt arg_vt = {"Argument", NULL, arg_next, NULL, NULL, NULL};
 
+bool dn_op_is_argument(const dn_op *op)
+{
+	return op->vt == &arg_vt;
+}
+
 int dn_op_argument_new(exec *x, dn_op **out)
 {
 	*out = dn_op_new(x, &arg_vt, sizeof(op_arg), NULL, NULL);

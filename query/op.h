@@ -119,6 +119,8 @@ int dn_op_explain(dn_op *root, dn_prof *prof, int depth);
 
 /* The operators, one file each. */
 int dn_op_argument_new(exec *x, dn_op **out);                                       /* op.c */
+/* Whether op is an Argument (it gives exactly one row). */
+bool dn_op_is_argument(const dn_op *op);
 int dn_op_match_new(exec *x, const dn_ast *q, uint32_t i, dn_op *child, dn_op **out); /* op_match.c */
 int dn_op_merge_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);             /* op_write.c */
 int dn_op_create_new(exec *x, const dn_ast *c, dn_op *child, dn_op **out);            /* op_write.c */

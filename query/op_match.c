@@ -108,6 +108,22 @@ static int match_next(dn_op *op, rows *out, size_t want)
 
 /* The counting form: a row per end node (the start and relationship the
  * first match had), weighted by the matches that reach it. */
+/* The row end e stands for: the current input row with the start, the
+ * relationship and the end bound, weighted by weight. */
+static int count_row(op_match *o, rows *out, const dn_x_count *e, uint64_t weight)
+{
+	dn_value *row = dn_x_rows_add(out);
+	if (!row)
+		return DN_ENOMEM;
+	int rc = dn_x_row_copy(row, o->in.v + (o->in_pos - 1) * o->in.width, o->in.width);
+	const dn_id id[3] = {e->start, e->rel, e->end};
+	for (int s = 0; !rc && s < 3; s++)
+		if (o->slot[s] >= 0)
+			row[o->slot[s]] = dn_x_entity(id[s], s == 1 ? DN_REL : DN_NODE);
+	o->weights[out->n - 1] = weight;
+	return rc;
+}
+
 static int count_next(dn_op *op, rows *out, size_t want)
 {
 	op_match *o = (op_match *)op;
@@ -125,34 +141,13 @@ static int count_next(dn_op *op, rows *out, size_t want)
 			uint64_t n = 0;
 			for (size_t k = 0; k < o->nends; k++)
 				n += o->collapse_ends ? 1 : o->ends[k].n;
-			dn_value *row = dn_x_rows_add(out);
-			if (!row)
-				return DN_ENOMEM;
-			if ((rc = dn_x_row_copy(row, o->in.v + (o->in_pos - 1) * o->in.width, o->in.width)))
-				return rc;
-			const dn_id id[3] = {o->ends[0].start, o->ends[0].rel, o->ends[0].end};
-			for (int s = 0; s < 3; s++)
-				if (o->slot[s] >= 0)
-					row[o->slot[s]] = dn_x_entity(id[s], s == 1 ? DN_REL : DN_NODE);
-			o->weights[0] = n;
 			o->epos = o->nends;
-			return DN_ROW;
+			return (rc = count_row(o, out, &o->ends[0], n)) ? rc : DN_ROW;
 		}
 		if (o->epos < o->nends) {
-			const dn_value *in = o->in.v + (o->in_pos - 1) * o->in.width;
-			for (size_t k = 0; k < want && o->epos < o->nends; k++) {
-				const dn_x_count *e = &o->ends[o->epos++];
-				dn_value *row = dn_x_rows_add(out);
-				if (!row)
-					return DN_ENOMEM;
-				if ((rc = dn_x_row_copy(row, in, o->in.width)))
+			for (size_t k = 0; k < want && o->epos < o->nends; k++, o->epos++)
+				if ((rc = count_row(o, out, &o->ends[o->epos], o->ends[o->epos].n)))
 					return rc;
-				const dn_id id[3] = {e->start, e->rel, e->end};
-				for (int s = 0; s < 3; s++)
-					if (o->slot[s] >= 0)
-						row[o->slot[s]] = dn_x_entity(id[s], s == 1 ? DN_REL : DN_NODE);
-				o->weights[k] = e->n;
-			}
 			return DN_ROW;
 		}
 		if (o->in_pos < o->in.n) {
@@ -315,7 +310,7 @@ bool dn_op_match_count(dn_op *op, const dn_ast *agg, const find_aggs *fa, size_t
 	size_t ndistinct = 0;
 	for (size_t a = 0; a < fa->n; a++)
 		ndistinct += fa->calls[a].node->u.func.distinct;
-	if (!nkeys && !strcmp(op->child[0]->vt->name, "Argument")) {
+	if (!nkeys && dn_op_is_argument(op->child[0])) {
 		o->collapse = !ndistinct;
 		o->collapse_ends = ndistinct == fa->n;
 	}
