@@ -711,6 +711,31 @@ void dn_adj_close(dn_txn *t)
 	t->adj_fd = 0;
 }
 
+/*
+ * A run is written compactly: each entry of the sorted buffer as varints,
+ * relative to the one before it. An entry that starts a (node, dir, type)
+ * group is (node delta << 1 | 1), (type << 2 | dir), neighbour, edge; an
+ * entry within the group is (neighbour delta << 1), edge. About 8 bytes
+ * an entry where the buffer holds 32: the copy into the page cache, which
+ * is what a run costs, shrinks fourfold, and so does the read back.
+ */
+#define RUN_ENT_MAX 40 /* four varints of 10 bytes */
+
+static int write_all(int fd, const uint8_t *p, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
 /* Sorts b and appends it to the run file as one run; then empties b.
  * Runs in the spill thread (below): no dn_error here, the message goes to
  * t->adj_bg_msg. */
@@ -722,26 +747,43 @@ static int spill_write(dn_txn *t, dn_buf *b)
 		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory sorting adjacency");
 		return rc;
 	}
-	const uint8_t *p = b->p;
-	size_t left = b->len;
-	uint64_t off = t->adj_file_len;
-	while (left) {
-		ssize_t w = pwrite(t->adj_fd - 1, p, left, (off_t)(off + (b->len - left)));
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "adjacency run: %s", strerror(errno));
-			return DN_EIO;
-		}
-		p += w;
-		left -= (size_t)w;
+	enum { OUT = 1 << 20 };
+	if ((rc = dn_buf_reserve(&t->adjenc, OUT + RUN_ENT_MAX))) {
+		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory");
+		return rc;
 	}
-	uint64_t run[2] = {off, n};
+	const adj_pending *e = (const adj_pending *)b->p;
+	adj_pending prev = {0, UINT64_MAX, 0, 0};
+	uint64_t start = t->adj_file_len, off = start;
+	uint8_t *o = t->adjenc.p;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || o - t->adjenc.p >= OUT) {
+			size_t len = (size_t)(o - t->adjenc.p);
+			if (write_all(t->adj_fd - 1, t->adjenc.p, len, off)) {
+				snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "adjacency run: %s", strerror(errno));
+				return DN_EIO;
+			}
+			off += len;
+			o = t->adjenc.p;
+			if (i == n)
+				break;
+		}
+		if (e[i].node != prev.node || e[i].dirtype != prev.dirtype) {
+			o = dn_varint_put(o, (e[i].node - prev.node) << 1 | 1);
+			o = dn_varint_put(o, (e[i].dirtype & 0xFFFFFFFFu) << 2 | e[i].dirtype >> 32);
+			o = dn_varint_put(o, e[i].nbr);
+		} else {
+			o = dn_varint_put(o, (e[i].nbr - prev.nbr) << 1);
+		}
+		o = dn_varint_put(o, e[i].edge);
+		prev = e[i];
+	}
+	uint64_t run[3] = {start, off - start, n};
 	if ((rc = dn_buf_put(&t->adj_runs, run, sizeof run))) {
 		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory");
 		return rc;
 	}
-	t->adj_file_len += b->len;
+	t->adj_file_len = off;
 	b->len = 0;
 	return 0;
 }
@@ -834,51 +876,128 @@ static int emit_group(dn_txn *t, const adj_pending *first, const uint8_t *vals, 
 	return dn_adj_add_group(t, prefix, vals, n, !tail || memcmp(prefix, tail, DN_ADJ_KEY_LEN) > 0);
 }
 
-/* A k-way merge over the runs and the (sorted) buffer: a binary heap of
- * sources ordered by each one's current entry. Runs are read through a
+/* A k-way merge over the runs and the (sorted) buffer: a tournament tree
+ * of sources ordered by each one's current entry. Runs are read through a
  * small buffer each (pread), so memory stays flat whatever their number. */
-#define RUN_READ 2048 /* entries per refill: 64 KiB */
+#define RUN_READ 2048   /* entries decoded per refill: 64 KiB */
+#define RUN_RAW 16384   /* bytes read per pread */
 
 typedef struct merge_src {
 	const adj_pending *cur, *end;
-	adj_pending *buf;    /* NULL for the in-memory buffer */
-	uint64_t off, left;  /* next file offset and entries still unread */
+	adj_pending *buf;   /* NULL for the in-memory buffer */
+	uint8_t *raw;       /* run bytes read, raw[rpos..rlen) not yet decoded */
+	size_t rpos, rlen;
+	uint64_t off, bytes_left, left; /* next file offset, bytes and entries unread */
+	adj_pending prev;   /* the last entry decoded */
 } merge_src;
 
+/* Decodes up to RUN_READ entries of a run into m->buf. */
 static int src_refill(dn_txn *t, merge_src *m)
 {
-	size_t n = m->left < RUN_READ ? (size_t)m->left : RUN_READ;
-	size_t bytes = n * sizeof(adj_pending), got = 0;
-	while (got < bytes) {
-		ssize_t r = pread(t->adj_fd - 1, (uint8_t *)m->buf + got, bytes - got, (off_t)(m->off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return dn_error(t->db, DN_EIO, "adjacency runs: %s", r < 0 ? strerror(errno) : "short read");
-		got += (size_t)r;
+	size_t n = 0;
+	while (n < RUN_READ && m->left) {
+		if (m->rlen - m->rpos < RUN_ENT_MAX && m->bytes_left) {
+			/* keep the undecoded tail, read more after it */
+			memmove(m->raw, m->raw + m->rpos, m->rlen - m->rpos);
+			m->rlen -= m->rpos;
+			m->rpos = 0;
+			size_t want = RUN_RAW + RUN_ENT_MAX - m->rlen;
+			if (want > m->bytes_left)
+				want = (size_t)m->bytes_left;
+			size_t got = 0;
+			while (got < want) {
+				ssize_t r = pread(t->adj_fd - 1, m->raw + m->rlen + got, want - got, (off_t)(m->off + got));
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0)
+					return dn_error(t->db, DN_EIO, "adjacency runs: %s", r < 0 ? strerror(errno) : "short read");
+				got += (size_t)r;
+			}
+			m->off += got;
+			m->bytes_left -= got;
+			m->rlen += got;
+		}
+		const uint8_t *p = m->raw + m->rpos, *end = m->raw + m->rlen;
+		adj_pending e = m->prev;
+		uint64_t h, v;
+		size_t k;
+		if (!(k = dn_varint_get(p, end, &h)))
+			goto bad;
+		p += k;
+		if (h & 1) {
+			e.node += h >> 1;
+			if (!(k = dn_varint_get(p, end, &v)))
+				goto bad;
+			p += k;
+			e.dirtype = (v & 3) << 32 | v >> 2;
+			if (!(k = dn_varint_get(p, end, &e.nbr)))
+				goto bad;
+			p += k;
+		} else {
+			e.nbr += h >> 1;
+		}
+		if (!(k = dn_varint_get(p, end, &e.edge)))
+			goto bad;
+		p += k;
+		m->rpos = (size_t)(p - m->raw);
+		m->buf[n++] = e;
+		m->prev = e;
+		m->left--;
 	}
-	m->off += bytes;
-	m->left -= n;
 	m->cur = m->buf;
 	m->end = m->buf + n;
 	return 0;
+bad:
+	return dn_error(t->db, DN_EIO, "adjacency runs: damaged run");
 }
 
-static void heap_down(merge_src *s, size_t *h, size_t n, size_t i)
+/* Whether entry x comes before y, without branches: the outcome is a coin
+ * toss for a merge, and a mispredicted branch per field would cost more
+ * than comparing all four. */
+static inline bool ent_before(const adj_pending *x, const adj_pending *y)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n && cmp_pending(s[h[l]].cur, s[h[m]].cur) < 0)
-			m = l;
-		if (r < n && cmp_pending(s[h[r]].cur, s[h[m]].cur) < 0)
-			m = r;
-		if (m == i)
-			return;
-		size_t tmp = h[i];
-		h[i] = h[m];
-		h[m] = tmp;
-		i = m;
+	bool lt = x->edge < y->edge;
+	lt = (x->nbr < y->nbr) | ((x->nbr == y->nbr) & lt);
+	lt = (x->dirtype < y->dirtype) | ((x->dirtype == y->dirtype) & lt);
+	return (x->node < y->node) | ((x->node == y->node) & lt);
+}
+
+/* The head of a source with nothing left: after every entry (a real
+ * dirtype is dir << 32 | type, far below this). */
+static const adj_pending ENT_END = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+
+/*
+ * A tournament tree of losers over k sources: head[i] is a copy of source
+ * i's current entry, tree[0] the source whose head comes first, tree[1..k)
+ * the loser of the match at each inner node (node n's children are 2n and
+ * 2n + 1; source i is leaf k + i). When the winner moves on, the matches
+ * on the way from its leaf to the root are replayed: log2(k) comparisons
+ * per entry, on copies that sit together, and the path is known before
+ * the first comparison, so its loads do not wait on one another.
+ */
+static void tree_build(const adj_pending *head, size_t *tree, size_t *win, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		win[k + i] = i;
+	for (size_t n = k; n-- > 1;) {
+		size_t a = win[2 * n], b = win[2 * n + 1];
+		bool first = !ent_before(&head[b], &head[a]);
+		win[n] = first ? a : b;
+		tree[n] = first ? b : a;
 	}
+	tree[0] = k > 1 ? win[1] : 0;
+}
+
+static void tree_replay(const adj_pending *head, size_t *tree, size_t k)
+{
+	size_t w = tree[0];
+	for (size_t n = (w + k) / 2; n >= 1; n /= 2) {
+		size_t l = tree[n];
+		bool sw = ent_before(&head[l], &head[w]);
+		tree[n] = sw ? w : l;
+		w = sw ? l : w;
+	}
+	tree[0] = w;
 }
 
 int dn_adj_flush(dn_txn *t)
@@ -886,7 +1005,7 @@ int dn_adj_flush(dn_txn *t)
 	int rc = spill_join(t);
 	if (rc)
 		return rc;
-	size_t nruns = t->adj_runs.len / (2 * sizeof(uint64_t));
+	size_t nruns = t->adj_runs.len / (3 * sizeof(uint64_t));
 	size_t nbuf = t->adj.len / sizeof(adj_pending);
 	if (!nruns && !nbuf)
 		return 0;
@@ -894,33 +1013,35 @@ int dn_adj_flush(dn_txn *t)
 		return dn_error(t->db, DN_ENOMEM, "out of memory");
 	size_t nsrc = nruns + 1;
 	merge_src *src = dn_calloc(nsrc, sizeof *src);
-	size_t *heap = dn_calloc(nsrc, sizeof *heap);
+	size_t *tree = dn_calloc(3 * nsrc, sizeof *tree);
+	adj_pending *head = dn_malloc(nsrc * sizeof *head);
 	rc = 0;
-	if (!src || !heap) {
+	if (!src || !tree || !head) {
 		rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 		goto out;
 	}
 	const uint64_t *runs = (const uint64_t *)t->adj_runs.p;
-	size_t nh = 0;
 	for (size_t r = 0; r < nsrc; r++) {
 		if (r < nruns) {
-			if (!(src[r].buf = dn_malloc(RUN_READ * sizeof(adj_pending)))) {
+			src[r].buf = dn_malloc(RUN_READ * sizeof(adj_pending));
+			src[r].raw = dn_malloc(RUN_RAW + 2 * RUN_ENT_MAX);
+			if (!src[r].buf || !src[r].raw) {
 				rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 				goto out;
 			}
-			src[r].off = runs[2 * r];
-			src[r].left = runs[2 * r + 1];
+			src[r].off = runs[3 * r];
+			src[r].bytes_left = runs[3 * r + 1];
+			src[r].left = runs[3 * r + 2];
+			src[r].prev = (adj_pending){0, UINT64_MAX, 0, 0};
 			if ((rc = src_refill(t, &src[r])))
 				goto out;
 		} else {
 			src[r].cur = (const adj_pending *)t->adj.p;
 			src[r].end = src[r].cur + nbuf;
 		}
-		if (src[r].cur < src[r].end)
-			heap[nh++] = r;
+		head[r] = src[r].cur < src[r].end ? *src[r].cur : ENT_END;
 	}
-	for (size_t i = nh; i-- > 0;)
-		heap_down(src, heap, nh, i);
+	tree_build(head, tree, tree + nsrc, nsrc);
 	dn_buf *vals = &t->adjvals;
 	adj_pending first = {0};
 	size_t ng = 0;
@@ -938,9 +1059,11 @@ int dn_adj_flush(dn_txn *t)
 			goto out;
 		}
 	}
-	while (nh) {
-		merge_src *m = &src[heap[0]];
+	for (;;) {
+		merge_src *m = &src[tree[0]];
 		const adj_pending *e = m->cur;
+		if (e == m->end)
+			break; /* the first source has nothing left: none has */
 		if (ng && (e->node != first.node || e->dirtype != first.dirtype)) {
 			if ((rc = emit_group(t, &first, vals->p, ng, tail)))
 				goto out;
@@ -955,24 +1078,22 @@ int dn_adj_flush(dn_txn *t)
 		dn_key_put_u64(vals->p + vals->len + 8, e->edge);
 		vals->len += DN_ADJ_VAL_LEN;
 		ng++;
-		if (++m->cur == m->end) {
-			if (m->buf && m->left) {
-				if ((rc = src_refill(t, m)))
-					goto out;
-			} else {
-				heap[0] = heap[--nh];
-			}
-		}
-		heap_down(src, heap, nh, 0);
+		if (++m->cur == m->end && m->buf && m->left && (rc = src_refill(t, m)))
+			goto out;
+		head[tree[0]] = m->cur < m->end ? *m->cur : ENT_END;
+		tree_replay(head, tree, nsrc);
 	}
 	if (ng && (rc = emit_group(t, &first, vals->p, ng, tail)))
 		goto out;
 	dn_adj_discard(t);
 out:
-	for (size_t r = 0; src && r < nsrc; r++)
+	for (size_t r = 0; src && r < nsrc; r++) {
 		free(src[r].buf);
+		free(src[r].raw);
+	}
 	free(src);
-	free(heap);
+	free(tree);
+	free(head);
 	return rc;
 }
 

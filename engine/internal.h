@@ -192,17 +192,22 @@ static inline int dn_buf_put_u8(dn_buf *b, uint8_t v)
 	return 0;
 }
 
-static inline int dn_buf_put_varint(dn_buf *b, uint64_t v)
+/* Writes v as a varint (at most 10 bytes) at p; returns the end. */
+static inline uint8_t *dn_varint_put(uint8_t *p, uint64_t v)
 {
-	if (dn_buf_reserve(b, 10))
-		return DN_ENOMEM;
-	uint8_t *p = b->p + b->len;
 	while (v >= 0x80) {
 		*p++ = (uint8_t)(v | 0x80);
 		v >>= 7;
 	}
 	*p++ = (uint8_t)v;
-	b->len = (size_t)(p - b->p);
+	return p;
+}
+
+static inline int dn_buf_put_varint(dn_buf *b, uint64_t v)
+{
+	if (dn_buf_reserve(b, 10))
+		return DN_ENOMEM;
+	b->len = (size_t)(dn_varint_put(b->p + b->len, v) - b->p);
 	return 0;
 }
 void dn_buf_free(dn_buf *b);
@@ -275,11 +280,11 @@ struct dn_txn {
 	/* adjacency of edges created in this transaction, not yet written:
 	 * entries of DN_ADJ_KEY_LEN + DN_ADJ_VAL_LEN bytes, sorted and written
 	 * in runs (graph.c, dn_adj_sync) */
-	dn_buf adj, adjvals, adjmerge, adjkeys;
+	dn_buf adj, adjvals, adjmerge, adjkeys, adjenc;
 	dn_buf adjsort, adjcount; /* scratch of the buffer's sort, kept between runs */
 	int adj_fd;          /* sorted runs spilled from `adj` (+1; 0 = none) */
 	uint64_t adj_file_len;
-	dn_buf adj_runs;     /* (offset, entries) u64 pairs of the runs */
+	dn_buf adj_runs;     /* (offset, bytes, entries) u64 triples of the runs */
 	/* the full buffer being sorted and written as a run by a thread of its
 	 * own (adj.c); adj_runs, adj_file_len, adj_fd's file and the sort's
 	 * scratch belong to that thread until spill_join */

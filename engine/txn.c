@@ -617,6 +617,7 @@ static void txn_free(dn_txn *t)
 	dn_buf_free(&t->adjvals);
 	dn_buf_free(&t->adjmerge);
 	dn_buf_free(&t->adjkeys);
+	dn_buf_free(&t->adjenc);
 	dn_buf_free(&t->adjsort);
 	dn_buf_free(&t->adjcount);
 	dn_arena_free(&t->arena);
