@@ -891,8 +891,9 @@ typedef struct merge_src {
 	adj_pending prev;   /* the last entry decoded */
 } merge_src;
 
-/* Decodes up to RUN_READ entries of a run into m->buf. */
-static int src_refill(dn_txn *t, merge_src *m)
+/* Decodes up to RUN_READ entries of a run into m->buf. It may run in the
+ * merging thread: a failure is told in msg, not through dn_error. */
+static int src_refill(int fd, merge_src *m, char *msg, size_t msg_len)
 {
 	size_t n = 0;
 	while (n < RUN_READ && m->left) {
@@ -906,11 +907,13 @@ static int src_refill(dn_txn *t, merge_src *m)
 				want = (size_t)m->bytes_left;
 			size_t got = 0;
 			while (got < want) {
-				ssize_t r = pread(t->adj_fd - 1, m->raw + m->rlen + got, want - got, (off_t)(m->off + got));
+				ssize_t r = pread(fd, m->raw + m->rlen + got, want - got, (off_t)(m->off + got));
 				if (r < 0 && errno == EINTR)
 					continue;
-				if (r <= 0)
-					return dn_error(t->db, DN_EIO, "adjacency runs: %s", r < 0 ? strerror(errno) : "short read");
+				if (r <= 0) {
+					snprintf(msg, msg_len, "adjacency runs: %s", r < 0 ? strerror(errno) : "short read");
+					return DN_EIO;
+				}
 				got += (size_t)r;
 			}
 			m->off += got;
@@ -948,7 +951,8 @@ static int src_refill(dn_txn *t, merge_src *m)
 	m->end = m->buf + n;
 	return 0;
 bad:
-	return dn_error(t->db, DN_EIO, "adjacency runs: damaged run");
+	snprintf(msg, msg_len, "adjacency runs: damaged run");
+	return DN_EIO;
 }
 
 /* Whether entry x comes before y, without branches: the outcome is a coin
@@ -1000,6 +1004,196 @@ static void tree_replay(const adj_pending *head, size_t *tree, size_t k)
 	tree[0] = w;
 }
 
+/* The merge of a flush: its sources and their tournament tree. */
+typedef struct merger {
+	int fd;             /* the run file */
+	merge_src *src;
+	size_t nsrc, *tree; /* tree: 3 * nsrc, the second part build scratch */
+	adj_pending *head;
+	char msg[256];      /* what failed, when a call returns DN_EIO */
+} merger;
+
+/* Appends the merge's next (node, dir, type) group to out: its (neighbour,
+ * edge) pairs, big-endian, with the group's first entry in *first. *n is
+ * the number of entries, 0 once the merge is done. 0 or an error code,
+ * told in mg->msg. */
+static int merge_group(merger *mg, adj_pending *first, dn_buf *out, size_t *n)
+{
+	merge_src *m = &mg->src[mg->tree[0]];
+	*n = 0;
+	if (m->cur == m->end)
+		return 0; /* the first source has nothing left: none has */
+	*first = *m->cur;
+	for (;;) {
+		const adj_pending *e = m->cur;
+		if (e == m->end || e->node != first->node || e->dirtype != first->dirtype)
+			return 0;
+		if (out->len + DN_ADJ_VAL_LEN > out->cap && dn_buf_reserve(out, DN_ADJ_VAL_LEN)) {
+			snprintf(mg->msg, sizeof mg->msg, "out of memory");
+			return DN_ENOMEM;
+		}
+		dn_key_put_u64(out->p + out->len, e->nbr);
+		dn_key_put_u64(out->p + out->len + 8, e->edge);
+		out->len += DN_ADJ_VAL_LEN;
+		++*n;
+		int rc;
+		if (++m->cur == m->end && m->buf && m->left && (rc = src_refill(mg->fd, m, mg->msg, sizeof mg->msg)))
+			return rc;
+		mg->head[mg->tree[0]] = m->cur < m->end ? *m->cur : ENT_END;
+		tree_replay(mg->head, mg->tree, mg->nsrc);
+		m = &mg->src[mg->tree[0]];
+	}
+}
+
+/*
+ * With runs to merge, the merge runs in a thread of its own and hands the
+ * writer blocks of whole groups, so that choosing the next entry and
+ * writing chunks into LMDB overlap. A block is a sequence of groups, each
+ * (node u64, dirtype u64, n u64) in native order and then its n pairs.
+ * The writer takes the blocks in order; either side may stop the other.
+ */
+#define PIPE_BLOCKS 4
+#define PIPE_BLOCK ((size_t)1 << 20)
+#define PIPE_HEAD (3 * sizeof(uint64_t))
+
+typedef struct merge_pipe {
+	merger *mg;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	dn_buf block[PIPE_BLOCKS];
+	bool full[PIPE_BLOCKS];
+	bool done, stop; /* done: the merge is over (rc says how); stop: the writer gave up */
+	int rc;
+} merge_pipe;
+
+static void *pipe_main(void *arg)
+{
+	merge_pipe *pp = arg;
+	int rc = 0;
+	size_t i = 0;
+	bool more = true;
+	while (more) {
+		pthread_mutex_lock(&pp->mu);
+		while (pp->full[i] && !pp->stop)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool stop = pp->stop;
+		pthread_mutex_unlock(&pp->mu);
+		if (stop)
+			break;
+		dn_buf *b = &pp->block[i];
+		b->len = 0;
+		while (b->len < PIPE_BLOCK) {
+			adj_pending first;
+			size_t n, at = b->len;
+			if ((rc = dn_buf_reserve(b, PIPE_HEAD))) {
+				snprintf(pp->mg->msg, sizeof pp->mg->msg, "out of memory");
+				break;
+			}
+			b->len += PIPE_HEAD;
+			if ((rc = merge_group(pp->mg, &first, b, &n)))
+				break;
+			if (!n) {
+				b->len = at;
+				more = false;
+				break;
+			}
+			uint64_t h[3] = {first.node, first.dirtype, n};
+			memcpy(b->p + at, h, sizeof h);
+		}
+		if (rc)
+			break;
+		pthread_mutex_lock(&pp->mu);
+		if (b->len)
+			pp->full[i] = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		i = (i + 1) % PIPE_BLOCKS;
+	}
+	pthread_mutex_lock(&pp->mu);
+	pp->rc = rc;
+	pp->done = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* Writes the merged groups as the merging thread hands them over. */
+static int pipe_consume(dn_txn *t, merge_pipe *pp, const uint8_t *tail)
+{
+	int rc = 0;
+	for (size_t i = 0;; i = (i + 1) % PIPE_BLOCKS) {
+		pthread_mutex_lock(&pp->mu);
+		while (!pp->full[i] && !pp->done)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool have = pp->full[i];
+		pthread_mutex_unlock(&pp->mu);
+		if (!have)
+			return 0; /* done, and every full block written */
+		const uint8_t *p = pp->block[i].p, *end = p + pp->block[i].len;
+		while (p < end && !rc) {
+			uint64_t h[3];
+			memcpy(h, p, sizeof h);
+			adj_pending first = {h[0], h[1], 0, 0};
+			rc = emit_group(t, &first, p + PIPE_HEAD, (size_t)h[2], tail);
+			p += PIPE_HEAD + h[2] * DN_ADJ_VAL_LEN;
+		}
+		if (rc)
+			return rc;
+		pthread_mutex_lock(&pp->mu);
+		pp->full[i] = false;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+}
+
+/* Merges with the groups handed over by a thread; 1 if no thread could be
+ * had (the caller merges alone). */
+static int merge_piped(dn_txn *t, merger *mg, const uint8_t *tail)
+{
+	merge_pipe pp = {.mg = mg};
+	pthread_t th;
+	if (pthread_mutex_init(&pp.mu, NULL))
+		return 1;
+	if (pthread_cond_init(&pp.cv, NULL)) {
+		pthread_mutex_destroy(&pp.mu);
+		return 1;
+	}
+	int rc = 1;
+	if (pthread_create(&th, NULL, pipe_main, &pp) == 0) {
+		rc = pipe_consume(t, &pp, tail);
+		pthread_mutex_lock(&pp.mu);
+		pp.stop = true; /* a writer that failed stops the merge */
+		pthread_cond_broadcast(&pp.cv);
+		pthread_mutex_unlock(&pp.mu);
+		pthread_join(th, NULL);
+		if (!rc && pp.rc)
+			rc = dn_error(t->db, pp.rc, "%s", mg->msg);
+	}
+	for (int i = 0; i < PIPE_BLOCKS; i++)
+		dn_buf_free(&pp.block[i]);
+	pthread_cond_destroy(&pp.cv);
+	pthread_mutex_destroy(&pp.mu);
+	return rc;
+}
+
+/* Merges alone: group by group into the chunks. */
+static int merge_inline(dn_txn *t, merger *mg, const uint8_t *tail)
+{
+	dn_buf *vals = &t->adjvals;
+	for (;;) {
+		adj_pending first;
+		size_t n;
+		int rc;
+		vals->len = 0;
+		if ((rc = merge_group(mg, &first, vals, &n)))
+			return dn_error(t->db, rc, "%s", mg->msg);
+		if (!n)
+			return 0;
+		if ((rc = emit_group(t, &first, vals->p, n, tail)))
+			return rc;
+	}
+}
+
 int dn_adj_flush(dn_txn *t)
 {
 	int rc = spill_join(t);
@@ -1012,40 +1206,40 @@ int dn_adj_flush(dn_txn *t)
 	if (sort_pending(t, (adj_pending *)t->adj.p, nbuf))
 		return dn_error(t->db, DN_ENOMEM, "out of memory");
 	size_t nsrc = nruns + 1;
-	merge_src *src = dn_calloc(nsrc, sizeof *src);
-	size_t *tree = dn_calloc(3 * nsrc, sizeof *tree);
-	adj_pending *head = dn_malloc(nsrc * sizeof *head);
+	merger mg = {.fd = t->adj_fd - 1, .nsrc = nsrc};
+	mg.src = dn_calloc(nsrc, sizeof *mg.src);
+	mg.tree = dn_calloc(3 * nsrc, sizeof *mg.tree);
+	mg.head = dn_malloc(nsrc * sizeof *mg.head);
 	rc = 0;
-	if (!src || !tree || !head) {
+	if (!mg.src || !mg.tree || !mg.head) {
 		rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 		goto out;
 	}
 	const uint64_t *runs = (const uint64_t *)t->adj_runs.p;
 	for (size_t r = 0; r < nsrc; r++) {
+		merge_src *m = &mg.src[r];
 		if (r < nruns) {
-			src[r].buf = dn_malloc(RUN_READ * sizeof(adj_pending));
-			src[r].raw = dn_malloc(RUN_RAW + 2 * RUN_ENT_MAX);
-			if (!src[r].buf || !src[r].raw) {
+			m->buf = dn_malloc(RUN_READ * sizeof(adj_pending));
+			m->raw = dn_malloc(RUN_RAW + 2 * RUN_ENT_MAX);
+			if (!m->buf || !m->raw) {
 				rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 				goto out;
 			}
-			src[r].off = runs[3 * r];
-			src[r].bytes_left = runs[3 * r + 1];
-			src[r].left = runs[3 * r + 2];
-			src[r].prev = (adj_pending){0, UINT64_MAX, 0, 0};
-			if ((rc = src_refill(t, &src[r])))
+			m->off = runs[3 * r];
+			m->bytes_left = runs[3 * r + 1];
+			m->left = runs[3 * r + 2];
+			m->prev = (adj_pending){0, UINT64_MAX, 0, 0};
+			if ((rc = src_refill(mg.fd, m, mg.msg, sizeof mg.msg))) {
+				rc = dn_error(t->db, rc, "%s", mg.msg);
 				goto out;
+			}
 		} else {
-			src[r].cur = (const adj_pending *)t->adj.p;
-			src[r].end = src[r].cur + nbuf;
+			m->cur = (const adj_pending *)t->adj.p;
+			m->end = m->cur + nbuf;
 		}
-		head[r] = src[r].cur < src[r].end ? *src[r].cur : ENT_END;
+		mg.head[r] = m->cur < m->end ? *m->cur : ENT_END;
 	}
-	tree_build(head, tree, tree + nsrc, nsrc);
-	dn_buf *vals = &t->adjvals;
-	adj_pending first = {0};
-	size_t ng = 0;
-	vals->len = 0;
+	tree_build(mg.head, mg.tree, mg.tree + nsrc, nsrc);
 	uint8_t tail_key[DN_ADJ_KEY_LEN], *tail = NULL;
 	{
 		MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
@@ -1059,41 +1253,19 @@ int dn_adj_flush(dn_txn *t)
 			goto out;
 		}
 	}
-	for (;;) {
-		merge_src *m = &src[tree[0]];
-		const adj_pending *e = m->cur;
-		if (e == m->end)
-			break; /* the first source has nothing left: none has */
-		if (ng && (e->node != first.node || e->dirtype != first.dirtype)) {
-			if ((rc = emit_group(t, &first, vals->p, ng, tail)))
-				goto out;
-			ng = 0;
-			vals->len = 0;
-		}
-		if (!ng)
-			first = *e;
-		if ((rc = dn_buf_reserve(vals, DN_ADJ_VAL_LEN)))
-			goto out;
-		dn_key_put_u64(vals->p + vals->len, e->nbr);
-		dn_key_put_u64(vals->p + vals->len + 8, e->edge);
-		vals->len += DN_ADJ_VAL_LEN;
-		ng++;
-		if (++m->cur == m->end && m->buf && m->left && (rc = src_refill(t, m)))
-			goto out;
-		head[tree[0]] = m->cur < m->end ? *m->cur : ENT_END;
-		tree_replay(head, tree, nsrc);
-	}
-	if (ng && (rc = emit_group(t, &first, vals->p, ng, tail)))
-		goto out;
-	dn_adj_discard(t);
+	rc = nruns ? merge_piped(t, &mg, tail) : 1;
+	if (rc == 1)
+		rc = merge_inline(t, &mg, tail);
+	if (!rc)
+		dn_adj_discard(t);
 out:
-	for (size_t r = 0; src && r < nsrc; r++) {
-		free(src[r].buf);
-		free(src[r].raw);
+	for (size_t r = 0; mg.src && r < nsrc; r++) {
+		free(mg.src[r].buf);
+		free(mg.src[r].raw);
 	}
-	free(src);
-	free(tree);
-	free(head);
+	free(mg.src);
+	free(mg.tree);
+	free(mg.head);
 	return rc;
 }
 

@@ -1620,6 +1620,17 @@ Test(fault, alloc_failure_during_commit, .timeout = 300)
 	fi_run(FI_THROUGH_COMMIT, "fi-commit");
 }
 
+/* The same with the new-edge buffer spilled as a run every two entries:
+ * the commit merges runs in a thread of its own, where allocations fail
+ * too, and what it hands over must be written whole or not at all. */
+Test(fault, alloc_failure_during_commit_with_runs, .timeout = 300)
+{
+	size_t saved = dn_adj_run_entries;
+	dn_adj_run_entries = 2;
+	fi_run(FI_THROUGH_COMMIT, "fi-commit-runs");
+	dn_adj_run_entries = saved;
+}
+
 /* Read paths and dn_open under allocation failure: DN_ENOMEM, never a
  * crash or a leak. */
 Test(fault, alloc_failure_on_read_paths, .timeout = 300)
