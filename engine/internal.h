@@ -300,7 +300,14 @@ struct dn_txn {
 	 * so that a huge load keeps a flat memory footprint */
 	dn_buf journal;
 	int jfd;            /* the spill file, when jfile_len > 0 */
-	uint64_t jfile_len;
+	uint64_t jfile_len; /* bytes spilled, counting those still being written */
+	/* the full buffer being written to the spill file at j_bg_off by a
+	 * thread of its own (txn.c); the file belongs to it until journal_join */
+	dn_buf jspill;
+	uint64_t j_bg_off;
+	bool j_bg;
+	int j_bg_errno;
+	pthread_t j_bg_thread;
 	bool replaying;
 	bool no_journal; /* DN_TXN_NO_JOURNAL: a failed write poisons instead */
 	/* snapshot of the counters at begin, to restart a replay from */
@@ -418,7 +425,8 @@ int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void 
  * back to such a length (undoing the calls after it). */
 size_t dn_journal_mark(const dn_txn *t);
 int dn_journal_truncate(dn_txn *t, size_t mark);
-/* Journal bytes kept in memory before spilling (64 MiB; tests lower it). */
+/* Journal bytes kept in memory before spilling (32 MiB, in each of two
+ * buffers: one fills while the other is written; tests lower it). */
 extern size_t dn_journal_spill_bytes;
 int dn_txn_finish_write(dn_txn *t, int rc, size_t journal_mark);
 int dn_txn_replay(dn_txn *t);

@@ -377,7 +377,21 @@ int dn_log_position_at(dn_txn *t, int64_t time_ms, uint64_t *pos)
 
 /* --- journal ---------------------------------------------------------- */
 
-size_t dn_journal_spill_bytes = (size_t)64 << 20;
+size_t dn_journal_spill_bytes = (size_t)32 << 20;
+
+/* Waits for the thread writing a spilled part of the journal, if one
+ * runs, and returns its result. Every reader or truncater of the spill
+ * file calls this first. */
+static int journal_join(dn_txn *t)
+{
+	if (!t->j_bg)
+		return 0;
+	pthread_join(t->j_bg_thread, NULL);
+	t->j_bg = false;
+	int err = t->j_bg_errno;
+	t->j_bg_errno = 0;
+	return err ? dn_error(t->db, DN_EIO, "journal spill: %s", strerror(err)) : 0;
+}
 
 size_t dn_journal_mark(const dn_txn *t)
 {
@@ -391,17 +405,49 @@ int dn_journal_truncate(dn_txn *t, size_t mark)
 		return 0;
 	}
 	/* the undone calls reach into the spilled part */
+	int rc = journal_join(t);
 	t->journal.len = 0;
 	t->jfile_len = mark;
 	if (ftruncate(t->jfd - 1, (off_t)mark) != 0)
 		return dn_error(t->db, DN_EIO, "journal: %s", strerror(errno));
+	return rc;
+}
+
+/* Writes t->jspill at t->j_bg_off; 0 or an errno. */
+static int journal_write(dn_txn *t)
+{
+	const uint8_t *p = t->jspill.p;
+	size_t left = t->jspill.len;
+	uint64_t off = t->j_bg_off;
+	while (left) {
+		ssize_t w = pwrite(t->jfd - 1, p, left, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += w;
+		left -= (size_t)w;
+		off += (uint64_t)w;
+	}
 	return 0;
 }
 
+static void *journal_main(void *arg)
+{
+	dn_txn *t = arg;
+	t->j_bg_errno = journal_write(t);
+	return NULL;
+}
+
 /* Moves the in-memory journal to the spill file (created unlinked in the
- * database directory, mode 0600, on first use). */
+ * database directory, mode 0600, on first use). The copy into the page
+ * cache is done by a thread of its own while the writer goes on into the
+ * other buffer, as for adjacency runs: on this machine it cost a bulk
+ * load's writer ~3 ms per MiB. */
 static int journal_spill(dn_txn *t)
 {
+	int rc;
 	if (!t->jfile_len && t->jfd <= 0) {
 		t->jfd = open(t->db->path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 		if (t->jfd < 0) {
@@ -410,21 +456,20 @@ static int journal_spill(dn_txn *t)
 		}
 		t->jfd++; /* stored +1 so that 0 means none */
 	}
-	const uint8_t *p = t->journal.p;
-	size_t left = t->journal.len;
-	while (left) {
-		ssize_t w = pwrite(t->jfd - 1, p, left, (off_t)t->jfile_len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return dn_error(t->db, DN_EIO, "journal spill: %s", strerror(errno));
-		}
-		p += w;
-		left -= (size_t)w;
-		t->jfile_len += (uint64_t)w;
-	}
+	if ((rc = journal_join(t)))
+		return rc;
+	dn_buf full = t->journal;
+	t->journal = t->jspill;
 	t->journal.len = 0;
-	return 0;
+	t->jspill = full;
+	t->j_bg_off = t->jfile_len;
+	t->jfile_len += full.len;
+	if (pthread_create(&t->j_bg_thread, NULL, journal_main, t) == 0) {
+		t->j_bg = true;
+		return 0;
+	}
+	int err = journal_write(t); /* no thread to be had: write it here */
+	return err ? dn_error(t->db, DN_EIO, "journal spill: %s", strerror(err)) : 0;
 }
 
 int dn_journal_add(dn_txn *t, uint8_t op, uint8_t kind, uint64_t id, const void *p, size_t n)
@@ -604,7 +649,10 @@ static void txn_free(dn_txn *t)
 	dn_iters_free_all(t);
 	dn_tok_cache_free(t);
 	dn_index_defs_free(t);
+	if (journal_join(t))
+		dn_error_clear(t->db); /* the journal is no longer needed */
 	dn_buf_free(&t->journal);
+	dn_buf_free(&t->jspill);
 	if (t->jfd > 0)
 		close(t->jfd - 1);
 	dn_buf_free(&t->scratch);
@@ -874,6 +922,8 @@ int dn_txn_replay(dn_txn *t)
 	dn_index_defs_free(t);
 	dn_tok_cache_free(t); /* tokens of undone calls are gone */
 	t->replaying = true;
+	if ((rc = journal_join(t)))
+		goto poison_replay;
 	if (t->jfile_len) {
 		void *m = mmap(NULL, (size_t)t->jfile_len, PROT_READ, MAP_PRIVATE, t->jfd - 1, 0);
 		if (m == MAP_FAILED) {
