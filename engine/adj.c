@@ -721,21 +721,6 @@ void dn_adj_close(dn_txn *t)
  */
 #define RUN_ENT_MAX 40 /* four varints of 10 bytes */
 
-static int write_all(int fd, const uint8_t *p, size_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t w = pwrite(fd, p, len, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
 /* Sorts b and appends it to the run file as one run; then empties b.
  * Runs in the spill thread (below): no dn_error here, the message goes to
  * t->adj_bg_msg. */
@@ -759,8 +744,9 @@ static int spill_write(dn_txn *t, dn_buf *b)
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || o - t->adjenc.p >= OUT) {
 			size_t len = (size_t)(o - t->adjenc.p);
-			if (write_all(t->adj_fd - 1, t->adjenc.p, len, off)) {
-				snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "adjacency run: %s", strerror(errno));
+			int err = dn_pwrite_all(t->adj_fd - 1, t->adjenc.p, len, off);
+			if (err) {
+				snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "adjacency run: %s", strerror(err));
 				return DN_EIO;
 			}
 			off += len;

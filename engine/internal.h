@@ -212,6 +212,10 @@ static inline int dn_buf_put_varint(dn_buf *b, uint64_t v)
 }
 void dn_buf_free(dn_buf *b);
 
+/* Writes len bytes at file offset off, resuming after short writes and
+ * EINTR: 0, or the errno of the failure. Safe in any thread. */
+int dn_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
 /* Allocation: every engine allocation goes through these, so that tests
  * can make allocations fail: after dn_fault_alloc_after(n), the n-th next
  * one and every later one fail, until dn_fault_alloc_after(-1). */

@@ -413,30 +413,10 @@ int dn_journal_truncate(dn_txn *t, size_t mark)
 	return rc;
 }
 
-/* Writes t->jspill at t->j_bg_off; 0 or an errno. */
-static int journal_write(dn_txn *t)
-{
-	const uint8_t *p = t->jspill.p;
-	size_t left = t->jspill.len;
-	uint64_t off = t->j_bg_off;
-	while (left) {
-		ssize_t w = pwrite(t->jfd - 1, p, left, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += w;
-		left -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
 static void *journal_main(void *arg)
 {
 	dn_txn *t = arg;
-	t->j_bg_errno = journal_write(t);
+	t->j_bg_errno = dn_pwrite_all(t->jfd - 1, t->jspill.p, t->jspill.len, t->j_bg_off);
 	return NULL;
 }
 
@@ -468,7 +448,7 @@ static int journal_spill(dn_txn *t)
 		t->j_bg = true;
 		return 0;
 	}
-	int err = journal_write(t); /* no thread to be had: write it here */
+	int err = dn_pwrite_all(t->jfd - 1, full.p, full.len, t->j_bg_off); /* no thread: here */
 	return err ? dn_error(t->db, DN_EIO, "journal spill: %s", strerror(err)) : 0;
 }
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * util.c — small building blocks the engine shares: a growable byte buffer
- * with varint writers, and a bump arena for per-call scratch memory that is
+ * with varint writers, a pwrite that finishes what it starts, and a bump arena for per-call scratch memory that is
  * dropped in one go when the call ends.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -148,4 +150,20 @@ char *dn_strdup(const char *s)
 char *dn_strndup(const char *s, size_t n)
 {
 	return alloc_fails() ? NULL : strndup(s, n);
+}
+
+int dn_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
 }
