@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * util.c — small building blocks the engine shares: a growable byte buffer
- * with varint writers, a pwrite that finishes what it starts, and a bump arena for per-call scratch memory that is
- * dropped in one go when the call ends.
+ * with varint writers, a pwrite that finishes what it starts, and a bump
+ * arena for per-call scratch memory that is dropped in one go when the
+ * call ends.
  */
 #include <stdint.h>
 #include <stdlib.h>
