@@ -829,6 +829,16 @@ static int spill_run(dn_txn *t)
 int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge)
 {
 	int rc;
+	/* a full buffer becomes a run when more comes, not when it fills: the
+	 * buffer that a commit finds full is then merged from memory, not
+	 * written out and read back */
+	if (t->adj.len && t->adj.len + 2 * sizeof(adj_pending) > dn_adj_run_entries * sizeof(adj_pending)) {
+		rc = spill_run(t);
+		if (rc == 1) /* no run file: write what we have now */
+			rc = t->replaying ? 0 : dn_adj_flush(t);
+		if (rc)
+			return rc;
+	}
 	if (t->adj.len + 2 * sizeof(adj_pending) > t->adj.cap) {
 		/* past 1 MiB this is a bulk load: take the whole run's buffer at once */
 		size_t run = dn_adj_run_entries * sizeof(adj_pending);
@@ -842,12 +852,7 @@ int dn_adj_buffer_add(dn_txn *t, dn_id src, dn_id dst, uint32_t type, dn_id edge
 	p[1] = (adj_pending){dst, (uint64_t)DN_IN << 32 | type, src, edge};
 	t->adj.len += 2 * sizeof(adj_pending);
 	t->changed = true;
-	if (t->adj.len < dn_adj_run_entries * sizeof(adj_pending))
-		return 0;
-	rc = spill_run(t);
-	if (rc == 1) /* no run file: write what we have now */
-		return t->replaying ? 0 : dn_adj_flush(t);
-	return rc;
+	return 0;
 }
 
 /* Emits one (node, dirtype) group to the chunks. tail: the group prefix
