@@ -185,7 +185,12 @@ static int label_put(dn_txn *t, uint32_t label, dn_id id, bool add)
 	uint8_t key[4], val[8];
 	dn_key_put_u32(key, label);
 	dn_key_put_u64(val, id);
-	return add ? dn_put(t, DBI_LABELS, key, 4, val, 8, 0) : dn_del(t, DBI_LABELS, key, 4, val, 8);
+	if (!add)
+		return dn_del(t, DBI_LABELS, key, 4, val, 8);
+	/* a new node's id is the label's largest: appended without a search
+	 * of the label's ids */
+	int rc = dn_put(t, DBI_LABELS, key, 4, val, 8, MDB_APPENDDUP);
+	return rc == DN_EEXISTS ? dn_put(t, DBI_LABELS, key, 4, val, 8, 0) : rc;
 }
 
 /* Writes `neu` (NULL to delete) as the new version of node id. */

@@ -118,7 +118,7 @@ int dn_put(dn_txn *t, int dbi, const void *k, size_t kl, const void *v, size_t v
 		t->wgen[dbi]++;
 	}
 	t->changed = true;
-	if (rc == MDB_KEYEXIST && (flags & MDB_APPEND))
+	if (rc == MDB_KEYEXIST && (flags & (MDB_APPEND | MDB_APPENDDUP)))
 		return DN_EEXISTS; /* an append attempt: the caller puts normally */
 	if (rc)
 		return dn_error_lmdb(t->db, rc, "write");
