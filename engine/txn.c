@@ -629,8 +629,10 @@ static void txn_free(dn_txn *t)
 	dn_iters_free_all(t);
 	dn_tok_cache_free(t);
 	dn_index_defs_free(t);
-	if (journal_join(t))
-		dn_error_clear(t->db); /* the journal is no longer needed */
+	if (t->j_bg) { /* the journal is no longer needed, nor how its write went */
+		pthread_join(t->j_bg_thread, NULL);
+		t->j_bg = false;
+	}
 	dn_buf_free(&t->journal);
 	dn_buf_free(&t->jspill);
 	if (t->jfd > 0)
