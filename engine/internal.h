@@ -483,7 +483,7 @@ int dn_adj_flush(dn_txn *t);
 int dn_adj_sync(dn_txn *t);
 void dn_adj_discard(dn_txn *t);
 void dn_adj_close(dn_txn *t);
-/* Buffered adjacency entries per sorted run (2^20; tests lower it). */
+/* Buffered adjacency entries per sorted run (2^19; tests lower it). */
 extern size_t dn_adj_run_entries;
 /* Adds sorted entries of one (node, dir, type) group; past_end: the
  * caller knows nothing of the group is stored yet. */
