@@ -988,14 +988,29 @@ static void tree_build(const adj_pending *head, size_t *tree, size_t *win, size_
 	tree[0] = k > 1 ? win[1] : 0;
 }
 
+/* a where m is all ones, b where it is zero */
+static inline uint64_t pick(uint64_t m, uint64_t a, uint64_t b)
+{
+	return (a & m) | (b & ~m);
+}
+
 static void tree_replay(const adj_pending *head, size_t *tree, size_t k)
 {
-	size_t w = tree[0];
+	/* the winner's entry rides up in registers: each level loads only the
+	 * loser it meets, whose place in the tree is known in advance; the
+	 * match is settled with masks, as a branch would be a coin toss */
+	uint64_t w = tree[0];
+	adj_pending wk = head[w];
 	for (size_t n = (w + k) / 2; n >= 1; n /= 2) {
-		size_t l = tree[n];
-		bool sw = ent_before(&head[l], &head[w]);
-		tree[n] = sw ? w : l;
-		w = sw ? l : w;
+		uint64_t l = tree[n];
+		adj_pending lk = head[l];
+		uint64_t m = (uint64_t)0 - (uint64_t)ent_before(&lk, &wk);
+		tree[n] = pick(m, w, l);
+		w = pick(m, l, w);
+		wk.node = pick(m, lk.node, wk.node);
+		wk.dirtype = pick(m, lk.dirtype, wk.dirtype);
+		wk.nbr = pick(m, lk.nbr, wk.nbr);
+		wk.edge = pick(m, lk.edge, wk.edge);
 	}
 	tree[0] = w;
 }
