@@ -725,6 +725,9 @@ void dn_adj_close(dn_txn *t)
  * is what a run costs, shrinks fourfold, and so does the read back.
  */
 #define RUN_ENT_MAX 40 /* four varints of 10 bytes */
+/* a run's record in t->adj_runs: file offset, bytes, entries, and the OR
+ * of its ids (nodes and neighbours), of its dirtypes and of its edges */
+#define RUN_WORDS 6
 
 /* Sorts b and appends it to the run file as one run; then empties b.
  * Runs in the spill thread (below): no dn_error here, the message goes to
@@ -744,7 +747,7 @@ static int spill_write(dn_txn *t, dn_buf *b)
 	}
 	const adj_pending *e = (const adj_pending *)b->p;
 	adj_pending prev = {0, UINT64_MAX, 0, 0};
-	uint64_t start = t->adj_file_len, off = start;
+	uint64_t start = t->adj_file_len, off = start, or_id = 0, or_dt = 0, or_edge = 0;
 	uint8_t *o = t->adjenc.p;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || o - t->adjenc.p >= OUT) {
@@ -767,9 +770,12 @@ static int spill_write(dn_txn *t, dn_buf *b)
 			o = dn_varint_put(o, (e[i].nbr - prev.nbr) << 1);
 		}
 		o = dn_varint_put(o, e[i].edge);
+		or_id |= e[i].node | e[i].nbr;
+		or_dt |= e[i].dirtype;
+		or_edge |= e[i].edge;
 		prev = e[i];
 	}
-	uint64_t run[3] = {start, off - start, n};
+	uint64_t run[RUN_WORDS] = {start, off - start, n, or_id, or_dt, or_edge};
 	if ((rc = dn_buf_put(&t->adj_runs, run, sizeof run))) {
 		snprintf(t->adj_bg_msg, sizeof t->adj_bg_msg, "out of memory");
 		return rc;
@@ -966,22 +972,79 @@ static inline bool ent_before(const adj_pending *x, const adj_pending *y)
  * dirtype is dir << 32 | type, far below this). */
 static const adj_pending ENT_END = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
 
-/*
- * A tournament tree of losers over k sources: head[i] is a copy of source
- * i's current entry, tree[0] the source whose head comes first, tree[1..k)
- * the loser of the match at each inner node (node n's children are 2n and
- * 2n + 1; source i is leaf k + i). When the winner moves on, the matches
- * on the way from its leaf to the root are replayed: log2(k) comparisons
- * per entry, on copies that sit together, and the path is known before
- * the first comparison, so its loads do not wait on one another.
- */
-static void tree_build(const adj_pending *head, size_t *tree, size_t *win, size_t k)
+/* The merge of a flush: its sources and their tournament tree. */
+typedef struct mkey {
+	uint64_t hi, lo;
+} mkey;
+
+typedef struct merger {
+	int fd;             /* the run file */
+	merge_src *src;
+	size_t nsrc, *tree; /* tree: 3 * nsrc, the second part build scratch */
+	/* each source's current entry: as two words when every id of the
+	 * flush fits (packed), hi = (node, dir, type) and lo = (neighbour,
+	 * edge), else as the four fields */
+	bool packed;
+	unsigned sh_node, sh_dir, sh_nbr;
+	mkey *key;
+	adj_pending *head;
+	char msg[256];      /* what failed, when a call returns DN_EIO */
+} merger;
+
+static const mkey KEY_END = {UINT64_MAX, UINT64_MAX}; /* a real hi is below 2^63 */
+
+bool dn_adj_merge_packed = true;
+
+static inline void set_head(merger *mg, size_t s)
 {
+	const merge_src *m = &mg->src[s];
+	const adj_pending *e = m->cur;
+	if (!mg->packed)
+		mg->head[s] = e < m->end ? *e : ENT_END;
+	else if (e < m->end)
+		mg->key[s] = (mkey){e->node << mg->sh_node | (e->dirtype >> 32) << mg->sh_dir | (e->dirtype & 0xFFFFFFFFu),
+		                    e->nbr << mg->sh_nbr | e->edge};
+	else
+		mg->key[s] = KEY_END;
+}
+
+/* Whether source a's head comes before source b's. */
+static inline bool src_before(const merger *mg, size_t a, size_t b)
+{
+	if (!mg->packed)
+		return ent_before(&mg->head[a], &mg->head[b]);
+	const mkey *x = &mg->key[a], *y = &mg->key[b];
+	return (x->hi < y->hi) | ((x->hi == y->hi) & (x->lo < y->lo));
+}
+
+/* Packs the merge's heads into two words when every id fits: nodes and
+ * neighbours in nb bits, the type in tb, the direction in 2, edges in eb. */
+static void merger_pack(merger *mg, uint64_t or_id, uint64_t or_dt, uint64_t or_edge)
+{
+	unsigned nb = bits_of(or_id), tb = bits_of(or_dt & 0xFFFFFFFFu), eb = bits_of(or_edge);
+	mg->packed = dn_adj_merge_packed && (or_dt >> 32) <= 3 && nb + 2 + tb <= 63 && nb + eb <= 64 && eb < 64;
+	mg->sh_dir = tb;
+	mg->sh_node = tb + 2;
+	mg->sh_nbr = eb;
+}
+
+/*
+ * A tournament tree of losers over the k sources: tree[0] is the source
+ * whose head comes first, tree[1..k) the loser of the match at each inner
+ * node (node n's children are 2n and 2n + 1; source i is leaf k + i).
+ * When the winner moves on, the matches on the way from its leaf to the
+ * root are replayed: log2(k) comparisons per entry, on copies that sit
+ * together, and the path is known before the first comparison, so its
+ * loads do not wait on one another.
+ */
+static void tree_build(merger *mg)
+{
+	size_t k = mg->nsrc, *tree = mg->tree, *win = mg->tree + k;
 	for (size_t i = 0; i < k; i++)
 		win[k + i] = i;
 	for (size_t n = k; n-- > 1;) {
 		size_t a = win[2 * n], b = win[2 * n + 1];
-		bool first = !ent_before(&head[b], &head[a]);
+		bool first = !src_before(mg, b, a);
 		win[n] = first ? a : b;
 		tree[n] = first ? b : a;
 	}
@@ -994,35 +1057,44 @@ static inline uint64_t pick(uint64_t m, uint64_t a, uint64_t b)
 	return (a & m) | (b & ~m);
 }
 
-static void tree_replay(const adj_pending *head, size_t *tree, size_t k)
+/* The winner's head rides up in registers: each level loads only the
+ * loser it meets, whose place in the tree is known in advance, and the
+ * match is settled with masks, as a branch would be a coin toss. Called
+ * with a constant `packed`, so that each form compiles without the other. */
+static inline __attribute__((always_inline)) void tree_replay_as(merger *mg, bool packed)
 {
-	/* the winner's entry rides up in registers: each level loads only the
-	 * loser it meets, whose place in the tree is known in advance; the
-	 * match is settled with masks, as a branch would be a coin toss */
+	size_t k = mg->nsrc, *tree = mg->tree;
 	uint64_t w = tree[0];
-	adj_pending wk = head[w];
+	mkey wk = packed ? mg->key[w] : KEY_END;
+	adj_pending we = packed ? ENT_END : mg->head[w];
 	for (size_t n = (w + k) / 2; n >= 1; n /= 2) {
-		uint64_t l = tree[n];
-		adj_pending lk = head[l];
-		uint64_t m = (uint64_t)0 - (uint64_t)ent_before(&lk, &wk);
+		uint64_t l = tree[n], m;
+		if (packed) {
+			mkey lk = mg->key[l];
+			m = (uint64_t)0 - (uint64_t)((lk.hi < wk.hi) | ((lk.hi == wk.hi) & (lk.lo < wk.lo)));
+			wk.hi = pick(m, lk.hi, wk.hi);
+			wk.lo = pick(m, lk.lo, wk.lo);
+		} else {
+			adj_pending le = mg->head[l];
+			m = (uint64_t)0 - (uint64_t)ent_before(&le, &we);
+			we.node = pick(m, le.node, we.node);
+			we.dirtype = pick(m, le.dirtype, we.dirtype);
+			we.nbr = pick(m, le.nbr, we.nbr);
+			we.edge = pick(m, le.edge, we.edge);
+		}
 		tree[n] = pick(m, w, l);
 		w = pick(m, l, w);
-		wk.node = pick(m, lk.node, wk.node);
-		wk.dirtype = pick(m, lk.dirtype, wk.dirtype);
-		wk.nbr = pick(m, lk.nbr, wk.nbr);
-		wk.edge = pick(m, lk.edge, wk.edge);
 	}
 	tree[0] = w;
 }
 
-/* The merge of a flush: its sources and their tournament tree. */
-typedef struct merger {
-	int fd;             /* the run file */
-	merge_src *src;
-	size_t nsrc, *tree; /* tree: 3 * nsrc, the second part build scratch */
-	adj_pending *head;
-	char msg[256];      /* what failed, when a call returns DN_EIO */
-} merger;
+static void tree_replay(merger *mg)
+{
+	if (mg->packed)
+		tree_replay_as(mg, true);
+	else
+		tree_replay_as(mg, false);
+}
 
 /* Appends the merge's next (node, dir, type) group to out: its (neighbour,
  * edge) pairs, big-endian, with the group's first entry in *first. *n is
@@ -1050,8 +1122,8 @@ static int merge_group(merger *mg, adj_pending *first, dn_buf *out, size_t *n)
 		int rc;
 		if (++m->cur == m->end && m->buf && m->left && (rc = src_refill(mg->fd, m, mg->msg, sizeof mg->msg)))
 			return rc;
-		mg->head[mg->tree[0]] = m->cur < m->end ? *m->cur : ENT_END;
-		tree_replay(mg->head, mg->tree, mg->nsrc);
+		set_head(mg, mg->tree[0]);
+		tree_replay(mg);
 		m = &mg->src[mg->tree[0]];
 	}
 }
@@ -1210,7 +1282,7 @@ int dn_adj_flush(dn_txn *t)
 	int rc = spill_join(t);
 	if (rc)
 		return rc;
-	size_t nruns = t->adj_runs.len / (3 * sizeof(uint64_t));
+	size_t nruns = t->adj_runs.len / (RUN_WORDS * sizeof(uint64_t));
 	size_t nbuf = t->adj.len / sizeof(adj_pending);
 	if (!nruns && !nbuf)
 		return 0;
@@ -1221,12 +1293,25 @@ int dn_adj_flush(dn_txn *t)
 	mg.src = dn_calloc(nsrc, sizeof *mg.src);
 	mg.tree = dn_calloc(3 * nsrc, sizeof *mg.tree);
 	mg.head = dn_malloc(nsrc * sizeof *mg.head);
+	mg.key = dn_malloc(nsrc * sizeof *mg.key);
 	rc = 0;
-	if (!mg.src || !mg.tree || !mg.head) {
+	if (!mg.src || !mg.tree || !mg.head || !mg.key) {
 		rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 		goto out;
 	}
 	const uint64_t *runs = (const uint64_t *)t->adj_runs.p;
+	uint64_t or_id = 0, or_dt = 0, or_edge = 0;
+	for (size_t r = 0; r < nruns; r++) {
+		or_id |= runs[RUN_WORDS * r + 3];
+		or_dt |= runs[RUN_WORDS * r + 4];
+		or_edge |= runs[RUN_WORDS * r + 5];
+	}
+	for (const adj_pending *e = (const adj_pending *)t->adj.p, *end = e + nbuf; e < end; e++) {
+		or_id |= e->node | e->nbr;
+		or_dt |= e->dirtype;
+		or_edge |= e->edge;
+	}
+	merger_pack(&mg, or_id, or_dt, or_edge);
 	for (size_t r = 0; r < nsrc; r++) {
 		merge_src *m = &mg.src[r];
 		if (r < nruns) {
@@ -1236,9 +1321,10 @@ int dn_adj_flush(dn_txn *t)
 				rc = dn_error(t->db, DN_ENOMEM, "out of memory");
 				goto out;
 			}
-			m->off = runs[3 * r];
-			m->bytes_left = runs[3 * r + 1];
-			m->left = runs[3 * r + 2];
+			const uint64_t *run = runs + RUN_WORDS * r;
+			m->off = run[0];
+			m->bytes_left = run[1];
+			m->left = run[2];
 			m->prev = (adj_pending){0, UINT64_MAX, 0, 0};
 			if ((rc = src_refill(mg.fd, m, mg.msg, sizeof mg.msg))) {
 				rc = dn_error(t->db, rc, "%s", mg.msg);
@@ -1248,9 +1334,9 @@ int dn_adj_flush(dn_txn *t)
 			m->cur = (const adj_pending *)t->adj.p;
 			m->end = m->cur + nbuf;
 		}
-		mg.head[r] = m->cur < m->end ? *m->cur : ENT_END;
+		set_head(&mg, r);
 	}
-	tree_build(mg.head, mg.tree, mg.tree + nsrc, nsrc);
+	tree_build(&mg);
 	uint8_t tail_key[DN_ADJ_KEY_LEN], *tail = NULL;
 	{
 		MDB_cursor *c = dn_txn_cursor(t, DBI_ADJ);
@@ -1277,6 +1363,7 @@ out:
 	free(mg.src);
 	free(mg.tree);
 	free(mg.head);
+	free(mg.key);
 	return rc;
 }
 

@@ -485,6 +485,10 @@ void dn_adj_discard(dn_txn *t);
 void dn_adj_close(dn_txn *t);
 /* Buffered adjacency entries per sorted run (2^19; tests lower it). */
 extern size_t dn_adj_run_entries;
+/* Whether a flush's merge may compare entries as two packed words when
+ * their ids fit (true; tests turn it off to take the four-field path that
+ * ids too large to pack take). */
+extern bool dn_adj_merge_packed;
 /* Adds sorted entries of one (node, dir, type) group; past_end: the
  * caller knows nothing of the group is stored yet. */
 int dn_adj_add_group(dn_txn *t, const uint8_t *prefix13, const uint8_t *ents, size_t n, bool past_end);

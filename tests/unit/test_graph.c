@@ -800,6 +800,16 @@ Test(graph, bulk_adjacency_wide_runs)
 	bulk_adjacency_against_model(256, 3000, 20000); /* runs too short to count groups: radix sort */
 }
 
+/* The same merges comparing the four fields, as a flush does when some id
+ * is too large to pack (entries are compared as two words otherwise). */
+Test(graph, bulk_adjacency_runs_merged_unpacked)
+{
+	dn_adj_merge_packed = false;
+	bulk_adjacency_against_model(4096, 400, 30000);
+	bulk_adjacency_against_model(256, 3000, 20000);
+	dn_adj_merge_packed = true;
+}
+
 /* Records read in ascending id order, one after another and with gaps,
  * across deleted nodes: each read finds its own node (the cursor steps
  * there) or none for a deleted one, and reads in between (a label test)
