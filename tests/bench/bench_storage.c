@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,12 +637,17 @@ static void load_once(graph *g, double *t_nodes, double *t_edges, double *t_comm
  * last one stays for the figures that follow): each time is the median of
  * the repetitions, so that one run slowed by a neighbour on a shared
  * machine does not decide the figure, as for the LMDB floor it is
- * measured against. */
+ * measured against. Right before each load the floor's append is run
+ * once more, and the ratio the target is judged by is the median of
+ * these pairs: a neighbour that slows the machine for a minute slows both
+ * sides of a pair. */
 static void bench_load(graph *g)
 {
 	uint64_t n = opt.nodes, m = opt.edges;
 	int reps = opt.reps;
-	double tn[16], te[16], tc[16], ti[16];
+	double tn[16], te[16], tc[16], ti[16], pair[16];
+	char fdir[4096 + 64];
+	size_t fmap = (size_t)m * 160 + ((size_t)256 << 20);
 	long hwm = 0;
 	bool hwm_ok = true;
 	fig *f;
@@ -651,11 +657,20 @@ static void bench_load(graph *g)
 	snprintf(g->dir, sizeof g->dir, "%s/db-%s", g_root, g->name);
 	snprintf(gen_note, sizeof gen_note, "incl. %.0f MiB of generated endpoints", gen_mib);
 	g->db = NULL;
+	snprintf(fdir, sizeof fdir, "%s/lmdb-floor-pair", g_root);
 	for (int r = 0; r < reps; r++) {
 		long h;
 		bool ok;
+		MDB_dbi dbi;
+		malloc_trim(0); /* both sides of a pair start from a cold heap */
+		MDB_env *env = floor_env(fdir, fmap, 0);
+		double fa = floor_append(env, &dbi, m, false, 8);
+		mdb_env_close(env);
+		rm_tree(fdir);
+		malloc_trim(0);
 		load_once(g, &tn[r], &te[r], &tc[r], &h, &ok);
 		ti[r] = te[r] + tc[r];
+		pair[r] = ti[r] / fa; /* m edges against m appends */
 		if (h > hwm)
 			hwm = h;
 		hwm_ok = hwm_ok && ok;
@@ -663,6 +678,7 @@ static void bench_load(graph *g)
 	long rss = maxrss_kib();
 	double t_nodes = median(tn, (size_t)reps), t_edges = median(te, (size_t)reps);
 	double t_commit = median(tc, (size_t)reps), t_incl = median(ti, (size_t)reps);
+	double paired = median(pair, (size_t)reps);
 
 	g->max_id = 0;
 	for (uint64_t i = 0; i < n; i++)
@@ -679,9 +695,10 @@ static void bench_load(graph *g)
 	f = fig_add(g->name, "load_commit", "bulk load: commit", t_commit, "s");
 	f = fig_add(g->name, "load_edges_incl_commit", "bulk load: edges incl. commit", edges_incl, "edges/s");
 	fig_per_op(f, 1e9 / edges_incl, "ns/edge");
-	fig_ratio(f, "lmdb_append", flr.append_per_s / edges_incl);
-	fig_target(f, ">=1.5M/s & <=3x", edges_incl >= 1.5e6 && flr.append_per_s / edges_incl <= 3.0);
-	fig_note(f, "median of %d loads (edge loop + commit of each)", reps);
+	fig_ratio(f, "lmdb_append", paired);
+	fig_target(f, ">=1.5M/s & <=3x", edges_incl >= 1.5e6 && paired <= 3.0);
+	fig_note(f, "median of %d loads; x floor: of %d load/append pairs (%.2fx the first floor)", reps, reps,
+	         flr.append_per_s / edges_incl);
 	f = fig_add(g->name, "load_total", "bulk load: nodes+edges+commit", t_nodes + t_edges + t_commit, "s");
 	fig_note(f, "%.0f (nodes+edges)/s", (double)(n + m) / (t_nodes + t_edges + t_commit));
 	f = fig_add(g->name, "load_vmhwm", "peak RSS during load (VmHWM)", (double)hwm / 1024.0, "MiB");
